@@ -1,0 +1,57 @@
+//! Kite's domain services. Every service method takes the request context ([`Ctx`]) so
+//! that it can check the caller's permission and scope its queries to the caller's
+//! organization; nothing here knows about HTTP.
+
+pub mod audit;
+pub mod auth;
+mod mail;
+pub mod ctx;
+pub mod error;
+pub mod outbox;
+pub mod settings;
+pub mod users;
+
+mod dto;
+mod paging;
+
+pub use ctx::{ClientInfo, Ctx};
+pub use error::{AuthFailure, CoreError};
+pub use settings::Settings;
+
+use kite_email::EmailSender;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+/// The services and what they share: the database pool, the settings and the mailer.
+#[derive(Clone)]
+pub struct Kite {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub email: Arc<dyn EmailSender>,
+}
+
+impl Kite {
+    pub fn new(db: DatabaseConnection, settings: Settings, email: Arc<dyn EmailSender>) -> Self {
+        Self {
+            db,
+            settings: Arc::new(settings),
+            email,
+        }
+    }
+
+    pub fn auth(&self) -> auth::AuthService<'_> {
+        auth::AuthService::new(self)
+    }
+
+    pub fn users(&self) -> users::UserService<'_> {
+        users::UserService::new(self)
+    }
+
+    pub fn audit(&self) -> audit::AuditService<'_> {
+        audit::AuditService::new(self)
+    }
+
+    pub fn outbox(&self) -> outbox::OutboxService<'_> {
+        outbox::OutboxService::new(self)
+    }
+}

@@ -1,0 +1,38 @@
+use chrono::Duration;
+
+/// The rules' tunables, read once at start.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// HS256 key for access tokens.
+    pub jwt_secret: Vec<u8>,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    /// Failed logins within `lockout_window` that lock the account.
+    pub lockout_threshold: u32,
+    pub lockout_window: Duration,
+    pub lockout_duration: Duration,
+    pub invitation_ttl: Duration,
+    pub password_reset_ttl: Duration,
+    /// Where users reach the SPA; links in emails start with it.
+    pub public_url: String,
+}
+
+impl Settings {
+    pub fn with_secret(jwt_secret: Vec<u8>, public_url: String) -> Self {
+        Self {
+            jwt_secret,
+            jwt_issuer: "kite".into(),
+            jwt_audience: "kite-api".into(),
+            access_token_ttl: Duration::minutes(15),
+            refresh_token_ttl: Duration::days(30),
+            lockout_threshold: 5,
+            lockout_window: Duration::minutes(15),
+            lockout_duration: Duration::minutes(15),
+            invitation_ttl: Duration::days(7),
+            password_reset_ttl: Duration::hours(1),
+            public_url,
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! Configuration from the environment (and an optional `.env`), with defaults that run
+//! Kite on SQLite in `./data` with nothing set.
+
+use anyhow::{Context, Result};
+use kite_email::{SENDGRID_API_BASE, SendGridConfig};
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug)]
+pub struct RateLimit {
+    /// Requests allowed at once.
+    pub burst: u32,
+    /// Time for one request's allowance to come back.
+    pub replenish_every: std::time::Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub bind: String,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub jwt_secret: Vec<u8>,
+    pub static_dir: PathBuf,
+    pub public_url: String,
+    pub sendgrid: Option<SendGridConfig>,
+    pub auth_rate_limit: RateLimit,
+    pub api_rate_limit: RateLimit,
+    pub lockout_threshold: u32,
+    pub lockout_minutes: i64,
+    pub access_token_minutes: i64,
+    pub max_json_bytes: usize,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self> {
+        let bind = var("KITE_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let data_dir = PathBuf::from(var("KITE_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        std::fs::create_dir_all(&data_dir)
+            .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| sqlite_url(&data_dir.join("kite.db")));
+        let jwt_secret = match var("KITE_JWT_SECRET") {
+            Some(secret) if secret.len() >= 32 => secret.into_bytes(),
+            Some(_) => anyhow::bail!("KITE_JWT_SECRET must be at least 32 characters"),
+            None => load_or_create_secret(&data_dir.join("jwt_secret"))?,
+        };
+        let public_url = var("KITE_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}"));
+        let sendgrid = var("SENDGRID_API_KEY").map(|api_key| SendGridConfig {
+            api_key,
+            base_url: var("SENDGRID_API_URL").unwrap_or_else(|| SENDGRID_API_BASE.into()),
+            from_email: var("KITE_EMAIL_FROM").unwrap_or_else(|| "no-reply@kite.localhost".into()),
+            from_name: var("KITE_EMAIL_FROM_NAME").unwrap_or_else(|| "Kite".into()),
+        });
+        let auth_per_minute: u32 = parse("KITE_AUTH_RATE_PER_MINUTE", 30)?;
+        let api_per_second: u32 = parse("KITE_API_RATE_PER_SECOND", 100)?;
+        Ok(Self {
+            bind,
+            data_dir,
+            database_url,
+            jwt_secret,
+            static_dir: var("KITE_STATIC_DIR").map(PathBuf::from).unwrap_or_else(default_static_dir),
+            public_url,
+            sendgrid,
+            auth_rate_limit: RateLimit::per_minute(auth_per_minute),
+            api_rate_limit: RateLimit::per_second(api_per_second),
+            lockout_threshold: parse("KITE_LOCKOUT_THRESHOLD", 5)?,
+            lockout_minutes: parse("KITE_LOCKOUT_MINUTES", 15)?,
+            access_token_minutes: parse("KITE_ACCESS_TOKEN_MINUTES", 15)?,
+            max_json_bytes: parse("KITE_MAX_JSON_BYTES", 1024 * 1024)?,
+        })
+    }
+
+    pub fn core_settings(&self) -> kite_core::Settings {
+        let mut settings = kite_core::Settings::with_secret(self.jwt_secret.clone(), self.public_url.clone());
+        settings.lockout_threshold = self.lockout_threshold;
+        settings.lockout_duration = chrono::Duration::minutes(self.lockout_minutes);
+        settings.lockout_window = chrono::Duration::minutes(self.lockout_minutes);
+        settings.access_token_ttl = chrono::Duration::minutes(self.access_token_minutes);
+        settings
+    }
+}
+
+impl RateLimit {
+    pub fn per_minute(count: u32) -> Self {
+        let count = count.max(1);
+        Self {
+            burst: count,
+            replenish_every: std::time::Duration::from_secs(60) / count,
+        }
+    }
+
+    pub fn per_second(count: u32) -> Self {
+        let count = count.max(1);
+        Self {
+            burst: count.saturating_mul(2),
+            replenish_every: std::time::Duration::from_secs(1) / count,
+        }
+    }
+}
+
+pub fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse<T: std::str::FromStr>(name: &str, default: T) -> Result<T> {
+    match var(name) {
+        Some(value) => value
+            .trim()
+            .parse()
+            .map_err(|_| anyhow::anyhow!("{name} must be a number, got `{value}`")),
+        None => Ok(default),
+    }
+}
+
+/// The SPA that `just build` leaves in frontend/dist, found from the working directory
+/// (the usual `just run`) or from where this binary was built.
+fn default_static_dir() -> PathBuf {
+    let local = PathBuf::from("frontend/dist");
+    if local.join("index.html").exists() {
+        return local;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frontend/dist")
+}
+
+/// A secret generated on first start and kept in the data dir (mode 0600), so sessions
+/// survive restarts without anyone configuring a secret.
+fn load_or_create_secret(path: &Path) -> Result<Vec<u8>> {
+    if let Ok(existing) = std::fs::read_to_string(path) {
+        let existing = existing.trim();
+        if existing.len() >= 64 {
+            return Ok(existing.as_bytes().to_vec());
+        }
+    }
+    let mut bytes = [0u8; 48];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness for the JWT secret: {e}"))?;
+    let secret = hex::encode(bytes);
+    write_private(path, &secret).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(secret.into_bytes())
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generated_secret_is_private_and_kept_across_restarts() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("jwt_secret");
+        let first = load_or_create_secret(&path).expect("create");
+        let second = load_or_create_secret(&path).expect("load");
+        assert_eq!(first, second);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("metadata").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! kite-server: the REST API, its OpenAPI document and Swagger UI, and the SPA.
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod rate_limit;
+pub mod routes;
+pub mod spa;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,36 @@
+//! The OpenAPI document's frame. Paths and schemas are collected from the registered
+//! handlers by utoipa-actix-web, so a route cannot be served without being documented.
+
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Kite CRM API",
+        description = "REST API of Kite, the open-source CRM. Sign in with `POST /api/v1/auth/login`, \
+                       then send the access token as `Authorization: Bearer <token>`. \
+                       Every error has the same JSON shape (`ErrorBody`).",
+    ),
+    modifiers(&BearerAuth),
+    components(schemas(kite_shared::ErrorBody, kite_shared::FieldError)),
+    tags(
+        (name = "auth", description = "Sign-up, sign-in, sessions, password reset, invitations"),
+        (name = "users", description = "People of the organization"),
+        (name = "audit", description = "Who changed what"),
+        (name = "email", description = "The development outbox"),
+        (name = "system", description = "Health"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.bearer_format = Some("JWT".into());
+        components.add_security_scheme("bearer_auth", SecurityScheme::Http(scheme));
+    }
+}

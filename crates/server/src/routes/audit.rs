@@ -1,0 +1,26 @@
+use crate::error::ApiError;
+use crate::extract::Auth;
+use crate::startup::AppState;
+use actix_web::{get, web};
+use kite_shared::ErrorBody;
+use kite_shared::audit::{AuditEntryDto, AuditQuery};
+use kite_shared::page::Page;
+
+/// The organization's audit trail, newest first. Admins only.
+#[utoipa::path(
+    tag = "audit",
+    security(("bearer_auth" = [])),
+    params(AuditQuery),
+    responses(
+        (status = 200, body = Page<AuditEntryDto>),
+        (status = 403, body = ErrorBody),
+    )
+)]
+#[get("/audit-log")]
+pub async fn list_audit_log(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    query: web::Query<AuditQuery>,
+) -> Result<web::Json<Page<AuditEntryDto>>, ApiError> {
+    Ok(web::Json(state.kite.audit().list(&ctx, &query).await?))
+}

@@ -1,0 +1,8 @@
+//! One module per resource. Handlers parse, call one service method, and answer.
+
+pub mod audit;
+pub mod auth;
+pub mod health;
+pub mod me;
+pub mod outbox;
+pub mod users;

@@ -1,0 +1,181 @@
+//! Building the application: state, routes, middleware, and the HTTP server.
+
+use crate::config::Config;
+use crate::error::{ApiError, json_error, path_error, query_error};
+use crate::openapi::ApiDoc;
+use crate::rate_limit::{ClientIp, governor};
+use crate::routes::{audit, auth, health, me, outbox, users};
+use crate::{db, spa};
+use actix_governor::Governor;
+use actix_governor::governor::clock::QuantaInstant;
+use actix_governor::governor::middleware::NoOpMiddleware;
+use actix_governor::GovernorConfig;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::{App, HttpMessage, HttpServer, web};
+use anyhow::Result;
+use kite_core::Kite;
+use kite_email::{EmailSender, OutboxSender, SendGridSender};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa::OpenApi;
+use utoipa_actix_web::{AppExt, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub kite: Kite,
+}
+
+impl AppState {
+    /// Connects, migrates, and picks the email sender: SendGrid when a key is set,
+    /// the outbox table otherwise.
+    pub async fn build(config: &Config) -> Result<Self> {
+        let db = db::connect(&config.database_url).await?;
+        db::migrate(&db).await?;
+        let email: Arc<dyn EmailSender> = match &config.sendgrid {
+            Some(sendgrid) => Arc::new(SendGridSender::new(sendgrid.clone())?),
+            None => Arc::new(OutboxSender::new(db.clone())),
+        };
+        tracing::info!(
+            database = %db::redact(&config.database_url),
+            email = email.kind(),
+            "state ready"
+        );
+        Ok(Self {
+            kite: Kite::new(db, config.core_settings(), email),
+        })
+    }
+}
+
+type Limiter = GovernorConfig<ClientIp, NoOpMiddleware<QuantaInstant>>;
+
+/// Settings the app factory needs besides the state. Rate limiters are built once and
+/// shared, so every worker thread counts against the same buckets.
+#[derive(Clone)]
+pub struct AppSettings {
+    pub static_dir: PathBuf,
+    pub max_json_bytes: usize,
+    auth_limiter: Limiter,
+    api_limiter: Limiter,
+}
+
+impl AppSettings {
+    pub fn new(config: &Config) -> Self {
+        Self {
+            static_dir: config.static_dir.clone(),
+            max_json_bytes: config.max_json_bytes,
+            auth_limiter: governor(&config.auth_rate_limit),
+            api_limiter: governor(&config.api_rate_limit),
+        }
+    }
+}
+
+/// `/api/v1`, with every route documented.
+fn api(settings: AppSettings) -> utoipa_actix_web::scope::Scope<
+    impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>,
+> {
+    scope("/api/v1")
+        .wrap(Governor::new(&settings.api_limiter))
+        .service(
+            scope("/auth")
+                .wrap(Governor::new(&settings.auth_limiter))
+                .service(auth::signup)
+                .service(auth::login)
+                .service(auth::refresh)
+                .service(auth::logout)
+                .service(auth::request_password_reset)
+                .service(auth::confirm_password_reset)
+                .service(auth::accept_invitation),
+        )
+        .service(health::health)
+        .service(me::me)
+        .service(users::list_users)
+        .service(users::invite_user)
+        .service(users::get_user)
+        .service(users::update_user)
+        .service(audit::list_audit_log)
+        .service(outbox::list_outbox)
+        .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::RouteNotFound) }))
+}
+
+/// The OpenAPI document, built from the same route table the app serves.
+pub fn openapi(settings: AppSettings) -> utoipa::openapi::OpenApi {
+    App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(api(settings))
+        .split_for_parts()
+        .1
+}
+
+pub fn app(
+    state: AppState,
+    settings: AppSettings,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(web::Data::new(state))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(settings.max_json_bytes)
+                .error_handler(json_error),
+        )
+        .app_data(web::QueryConfig::default().error_handler(query_error))
+        .app_data(web::PathConfig::default().error_handler(path_error))
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(api(settings.clone()))
+        .openapi_service(|doc| SwaggerUi::new("/api-docs/{_:.*}").url("/api-docs/openapi.json", doc))
+        .into_app()
+        .service(spa::service(settings.static_dir))
+        .wrap(Compress::default())
+        .wrap(
+            DefaultHeaders::new()
+                .add(("X-Content-Type-Options", "nosniff"))
+                .add(("X-Frame-Options", "DENY"))
+                .add(("Referrer-Policy", "same-origin")),
+        )
+        .wrap_fn(|req, srv| {
+            use actix_web::dev::Service;
+            let request_id = req.extensions().get::<RequestId>().copied();
+            let response = srv.call(req);
+            async move {
+                let mut response = response.await?;
+                if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id.to_string()).ok()) {
+                    response
+                        .headers_mut()
+                        .insert(HeaderName::from_static("x-request-id"), id);
+                }
+                Ok(response)
+            }
+        })
+        .wrap(TracingLogger::default())
+}
+
+/// Binds and runs until SIGINT/SIGTERM, then finishes in-flight requests.
+pub async fn serve(config: Config) -> Result<()> {
+    let state = AppState::build(&config).await?;
+    let settings = AppSettings::new(&config);
+    let listener = TcpListener::bind(&config.bind)?;
+    tracing::info!(address = %config.bind, static_dir = %settings.static_dir.display(), "Kite is listening");
+    HttpServer::new(move || app(state.clone(), settings.clone()))
+        .listen(listener)?
+        .shutdown_timeout(20)
+        .run()
+        .await?;
+    tracing::info!("Kite stopped");
+    Ok(())
+}

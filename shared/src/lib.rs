@@ -1,0 +1,17 @@
+//! Types that cross the wire between Kite's server and its SPA, and the rules both
+//! sides apply to them. Builds for native and wasm32: no server-only dependencies.
+
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod health;
+pub mod ids;
+pub mod outbox;
+pub mod page;
+pub mod roles;
+pub mod users;
+pub mod validation;
+
+pub use error::{ErrorBody, FieldError};
+pub use ids::{OrganizationId, UserId};
+pub use roles::{Permission, Role};
