@@ -1,6 +1,8 @@
 //! One interface for sending email. [`SendGridSender`] sends for real; [`OutboxSender`]
 //! keeps every message in the `outbox_messages` table so development needs no account.
 
+#[cfg(feature = "fake-sendgrid")]
+pub mod fake_sendgrid;
 mod message;
 mod outbox;
 mod sendgrid;

@@ -25,6 +25,7 @@ pub struct Config {
     pub auth_rate_limit: RateLimit,
     pub api_rate_limit: RateLimit,
     pub lockout_threshold: u32,
+    pub lockout_window_minutes: i64,
     pub lockout_minutes: i64,
     pub access_token_minutes: i64,
     pub max_json_bytes: usize,
@@ -62,6 +63,7 @@ impl Config {
             auth_rate_limit: RateLimit::per_minute(auth_per_minute),
             api_rate_limit: RateLimit::per_second(api_per_second),
             lockout_threshold: parse("KITE_LOCKOUT_THRESHOLD", 5)?,
+            lockout_window_minutes: parse("KITE_LOCKOUT_WINDOW_MINUTES", 15)?,
             lockout_minutes: parse("KITE_LOCKOUT_MINUTES", 15)?,
             access_token_minutes: parse("KITE_ACCESS_TOKEN_MINUTES", 15)?,
             max_json_bytes: parse("KITE_MAX_JSON_BYTES", 1024 * 1024)?,
@@ -72,7 +74,7 @@ impl Config {
         let mut settings = kite_core::Settings::with_secret(self.jwt_secret.clone(), self.public_url.clone());
         settings.lockout_threshold = self.lockout_threshold;
         settings.lockout_duration = chrono::Duration::minutes(self.lockout_minutes);
-        settings.lockout_window = chrono::Duration::minutes(self.lockout_minutes);
+        settings.lockout_window = chrono::Duration::minutes(self.lockout_window_minutes);
         settings.access_token_ttl = chrono::Duration::minutes(self.access_token_minutes);
         settings
     }

@@ -1,0 +1,13 @@
+//! API tests: the real app over HTTP, every behaviour on SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod audit;
+mod auth;
+mod email;
+mod errors;
+mod lockout;
+mod openapi;
+mod password_reset;
+mod tokens;
+mod users;

@@ -1,0 +1,72 @@
+use crate::helpers::{Backend, TestApp};
+use crate::on_both_databases;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+async fn every_documented_operation_is_served(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let doc = app.call(Method::GET, "/api-docs/openapi.json", None, None).await;
+    assert_eq!(doc.status, StatusCode::OK);
+    let paths = doc.body["paths"].as_object().expect("paths");
+    for required in [
+        "/api/v1/health",
+        "/api/v1/auth/signup",
+        "/api/v1/auth/login",
+        "/api/v1/auth/refresh",
+        "/api/v1/auth/logout",
+        "/api/v1/auth/password-reset/request",
+        "/api/v1/auth/password-reset/confirm",
+        "/api/v1/auth/accept-invitation",
+        "/api/v1/me",
+        "/api/v1/users",
+        "/api/v1/users/{id}",
+        "/api/v1/audit-log",
+        "/api/v1/outbox",
+    ] {
+        assert!(paths.contains_key(required), "{required} is not documented");
+    }
+    let mut checked = 0;
+    for (path, operations) in paths {
+        let concrete = path.replace("{id}", &uuid::Uuid::new_v4().to_string());
+        for method in operations.as_object().expect("operations").keys() {
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+            let response = app
+                .call(method.clone(), &concrete, None, Some(Value::Object(Default::default())))
+                .await;
+            assert_ne!(response.code(), "route_not_found", "{method} {path} is documented but not served");
+            assert_ne!(response.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 14, "only {checked} operations checked");
+}
+on_both_databases!(every_documented_operation_is_served);
+
+async fn swagger_ui_is_served_with_bearer_auth(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ui = app.call(Method::GET, "/api-docs/", None, None).await;
+    assert_eq!(ui.status, StatusCode::OK);
+    assert!(ui.body.as_str().unwrap_or_default().contains("swagger"), "{}", ui.body);
+    let doc = app.call(Method::GET, "/api-docs/openapi.json", None, None).await;
+    assert_eq!(doc.body["components"]["securitySchemes"]["bearer_auth"]["scheme"], "bearer");
+    assert_eq!(doc.body["paths"]["/api/v1/me"]["get"]["security"][0]["bearer_auth"], Value::Array(vec![]));
+}
+on_both_databases!(swagger_ui_is_served_with_bearer_auth);
+
+async fn client_routes_fall_back_to_the_spa_shell(backend: Backend) {
+    let dist = tempfile::tempdir().expect("dist");
+    std::fs::write(dist.path().join("index.html"), "<html>kite shell</html>").expect("index");
+    std::fs::write(dist.path().join("app.js"), "console.log(1)").expect("asset");
+    let static_dir = dist.path().to_path_buf();
+    let app = TestApp::spawn_with(backend, move |config| config.static_dir = static_dir).await;
+    for path in ["/", "/contacts/42", "/settings/users"] {
+        let page = app.call(Method::GET, path, None, None).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert_eq!(page.body, "<html>kite shell</html>", "{path}");
+    }
+    let asset = app.call(Method::GET, "/app.js", None, None).await;
+    assert_eq!(asset.body, "console.log(1)");
+    let api = app.call(Method::GET, "/api/v1/contacts-typo", None, None).await;
+    assert_eq!(api.code(), "route_not_found", "API paths never get the shell");
+}
+on_both_databases!(client_routes_fall_back_to_the_spa_shell);
