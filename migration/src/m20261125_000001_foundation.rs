@@ -175,7 +175,12 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(RefreshTokens::UserId).uuid().not_null())
                     .col(ColumnDef::new(RefreshTokens::FamilyId).uuid().not_null())
                     .col(ColumnDef::new(RefreshTokens::ParentId).uuid().null())
-                    .col(ColumnDef::new(RefreshTokens::TokenHash).string_len(64).not_null().unique_key())
+                    .col(
+                        ColumnDef::new(RefreshTokens::TokenHash)
+                            .string_len(64)
+                            .not_null()
+                            .unique_key(),
+                    )
                     .col(ts(RefreshTokens::ExpiresAt))
                     .col(ts_null(RefreshTokens::UsedAt))
                     .col(ts_null(RefreshTokens::RevokedAt))
@@ -192,7 +197,13 @@ impl MigrationTrait for Migration {
             ("idx_refresh_tokens_user", RefreshTokens::UserId),
         ] {
             manager
-                .create_index(Index::create().name(name).table(RefreshTokens::Table).col(col).to_owned())
+                .create_index(
+                    Index::create()
+                        .name(name)
+                        .table(RefreshTokens::Table)
+                        .col(col)
+                        .to_owned(),
+                )
                 .await?;
         }
 
@@ -204,7 +215,12 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(OneTimeTokens::OrganizationId).uuid().not_null())
                     .col(ColumnDef::new(OneTimeTokens::UserId).uuid().not_null())
                     .col(ColumnDef::new(OneTimeTokens::Purpose).string_len(32).not_null())
-                    .col(ColumnDef::new(OneTimeTokens::TokenHash).string_len(64).not_null().unique_key())
+                    .col(
+                        ColumnDef::new(OneTimeTokens::TokenHash)
+                            .string_len(64)
+                            .not_null()
+                            .unique_key(),
+                    )
                     .col(ts(OneTimeTokens::ExpiresAt))
                     .col(ts_null(OneTimeTokens::UsedAt))
                     .col(ts(OneTimeTokens::CreatedAt))

@@ -15,7 +15,10 @@ pub struct InviteUserRequest {
 
 impl InviteUserRequest {
     pub fn validate(&self) -> Vec<FieldError> {
-        validation::collect([check_email("email", &self.email), check_name("name", "Name", &self.name)])
+        validation::collect([
+            check_email("email", &self.email),
+            check_name("name", "Name", &self.name),
+        ])
     }
 }
 
@@ -62,4 +65,3 @@ pub struct InviteResponse {
     /// When the invitation link stops working.
     pub invitation_expires_at: chrono::DateTime<chrono::Utc>,
 }
-

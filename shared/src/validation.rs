@@ -87,14 +87,25 @@ mod tests {
     #[test]
     fn emails_need_a_local_part_and_a_dotted_domain() {
         assert!(check_email("email", "ann@example.com").is_none());
-        for bad in ["", "ann", "ann@", "@example.com", "ann@example", "a b@example.com", "a@b@c.com"] {
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.com",
+            "ann@example",
+            "a b@example.com",
+            "a@b@c.com",
+        ] {
             assert!(check_email("email", bad).is_some(), "{bad:?} should be refused");
         }
     }
 
     #[test]
     fn passwords_must_be_ten_characters_and_not_the_email() {
-        assert_eq!(check_password("password", "short", "a@b.co").map(|e| e.code), Some("too_short".into()));
+        assert_eq!(
+            check_password("password", "short", "a@b.co").map(|e| e.code),
+            Some("too_short".into())
+        );
         assert_eq!(
             check_password("password", "Ann@Example.com", "ann@example.com").map(|e| e.code),
             Some("same_as_email".into())
@@ -110,6 +121,9 @@ mod tests {
 
     #[test]
     fn blank_names_are_required() {
-        assert_eq!(check_name("name", "Name", "   ").map(|e| e.code), Some("required".into()));
+        assert_eq!(
+            check_name("name", "Name", "   ").map(|e| e.code),
+            Some("required".into())
+        );
     }
 }

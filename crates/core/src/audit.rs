@@ -9,8 +9,8 @@ use kite_shared::audit::{AuditEntryDto, AuditQuery};
 use kite_shared::page::Page;
 use kite_shared::{OrganizationId, Permission, UserId};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
 };
 use serde_json::Value;
 
@@ -77,7 +77,11 @@ pub async fn record(conn: &impl ConnectionTrait, actor: &Actor, event: Event<'_>
         before: Set(event.before),
         after: Set(event.after),
         ip: Set(actor.client.ip.clone()),
-        user_agent: Set(actor.client.user_agent.as_ref().map(|ua| ua.chars().take(255).collect())),
+        user_agent: Set(actor
+            .client
+            .user_agent
+            .as_ref()
+            .map(|ua| ua.chars().take(255).collect())),
         created_at: Set(chrono::Utc::now()),
     }
     .insert(conn)

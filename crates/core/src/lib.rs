@@ -4,9 +4,9 @@
 
 pub mod audit;
 pub mod auth;
-mod mail;
 pub mod ctx;
 pub mod error;
+mod mail;
 pub mod outbox;
 pub mod settings;
 pub mod users;

@@ -12,8 +12,8 @@ use kite_shared::page::Page;
 use kite_shared::users::{InviteResponse, InviteUserRequest, UpdateUserRequest, UserListQuery};
 use kite_shared::validation::normalize_email;
 use kite_shared::{Permission, Role, UserId};
-use sea_orm::sea_query::{Condition, Expr, Func};
 use sea_orm::ExprTrait;
+use sea_orm::sea_query::{Condition, Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
@@ -117,7 +117,13 @@ impl<'a> UserService<'a> {
         )
         .await?;
         txn.commit().await?;
-        let message = mail::invitation(&self.kite.settings, &invitee, &ctx.actor_label, &org.name, &issued.token);
+        let message = mail::invitation(
+            &self.kite.settings,
+            &invitee,
+            &ctx.actor_label,
+            &org.name,
+            &issued.token,
+        );
         mail::send_logged(self.kite, &message).await;
         Ok(InviteResponse {
             user: user_dto(&invitee),

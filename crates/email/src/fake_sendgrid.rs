@@ -51,12 +51,7 @@ async fn mail_send(
     body: web::Json<Value>,
     received: web::Data<Arc<Mutex<Vec<ReceivedMail>>>>,
 ) -> HttpResponse {
-    let header = |name: &str| {
-        req.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let mail = ReceivedMail {
         authorization: header("authorization"),
         content_type: header("content-type"),

@@ -28,9 +28,7 @@ pub struct SendGridSender {
 
 impl SendGridSender {
     pub fn new(config: SendGridConfig) -> Result<Self, EmailError> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(20))
-            .build()?;
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build()?;
         Ok(Self { config, http })
     }
 

@@ -30,12 +30,18 @@ fn message() -> EmailMessage {
 #[actix_web::test]
 async fn sendgrid_receives_the_message_with_bearer_auth_and_a_v3_body() {
     let fake = FakeSendGrid::start().expect("fake server");
-    sender(&fake.base_url, FAKE_API_KEY).send(&message()).await.expect("sent");
+    sender(&fake.base_url, FAKE_API_KEY)
+        .send(&message())
+        .await
+        .expect("sent");
 
     let received = fake.received();
     assert_eq!(received.len(), 1);
     let mail = &received[0];
-    assert_eq!(mail.authorization.as_deref(), Some(format!("Bearer {FAKE_API_KEY}").as_str()));
+    assert_eq!(
+        mail.authorization.as_deref(),
+        Some(format!("Bearer {FAKE_API_KEY}").as_str())
+    );
     assert_eq!(mail.content_type.as_deref(), Some("application/json"));
     let body = &mail.body;
     assert_eq!(body["personalizations"][0]["to"][1]["email"], "bo@example.com");

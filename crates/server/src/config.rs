@@ -57,7 +57,9 @@ impl Config {
             data_dir,
             database_url,
             jwt_secret,
-            static_dir: var("KITE_STATIC_DIR").map(PathBuf::from).unwrap_or_else(default_static_dir),
+            static_dir: var("KITE_STATIC_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(default_static_dir),
             public_url,
             sendgrid,
             auth_rate_limit: RateLimit::per_minute(auth_per_minute),

@@ -55,7 +55,13 @@ mod tests {
 
     #[test]
     fn database_passwords_never_reach_the_logs() {
-        assert_eq!(redact("postgres://kite:s3cret@db:5432/kite"), "postgres://kite:***@db:5432/kite");
-        assert_eq!(redact("sqlite://./data/kite.db?mode=rwc"), "sqlite://./data/kite.db?mode=rwc");
+        assert_eq!(
+            redact("postgres://kite:s3cret@db:5432/kite"),
+            "postgres://kite:***@db:5432/kite"
+        );
+        assert_eq!(
+            redact("sqlite://./data/kite.db?mode=rwc"),
+            "sqlite://./data/kite.db?mode=rwc"
+        );
     }
 }

@@ -56,7 +56,12 @@ fn core_parts(error: &CoreError) -> (StatusCode, &'static str, String, Vec<Field
             "Some fields are not valid.".into(),
             errors.clone(),
         ),
-        CoreError::NotFound(what) => (StatusCode::NOT_FOUND, "not_found", format!("No such {what}."), Vec::new()),
+        CoreError::NotFound(what) => (
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("No such {what}."),
+            Vec::new(),
+        ),
         CoreError::Forbidden => (
             StatusCode::FORBIDDEN,
             "forbidden",

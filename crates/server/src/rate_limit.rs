@@ -6,8 +6,7 @@ use crate::error::ApiError;
 use actix_governor::governor::NotUntil;
 use actix_governor::governor::clock::{Clock, DefaultClock, QuantaInstant};
 use actix_governor::{
-    GovernorConfig, GovernorConfigBuilder, KeyExtractor, SimpleKeyExtractionError,
-    governor::middleware::NoOpMiddleware,
+    GovernorConfig, GovernorConfigBuilder, KeyExtractor, SimpleKeyExtractionError, governor::middleware::NoOpMiddleware,
 };
 use actix_web::dev::ServiceRequest;
 use actix_web::{HttpResponse, HttpResponseBuilder, ResponseError};
@@ -22,7 +21,9 @@ impl KeyExtractor for ClientIp {
 
     fn extract(&self, req: &ServiceRequest) -> Result<Self::Key, Self::KeyExtractionError> {
         // Requests without a peer (in-process test calls) share one bucket.
-        Ok(req.peer_addr().map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |addr| addr.ip()))
+        Ok(req
+            .peer_addr()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |addr| addr.ip()))
     }
 
     fn exceed_rate_limit_response(&self, negative: &NotUntil<QuantaInstant>, _: HttpResponseBuilder) -> HttpResponse {

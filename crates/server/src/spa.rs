@@ -27,7 +27,9 @@ pub fn service(static_dir: PathBuf) -> Files {
                             .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-cache"));
                         res
                     }
-                    Err(_) => HttpResponse::Ok().content_type("text/html; charset=utf-8").body(NOT_BUILT),
+                    Err(_) => HttpResponse::Ok()
+                        .content_type("text/html; charset=utf-8")
+                        .body(NOT_BUILT),
                 };
                 Ok(ServiceResponse::new(req, response))
             }

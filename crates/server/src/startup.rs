@@ -7,9 +7,9 @@ use crate::rate_limit::{ClientIp, governor};
 use crate::routes::{audit, auth, health, me, outbox, users};
 use crate::{db, spa};
 use actix_governor::Governor;
+use actix_governor::GovernorConfig;
 use actix_governor::governor::clock::QuantaInstant;
 use actix_governor::governor::middleware::NoOpMiddleware;
-use actix_governor::GovernorConfig;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
@@ -77,8 +77,16 @@ impl AppSettings {
 }
 
 /// `/api/v1`, with every route documented.
-fn api(settings: AppSettings) -> utoipa_actix_web::scope::Scope<
-    impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>,
+fn api(
+    settings: AppSettings,
+) -> utoipa_actix_web::scope::Scope<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
 > {
     scope("/api/v1")
         .wrap(Governor::new(&settings.api_limiter))
@@ -101,7 +109,9 @@ fn api(settings: AppSettings) -> utoipa_actix_web::scope::Scope<
         .service(users::update_user)
         .service(audit::list_audit_log)
         .service(outbox::list_outbox)
-        .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::RouteNotFound) }))
+        .default_service(web::to(|| async {
+            Err::<actix_web::HttpResponse, _>(ApiError::RouteNotFound)
+        }))
 }
 
 /// The OpenAPI document, built from the same route table the app serves.

@@ -11,5 +11,9 @@ pub fn init() {
         .with_writer(std::io::stderr);
     let json = std::env::var("KITE_LOG_FORMAT").is_ok_and(|f| f == "json");
     // A second init (tests) keeps the first subscriber.
-    let _ = if json { builder.json().try_init() } else { builder.try_init() };
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }

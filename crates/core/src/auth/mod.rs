@@ -239,7 +239,12 @@ impl<'a> AuthService<'a> {
             client,
         )
         .await?;
-        audit::record(&txn, &actor, Event::new("auth.token_refreshed", "session", current.family_id)).await?;
+        audit::record(
+            &txn,
+            &actor,
+            Event::new("auth.token_refreshed", "session", current.family_id),
+        )
+        .await?;
         txn.commit().await?;
         self.respond(&user, &org, next)
     }
@@ -300,7 +305,11 @@ impl<'a> AuthService<'a> {
 
     /// Emails a reset link when the address belongs to an active account, and answers the
     /// same either way so the endpoint cannot be used to find accounts.
-    pub async fn request_password_reset(&self, req: &PasswordResetRequest, client: &ClientInfo) -> Result<(), CoreError> {
+    pub async fn request_password_reset(
+        &self,
+        req: &PasswordResetRequest,
+        client: &ClientInfo,
+    ) -> Result<(), CoreError> {
         CoreError::validation(req.validate())?;
         let email = normalize_email(&req.email);
         let Some(user) = find_user_by_email(&self.kite.db, &email).await?.filter(|u| u.active) else {
@@ -342,7 +351,12 @@ impl<'a> AuthService<'a> {
             .ok_or(CoreError::InvalidOneTimeToken)?;
         let user = set_password(&txn, user, &req.password).await?;
         sessions::revoke_all_for_user(&txn, user.id).await?;
-        audit::record(&txn, &actor_for(&user, client), Event::new("auth.password_reset", "user", user.id)).await?;
+        audit::record(
+            &txn,
+            &actor_for(&user, client),
+            Event::new("auth.password_reset", "user", user.id),
+        )
+        .await?;
         txn.commit().await?;
         Ok(())
     }
@@ -412,7 +426,10 @@ pub(crate) async fn find_user_by_email(
     conn: &impl ConnectionTrait,
     email: &str,
 ) -> Result<Option<user::Model>, CoreError> {
-    Ok(user::Entity::find().filter(user::Column::Email.eq(email)).one(conn).await?)
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(conn)
+        .await?)
 }
 
 async fn find_organization(conn: &impl ConnectionTrait, id: Uuid) -> Result<organization::Model, CoreError> {

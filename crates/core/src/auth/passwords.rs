@@ -2,9 +2,9 @@
 //! milliseconds of CPU by design.
 
 use crate::CoreError;
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use std::sync::OnceLock;
 
 pub async fn hash(password: String) -> Result<String, CoreError> {
@@ -58,8 +58,16 @@ mod tests {
     async fn a_hash_verifies_its_password_only() {
         let hashed = hash("correct horse battery".into()).await.expect("hash");
         assert!(hashed.starts_with("$argon2id$"));
-        assert!(verify("correct horse battery".into(), Some(hashed.clone())).await.expect("verify"));
-        assert!(!verify("wrong horse battery".into(), Some(hashed)).await.expect("verify"));
+        assert!(
+            verify("correct horse battery".into(), Some(hashed.clone()))
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !verify("wrong horse battery".into(), Some(hashed))
+                .await
+                .expect("verify")
+        );
     }
 
     #[tokio::test]

@@ -74,7 +74,10 @@ mod tests {
     use super::*;
 
     fn settings() -> Settings {
-        Settings::with_secret(b"test-secret-test-secret-test-secret".to_vec(), "http://localhost".into())
+        Settings::with_secret(
+            b"test-secret-test-secret-test-secret".to_vec(),
+            "http://localhost".into(),
+        )
     }
 
     #[test]

@@ -78,8 +78,9 @@ pub async fn refresh(
     Client(client): Client,
     body: Option<web::Json<RefreshRequest>>,
 ) -> Result<HttpResponse, ApiError> {
-    let token = presented_refresh_token(&req, body.map(web::Json::into_inner))
-        .ok_or(ApiError::Core(CoreError::Unauthenticated(AuthFailure::InvalidRefreshToken)))?;
+    let token = presented_refresh_token(&req, body.map(web::Json::into_inner)).ok_or(ApiError::Core(
+        CoreError::Unauthenticated(AuthFailure::InvalidRefreshToken),
+    ))?;
     let auth = state.kite.auth().refresh(&token, &client).await?;
     Ok(with_session(HttpResponse::Ok(), &req, &state, auth))
 }
@@ -173,7 +174,12 @@ fn presented_refresh_token(req: &HttpRequest, body: Option<RefreshRequest>) -> O
         .filter(|t| !t.is_empty())
 }
 
-fn with_session(mut builder: HttpResponseBuilder, req: &HttpRequest, state: &AppState, auth: AuthResponse) -> HttpResponse {
+fn with_session(
+    mut builder: HttpResponseBuilder,
+    req: &HttpRequest,
+    state: &AppState,
+    auth: AuthResponse,
+) -> HttpResponse {
     let max_age = time::Duration::seconds(state.kite.settings.refresh_token_ttl.num_seconds());
     builder
         .cookie(session_cookie(req, auth.refresh_token.clone(), max_age))

@@ -2,8 +2,8 @@ use crate::error::ApiError;
 use crate::extract::Auth;
 use crate::startup::AppState;
 use actix_web::{get, web};
-use kite_shared::auth::MeResponse;
 use kite_shared::ErrorBody;
+use kite_shared::auth::MeResponse;
 
 /// The signed-in user, their organization and what their role allows.
 #[utoipa::path(

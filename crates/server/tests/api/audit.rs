@@ -10,8 +10,12 @@ async fn auth_events_and_mutations_are_audited_with_who_what_and_where(backend: 
     app.login(&email, "a wrong password").await;
     app.login(&email, PASSWORD).await;
     let user = app.add_user(&admin, &unique_email("rep"), "sales_rep").await;
-    app.patch(&format!("/api/v1/users/{}", user.user_id), &admin.access_token, json!({"role": "manager"}))
-        .await;
+    app.patch(
+        &format!("/api/v1/users/{}", user.user_id),
+        &admin.access_token,
+        json!({"role": "manager"}),
+    )
+    .await;
 
     let log = app.get("/api/v1/audit-log?per_page=100", &admin.access_token).await;
     assert_eq!(log.status, StatusCode::OK, "{}", log.body);
@@ -39,14 +43,29 @@ async fn auth_events_and_mutations_are_audited_with_who_what_and_where(backend: 
     let auth_only = app.get("/api/v1/audit-log?action=auth.", &admin.access_token).await;
     let auth_items = auth_only.body["items"].as_array().expect("items");
     assert!(!auth_items.is_empty());
-    assert!(auth_items.iter().all(|e| e["action"].as_str().unwrap_or_default().starts_with("auth.")));
+    assert!(
+        auth_items
+            .iter()
+            .all(|e| e["action"].as_str().unwrap_or_default().starts_with("auth."))
+    );
 
     let by_user = app
-        .get(&format!("/api/v1/audit-log?actor_user_id={}", user.user_id), &admin.access_token)
+        .get(
+            &format!("/api/v1/audit-log?actor_user_id={}", user.user_id),
+            &admin.access_token,
+        )
         .await;
-    assert!(by_user.body["items"].as_array().expect("items").iter().all(|e| e["actor_user_id"] == user.user_id));
+    assert!(
+        by_user.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|e| e["actor_user_id"] == user.user_id)
+    );
 
-    let page = app.get("/api/v1/audit-log?per_page=2&page=2", &admin.access_token).await;
+    let page = app
+        .get("/api/v1/audit-log?per_page=2&page=2", &admin.access_token)
+        .await;
     assert_eq!(page.body["items"].as_array().expect("items").len(), 2);
     assert_eq!(page.body["total"], log.body["total"]);
 

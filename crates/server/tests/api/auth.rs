@@ -19,10 +19,17 @@ async fn signup_creates_an_organization_and_its_first_admin(backend: Backend) {
     assert_eq!(response.body["user"]["email"], email, "emails are stored lower-case");
     assert_eq!(response.body["expires_in"], 900);
 
-    let me = app.get("/api/v1/me", response.body["access_token"].as_str().expect("token")).await;
+    let me = app
+        .get("/api/v1/me", response.body["access_token"].as_str().expect("token"))
+        .await;
     assert_eq!(me.status, StatusCode::OK);
     assert_eq!(me.body["organization"]["name"], "Acme Ltd");
-    assert!(me.body["permissions"].as_array().expect("permissions").contains(&json!("manage_users")));
+    assert!(
+        me.body["permissions"]
+            .as_array()
+            .expect("permissions")
+            .contains(&json!("manage_users"))
+    );
 }
 on_both_databases!(signup_creates_an_organization_and_its_first_admin);
 
@@ -55,7 +62,10 @@ async fn signup_reports_every_invalid_field_and_writes_nothing(backend: Backend)
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(response.code(), "validation_failed");
     let fields = response.field_codes();
-    assert!(fields.contains(&("organization_name".into(), "required".into())), "{fields:?}");
+    assert!(
+        fields.contains(&("organization_name".into(), "required".into())),
+        "{fields:?}"
+    );
     assert!(fields.contains(&("email".into(), "invalid_email".into())), "{fields:?}");
     assert!(fields.contains(&("password".into(), "too_short".into())), "{fields:?}");
     assert_eq!(app.count_rows("organizations", "").await, 0);
@@ -73,7 +83,10 @@ async fn a_password_equal_to_the_email_is_refused(backend: Backend) {
             json!({"organization_name": "Acme", "name": "Ann", "email": email, "password": email}),
         )
         .await;
-    assert_eq!(response.field_codes(), vec![("password".into(), "same_as_email".into())]);
+    assert_eq!(
+        response.field_codes(),
+        vec![("password".into(), "same_as_email".into())]
+    );
 }
 on_both_databases!(a_password_equal_to_the_email_is_refused);
 
@@ -111,14 +124,22 @@ async fn refresh_rotates_the_pair(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let first = app.signup("Acme", &unique_email("rotate")).await;
     let response = app
-        .post("/api/v1/auth/refresh", None, json!({"refresh_token": first.refresh_token}))
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": first.refresh_token}),
+        )
         .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     let second = session(&response.body);
     assert_ne!(second.refresh_token, first.refresh_token);
     assert_eq!(app.get("/api/v1/me", &second.access_token).await.status, StatusCode::OK);
     let third = app
-        .post("/api/v1/auth/refresh", None, json!({"refresh_token": second.refresh_token}))
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": second.refresh_token}),
+        )
         .await;
     assert_eq!(third.status, StatusCode::OK, "the successor works once too");
 }
@@ -128,20 +149,36 @@ async fn reused_refresh_token_revokes_the_whole_family(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let stolen = app.signup("Acme", &unique_email("reuse")).await;
     let owner = app
-        .post("/api/v1/auth/refresh", None, json!({"refresh_token": stolen.refresh_token}))
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": stolen.refresh_token}),
+        )
         .await;
     let owner = session(&owner.body);
 
     let thief = app
-        .post("/api/v1/auth/refresh", None, json!({"refresh_token": stolen.refresh_token}))
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": stolen.refresh_token}),
+        )
         .await;
     assert_eq!(thief.status, StatusCode::UNAUTHORIZED);
     assert_eq!(thief.code(), "refresh_token_reused");
 
     let after = app
-        .post("/api/v1/auth/refresh", None, json!({"refresh_token": owner.refresh_token}))
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": owner.refresh_token}),
+        )
         .await;
-    assert_eq!(after.status, StatusCode::UNAUTHORIZED, "the newer token of the family is revoked too");
+    assert_eq!(
+        after.status,
+        StatusCode::UNAUTHORIZED,
+        "the newer token of the family is revoked too"
+    );
 }
 on_both_databases!(reused_refresh_token_revokes_the_whole_family);
 
@@ -163,13 +200,21 @@ async fn logout_ends_the_session_and_clears_the_cookie(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let session = app.signup("Acme", &unique_email("logout")).await;
     let response = app
-        .post("/api/v1/auth/logout", None, json!({"refresh_token": session.refresh_token}))
+        .post(
+            "/api/v1/auth/logout",
+            None,
+            json!({"refresh_token": session.refresh_token}),
+        )
         .await;
     assert_eq!(response.status, StatusCode::NO_CONTENT);
     let cookie = response.set_cookie().expect("a removal cookie");
     assert!(cookie.contains("Max-Age=0"), "{cookie}");
     let refresh = app
-        .post("/api/v1/auth/refresh", None, json!({"refresh_token": session.refresh_token}))
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": session.refresh_token}),
+        )
         .await;
     assert_eq!(refresh.status, StatusCode::UNAUTHORIZED);
     assert_eq!(refresh.code(), "refresh_token_invalid");

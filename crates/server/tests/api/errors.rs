@@ -38,7 +38,13 @@ async fn a_wrong_type_names_the_field(backend: Backend) {
     .await;
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(response.field_codes()[0].1, "invalid_type");
-    let missing = post_raw(&app, "/api/v1/auth/login", "application/json", br#"{"email": "a@b.co"}"#.to_vec()).await;
+    let missing = post_raw(
+        &app,
+        "/api/v1/auth/login",
+        "application/json",
+        br#"{"email": "a@b.co"}"#.to_vec(),
+    )
+    .await;
     assert_eq!(missing.field_codes(), vec![("password".into(), "required".into())]);
 }
 on_both_databases!(a_wrong_type_names_the_field);

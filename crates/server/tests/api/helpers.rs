@@ -106,10 +106,7 @@ impl TestApp {
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp data dir");
         let (database_url, postgres_database) = match backend {
-            Backend::Sqlite => (
-                kite_server::config::sqlite_url(&data_dir.path().join("kite.db")),
-                None,
-            ),
+            Backend::Sqlite => (kite_server::config::sqlite_url(&data_dir.path().join("kite.db")), None),
             Backend::Postgres => {
                 let name = format!("kite_test_{}", uuid::Uuid::new_v4().simple());
                 let admin = Database::connect(postgres_admin_url())
@@ -212,8 +209,12 @@ impl TestApp {
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Response {
-        self.post("/api/v1/auth/login", None, json!({"email": email, "password": password}))
-            .await
+        self.post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": email, "password": password}),
+        )
+        .await
     }
 
     /// Invites `email` with `role` as `admin`, accepts the emailed invitation, and
@@ -243,10 +244,16 @@ impl TestApp {
     /// admin's outbox API as a developer would.
     pub async fn emailed_token(&self, admin: &Session, email: &str, category: &str) -> String {
         let outbox = self
-            .get(&format!("/api/v1/outbox?to={email}&category={category}"), &admin.access_token)
+            .get(
+                &format!("/api/v1/outbox?to={email}&category={category}"),
+                &admin.access_token,
+            )
             .await;
         assert_eq!(outbox.status, StatusCode::OK, "{}", outbox.body);
-        let text = outbox.body["items"][0]["text_body"].as_str().expect("an email").to_owned();
+        let text = outbox.body["items"][0]["text_body"]
+            .as_str()
+            .expect("an email")
+            .to_owned();
         token_in(&text)
     }
 }

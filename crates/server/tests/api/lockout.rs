@@ -32,7 +32,11 @@ async fn a_successful_login_resets_the_failure_count(backend: Backend) {
     for _ in 0..4 {
         app.login(&email, "wrong password number").await;
     }
-    assert_eq!(app.login(&email, PASSWORD).await.status, StatusCode::OK, "four more failures do not lock");
+    assert_eq!(
+        app.login(&email, PASSWORD).await.status,
+        StatusCode::OK,
+        "four more failures do not lock"
+    );
 }
 on_both_databases!(a_successful_login_resets_the_failure_count);
 
@@ -43,7 +47,10 @@ async fn the_lock_ends_after_its_duration(backend: Backend) {
     for _ in 0..4 {
         app.login(&email, "wrong password number").await;
     }
-    assert_eq!(app.login(&email, "wrong password number").await.status, StatusCode::LOCKED);
+    assert_eq!(
+        app.login(&email, "wrong password number").await.status,
+        StatusCode::LOCKED
+    );
     // A zero-minute lock has already expired by the next request.
     assert_eq!(app.login(&email, PASSWORD).await.status, StatusCode::OK);
 }

@@ -33,7 +33,11 @@ async fn every_documented_operation_is_served(backend: Backend) {
             let response = app
                 .call(method.clone(), &concrete, None, Some(Value::Object(Default::default())))
                 .await;
-            assert_ne!(response.code(), "route_not_found", "{method} {path} is documented but not served");
+            assert_ne!(
+                response.code(),
+                "route_not_found",
+                "{method} {path} is documented but not served"
+            );
             assert_ne!(response.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
             checked += 1;
         }
@@ -48,8 +52,14 @@ async fn swagger_ui_is_served_with_bearer_auth(backend: Backend) {
     assert_eq!(ui.status, StatusCode::OK);
     assert!(ui.body.as_str().unwrap_or_default().contains("swagger"), "{}", ui.body);
     let doc = app.call(Method::GET, "/api-docs/openapi.json", None, None).await;
-    assert_eq!(doc.body["components"]["securitySchemes"]["bearer_auth"]["scheme"], "bearer");
-    assert_eq!(doc.body["paths"]["/api/v1/me"]["get"]["security"][0]["bearer_auth"], Value::Array(vec![]));
+    assert_eq!(
+        doc.body["components"]["securitySchemes"]["bearer_auth"]["scheme"],
+        "bearer"
+    );
+    assert_eq!(
+        doc.body["paths"]["/api/v1/me"]["get"]["security"][0]["bearer_auth"],
+        Value::Array(vec![])
+    );
 }
 on_both_databases!(swagger_ui_is_served_with_bearer_auth);
 

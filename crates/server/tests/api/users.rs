@@ -22,19 +22,36 @@ async fn an_invited_user_sets_a_password_from_the_emailed_link_and_signs_in(back
         .await;
     let message = &outbox.body["items"][0];
     assert_eq!(message["category"], "invitation");
-    assert!(message["text_body"].as_str().expect("body").contains("http://kite.test/accept-invite?token="));
-    assert_eq!(app.login(&email, PASSWORD).await.status, StatusCode::UNAUTHORIZED, "no password yet");
+    assert!(
+        message["text_body"]
+            .as_str()
+            .expect("body")
+            .contains("http://kite.test/accept-invite?token=")
+    );
+    assert_eq!(
+        app.login(&email, PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED,
+        "no password yet"
+    );
 
     let token = app.emailed_token(&admin, &email, "invitation").await;
     let accepted = app
-        .post("/api/v1/auth/accept-invitation", None, json!({"token": token, "password": PASSWORD}))
+        .post(
+            "/api/v1/auth/accept-invitation",
+            None,
+            json!({"token": token, "password": PASSWORD}),
+        )
         .await;
     assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
     assert_eq!(accepted.body["user"]["role"], "sales_rep");
     assert_eq!(app.login(&email, PASSWORD).await.status, StatusCode::OK);
 
     let again = app
-        .post("/api/v1/auth/accept-invitation", None, json!({"token": token, "password": "another good password"}))
+        .post(
+            "/api/v1/auth/accept-invitation",
+            None,
+            json!({"token": token, "password": "another good password"}),
+        )
         .await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST, "the link works once");
     assert_eq!(again.code(), "invalid_or_expired_link");
@@ -56,7 +73,11 @@ async fn only_admins_manage_users(backend: Backend) {
         assert_eq!(invite.status, StatusCode::FORBIDDEN, "{role} invites");
         assert_eq!(invite.code(), "forbidden");
         let promote = app
-            .patch(&format!("/api/v1/users/{}", user.user_id), &user.access_token, json!({"role": "admin"}))
+            .patch(
+                &format!("/api/v1/users/{}", user.user_id),
+                &user.access_token,
+                json!({"role": "admin"}),
+            )
             .await;
         assert_eq!(promote.status, StatusCode::FORBIDDEN, "{role} promotes itself");
         let audit = app.get("/api/v1/audit-log", &user.access_token).await;
@@ -92,7 +113,11 @@ async fn deactivating_a_user_ends_their_sessions_at_once(backend: Backend) {
     let email = unique_email("leaver");
     let leaver = app.add_user(&admin, &email, "sales_rep").await;
     let response = app
-        .patch(&format!("/api/v1/users/{}", leaver.user_id), &admin.access_token, json!({"active": false}))
+        .patch(
+            &format!("/api/v1/users/{}", leaver.user_id),
+            &admin.access_token,
+            json!({"active": false}),
+        )
         .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     assert_eq!(response.body["active"], false);
@@ -101,7 +126,11 @@ async fn deactivating_a_user_ends_their_sessions_at_once(backend: Backend) {
     assert_eq!(me.status, StatusCode::UNAUTHORIZED);
     assert_eq!(me.code(), "account_inactive");
     let refresh = app
-        .post("/api/v1/auth/refresh", None, json!({"refresh_token": leaver.refresh_token}))
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": leaver.refresh_token}),
+        )
         .await;
     assert_eq!(refresh.status, StatusCode::UNAUTHORIZED);
     let login = app.login(&email, PASSWORD).await;
@@ -113,10 +142,20 @@ async fn a_role_change_applies_to_the_next_request(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.signup("Acme", &unique_email("admin")).await;
     let user = app.add_user(&admin, &unique_email("rising"), "manager").await;
-    assert_eq!(app.get("/api/v1/audit-log", &user.access_token).await.status, StatusCode::FORBIDDEN);
-    app.patch(&format!("/api/v1/users/{}", user.user_id), &admin.access_token, json!({"role": "admin"}))
-        .await;
-    assert_eq!(app.get("/api/v1/audit-log", &user.access_token).await.status, StatusCode::OK);
+    assert_eq!(
+        app.get("/api/v1/audit-log", &user.access_token).await.status,
+        StatusCode::FORBIDDEN
+    );
+    app.patch(
+        &format!("/api/v1/users/{}", user.user_id),
+        &admin.access_token,
+        json!({"role": "admin"}),
+    )
+    .await;
+    assert_eq!(
+        app.get("/api/v1/audit-log", &user.access_token).await.status,
+        StatusCode::OK
+    );
 }
 on_both_databases!(a_role_change_applies_to_the_next_request);
 
@@ -177,13 +216,17 @@ async fn users_are_filtered_and_paginated(backend: Backend) {
         )
         .await;
     }
-    let page = app.get("/api/v1/users?role=viewer&per_page=2&page=2", &admin.access_token).await;
+    let page = app
+        .get("/api/v1/users?role=viewer&per_page=2&page=2", &admin.access_token)
+        .await;
     assert_eq!(page.body["total"], 3);
     assert_eq!(page.body["items"].as_array().expect("items").len(), 1);
     assert_eq!(page.body["items"][0]["name"], "Zed");
     let search = app.get("/api/v1/users?q=ya", &admin.access_token).await;
     assert_eq!(search.body["total"], 1);
-    let bad = app.call(Method::GET, "/api/v1/users?role=owner", Some(&admin.access_token), None).await;
+    let bad = app
+        .call(Method::GET, "/api/v1/users?role=owner", Some(&admin.access_token), None)
+        .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.code(), "invalid_query");
 }

@@ -1,0 +1,78 @@
+# Kite's command menu. `just` lists it.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# Tools (trunk, wasm-bindgen) live outside the clone so every checkout shares them.
+cache := env("KITE_CACHE", env("HOME") / ".cache/kite")
+tools := cache / "tools"
+export PATH := tools / "bin:" + env("HOME") / ".cargo/bin:" + env("PATH")
+export KITE_TEST_POSTGRES_URL := env("KITE_TEST_POSTGRES_URL", "postgres://postgres:kite@127.0.0.1:5432/postgres")
+
+default:
+    @just --list
+
+# Install what the build needs when it is missing: the wasm target, trunk, wasm-bindgen-cli.
+setup:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+        rustup target add wasm32-unknown-unknown
+    fi
+    if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then
+        # trunk 0.22 needs a newer rustc than this project's.
+        cargo install trunk --version '~0.21' --locked --root "{{tools}}"
+    fi
+    # The CLI must match the wasm-bindgen crate in Cargo.lock exactly. No --locked: its
+    # lockfile pins a crate that the registry no longer serves.
+    want=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"$/\1/p')
+    if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$want" ]; then
+        cargo install wasm-bindgen-cli --version "=$want" --root "{{tools}}"
+    fi
+
+# Build the SPA (release) into frontend/dist, offline.
+build-spa: setup
+    trunk build --release --offline
+
+# Build everything: the SPA and the server (release).
+build: build-spa
+    cargo build --release -p kite-server
+
+# Build and run Kite on http://127.0.0.1:8080 with SQLite in ./data (override with KITE_BIND, DATABASE_URL, ...).
+run: build
+    cargo run --release -p kite-server -- serve
+
+# Run a debug server against the last SPA build, for quick API work.
+dev:
+    cargo run -p kite-server -- serve
+
+# Make sure a PostgreSQL answers on 127.0.0.1:5432 for the tests, starting (or installing) Debian's when none does.
+postgres:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+        if ! command -v pg_ctlcluster >/dev/null; then
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
+        fi
+        version=$(ls /etc/postgresql | sort -V | tail -n1)
+        pg_ctlcluster --skip-systemctl-redirect "$version" main start
+        for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+    fi
+    # A fresh Debian cluster asks for a password over TCP: give the postgres role the one
+    # KITE_TEST_POSTGRES_URL uses. Under trust auth (as on the dev machines) it is ignored.
+    if ! psql "$KITE_TEST_POSTGRES_URL" -qAtc 'select 1' >/dev/null 2>&1; then
+        runuser -u postgres -- psql -qc "ALTER ROLE postgres PASSWORD 'kite'"
+    fi
+    # Throw-away databases left by an interrupted earlier run.
+    for db in $(psql "$KITE_TEST_POSTGRES_URL" -qAtc "select datname from pg_database where datname like 'kite_test_%'"); do
+        psql "$KITE_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"
+    done
+
+# Run every test: unit, API (SQLite and PostgreSQL) and the SPA build.
+test: postgres build-spa
+    cargo test --workspace --exclude kite-frontend
+
+# Formatting and lints, as CI checks them.
+lint:
+    cargo fmt --all --check
+    cargo clippy --workspace --exclude kite-frontend --all-targets -- -D warnings
+    cargo clippy -p kite-frontend --target wasm32-unknown-unknown -- -D warnings
