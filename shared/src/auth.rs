@@ -130,3 +130,40 @@ impl SetPasswordWithTokenRequest {
         errors
     }
 }
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateProfileRequest {
+    pub name: String,
+}
+
+impl UpdateProfileRequest {
+    pub fn validate(&self) -> Vec<FieldError> {
+        validation::collect([check_name("name", "Name", &self.name)])
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+impl ChangePasswordRequest {
+    /// `email` is the signed-in user's, for the "not your email" rule.
+    pub fn validate(&self, email: &str) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if self.current_password.is_empty() {
+            errors.push(FieldError::new(
+                "current_password",
+                "required",
+                "Enter your current password.",
+            ));
+        }
+        errors.extend(check_password("new_password", &self.new_password, email));
+        errors
+    }
+}

@@ -103,6 +103,8 @@ fn api(
         )
         .service(health::health)
         .service(me::me)
+        .service(me::update_profile)
+        .service(me::change_password)
         .service(users::list_users)
         .service(users::invite_user)
         .service(users::get_user)

@@ -16,7 +16,8 @@ use crate::{AuthFailure, ClientInfo, CoreError, Ctx, Kite};
 use chrono::Utc;
 use kite_entity::{organization, user};
 use kite_shared::auth::{
-    AuthResponse, LoginRequest, MeResponse, PasswordResetRequest, SetPasswordWithTokenRequest, SignupRequest,
+    AuthResponse, ChangePasswordRequest, LoginRequest, MeResponse, PasswordResetRequest, SetPasswordWithTokenRequest,
+    SignupRequest, UpdateProfileRequest,
 };
 use kite_shared::validation::{check_password, normalize_email};
 use kite_shared::{OrganizationId, Permission, Role, UserId};
@@ -290,17 +291,66 @@ impl<'a> AuthService<'a> {
     }
 
     pub async fn me(&self, ctx: &Ctx) -> Result<MeResponse, CoreError> {
-        let user = user::Entity::find_by_id(ctx.user_id.into_uuid())
-            .filter(user::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
-            .one(&self.kite.db)
-            .await?
-            .ok_or(CoreError::NotFound("user"))?;
+        let user = own_user(&self.kite.db, ctx).await?;
         let org = find_organization(&self.kite.db, user.organization_id).await?;
         Ok(MeResponse {
             user: user_dto(&user),
             organization: organization_dto(&org),
             permissions: ALL_PERMISSIONS.into_iter().filter(|p| ctx.role.can(*p)).collect(),
         })
+    }
+
+    /// Changes the signed-in user's own name.
+    pub async fn update_profile(&self, ctx: &Ctx, req: &UpdateProfileRequest) -> Result<MeResponse, CoreError> {
+        CoreError::validation(req.validate())?;
+        let txn = self.kite.db.begin().await?;
+        let before = own_user(&txn, ctx).await?;
+        let mut row = before.clone().into_active_model();
+        row.name = Set(req.name.trim().to_owned());
+        row.updated_at = Set(Utc::now());
+        let after = row.update(&txn).await?;
+        audit::record(
+            &txn,
+            &Actor::from(ctx),
+            Event::new("user.profile_updated", "user", after.id)
+                .before(json!({"name": before.name}))
+                .after(json!({"name": after.name})),
+        )
+        .await?;
+        txn.commit().await?;
+        self.me(ctx).await
+    }
+
+    /// Changes the signed-in user's password after checking the current one. Every other
+    /// session ends; the caller gets a fresh one.
+    pub async fn change_password(
+        &self,
+        ctx: &Ctx,
+        req: &ChangePasswordRequest,
+        client: &ClientInfo,
+    ) -> Result<AuthResponse, CoreError> {
+        let user = own_user(&self.kite.db, ctx).await?;
+        CoreError::validation(req.validate(&user.email))?;
+        if !passwords::verify(req.current_password.clone(), user.password_hash.clone()).await? {
+            return Err(CoreError::field(
+                "current_password",
+                "wrong_password",
+                "This is not your current password.",
+            ));
+        }
+        let txn = self.kite.db.begin().await?;
+        let user = set_password(&txn, user, &req.new_password).await?;
+        sessions::revoke_all_for_user(&txn, user.id).await?;
+        audit::record(
+            &txn,
+            &actor_for(&user, client),
+            Event::new("auth.password_changed", "user", user.id),
+        )
+        .await?;
+        let org = find_organization(&txn, user.organization_id).await?;
+        let refresh = sessions::start_family(&txn, &self.kite.settings, org.id, user.id, client).await?;
+        txn.commit().await?;
+        self.respond(&user, &org, refresh)
     }
 
     /// Emails a reset link when the address belongs to an active account, and answers the
@@ -430,6 +480,14 @@ pub(crate) async fn find_user_by_email(
         .filter(user::Column::Email.eq(email))
         .one(conn)
         .await?)
+}
+
+async fn own_user(conn: &impl ConnectionTrait, ctx: &Ctx) -> Result<user::Model, CoreError> {
+    user::Entity::find_by_id(ctx.user_id.into_uuid())
+        .filter(user::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
+        .one(conn)
+        .await?
+        .ok_or(CoreError::NotFound("user"))
 }
 
 async fn find_organization(conn: &impl ConnectionTrait, id: Uuid) -> Result<organization::Model, CoreError> {

@@ -174,7 +174,7 @@ fn presented_refresh_token(req: &HttpRequest, body: Option<RefreshRequest>) -> O
         .filter(|t| !t.is_empty())
 }
 
-fn with_session(
+pub(crate) fn with_session(
     mut builder: HttpResponseBuilder,
     req: &HttpRequest,
     state: &AppState,

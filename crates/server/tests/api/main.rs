@@ -9,5 +9,6 @@ mod errors;
 mod lockout;
 mod openapi;
 mod password_reset;
+mod profile;
 mod tokens;
 mod users;

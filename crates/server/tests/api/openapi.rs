@@ -18,6 +18,7 @@ async fn every_documented_operation_is_served(backend: Backend) {
         "/api/v1/auth/password-reset/confirm",
         "/api/v1/auth/accept-invitation",
         "/api/v1/me",
+        "/api/v1/me/password",
         "/api/v1/users",
         "/api/v1/users/{id}",
         "/api/v1/audit-log",
