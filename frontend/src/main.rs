@@ -1,20 +1,17 @@
-//! Kite's single-page app. For now a placeholder that proves the Trunk build and the
-//! server's SPA hosting; the app itself comes with the SPA issue.
+//! Kite's single-page app: Leptos, rendered in the browser, talking to /api/v1.
 
-use leptos::prelude::*;
-
-#[component]
-fn Placeholder() -> impl IntoView {
-    view! {
-        <main class="placeholder">
-            <h1>"Kite"</h1>
-            <p>"The CRM for small sales teams. The web app is on its way; the API is ready."</p>
-            <p><a href="/api-docs/">"Explore the API"</a></p>
-        </main>
-    }
-}
+mod api;
+mod app;
+mod components;
+mod format;
+mod forms;
+mod layout;
+mod pages;
+mod session;
+mod theme;
+mod toast;
 
 fn main() {
     console_error_panic_hook::set_once();
-    mount_to_body(Placeholder);
+    leptos::mount::mount_to_body(app::App);
 }

@@ -15,6 +15,21 @@ pub enum Role {
     Viewer,
 }
 
+impl Permission {
+    pub const ALL: [Permission; 10] = [
+        Permission::ReadRecords,
+        Permission::EditOwnRecords,
+        Permission::EditAllRecords,
+        Permission::DeleteRecords,
+        Permission::ViewReports,
+        Permission::ManageCampaigns,
+        Permission::ManageUsers,
+        Permission::ViewAuditLog,
+        Permission::ViewOutbox,
+        Permission::ManageOrganization,
+    ];
+}
+
 impl Role {
     pub const ALL: [Role; 4] = [Role::Admin, Role::Manager, Role::SalesRep, Role::Viewer];
 
@@ -44,7 +59,7 @@ impl Role {
             Role::Admin => true,
             Role::Manager => matches!(
                 permission,
-                ReadRecords | EditOwnRecords | EditAllRecords | DeleteRecords | ViewReports
+                ReadRecords | EditOwnRecords | EditAllRecords | DeleteRecords | ViewReports | ManageCampaigns
             ),
             Role::SalesRep => matches!(permission, ReadRecords | EditOwnRecords | ViewReports),
             Role::Viewer => matches!(permission, ReadRecords | ViewReports),
@@ -94,6 +109,8 @@ pub enum Permission {
     /// Delete records and restore them from the trash.
     DeleteRecords,
     ViewReports,
+    /// Create and send email campaigns and sequences.
+    ManageCampaigns,
     /// Invite users, change roles, deactivate.
     ManageUsers,
     ViewAuditLog,
@@ -128,6 +145,14 @@ mod tests {
         assert!(Role::SalesRep.can(Permission::EditOwnRecords));
         assert!(!Role::SalesRep.can(Permission::EditAllRecords));
         assert!(Role::Manager.can(Permission::EditAllRecords));
+    }
+
+    #[test]
+    fn campaigns_are_for_managers_and_admins() {
+        assert!(Role::Admin.can(Permission::ManageCampaigns));
+        assert!(Role::Manager.can(Permission::ManageCampaigns));
+        assert!(!Role::SalesRep.can(Permission::ManageCampaigns));
+        assert!(!Role::Viewer.can(Permission::ManageCampaigns));
     }
 
     #[test]

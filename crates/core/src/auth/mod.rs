@@ -296,7 +296,7 @@ impl<'a> AuthService<'a> {
         Ok(MeResponse {
             user: user_dto(&user),
             organization: organization_dto(&org),
-            permissions: ALL_PERMISSIONS.into_iter().filter(|p| ctx.role.can(*p)).collect(),
+            permissions: Permission::ALL.into_iter().filter(|p| ctx.role.can(*p)).collect(),
         })
     }
 
@@ -450,18 +450,6 @@ impl<'a> AuthService<'a> {
         })
     }
 }
-
-const ALL_PERMISSIONS: [Permission; 9] = [
-    Permission::ReadRecords,
-    Permission::EditOwnRecords,
-    Permission::EditAllRecords,
-    Permission::DeleteRecords,
-    Permission::ViewReports,
-    Permission::ManageUsers,
-    Permission::ViewAuditLog,
-    Permission::ViewOutbox,
-    Permission::ManageOrganization,
-];
 
 pub(crate) fn actor_for(user: &user::Model, client: &ClientInfo) -> Actor {
     Actor {

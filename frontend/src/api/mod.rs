@@ -1,0 +1,210 @@
+//! The one API client of the SPA. Every call goes through [`request`], which attaches the
+//! access token, refreshes it once on a 401 and retries, and turns the error envelope
+//! into [`ApiError`].
+
+mod session_sync;
+
+use futures::FutureExt;
+use futures::future::{LocalBoxFuture, Shared};
+use gloo_net::http::{Method, RequestBuilder};
+use kite_shared::auth::AuthResponse;
+use kite_shared::{ErrorBody, FieldError};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::cell::RefCell;
+
+pub use session_sync::{broadcast_logout, listen as listen_to_other_tabs};
+
+const BASE: &str = "/api/v1";
+
+/// A failed call, as the server described it (or as the network failed).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    pub errors: Vec<FieldError>,
+}
+
+impl ApiError {
+    fn network() -> Self {
+        Self {
+            status: 0,
+            code: "network".into(),
+            message: "Kite cannot be reached. Check your connection and try again.".into(),
+            errors: Vec::new(),
+        }
+    }
+
+    fn unexpected(status: u16) -> Self {
+        Self {
+            status,
+            code: "unexpected_response".into(),
+            message: format!("Kite answered in an unexpected way ({status}). Try again."),
+            errors: Vec::new(),
+        }
+    }
+}
+
+impl From<ErrorBody> for ApiError {
+    fn from(body: ErrorBody) -> Self {
+        Self {
+            status: body.status,
+            code: body.code,
+            message: body.message,
+            errors: body.errors,
+        }
+    }
+}
+
+type RefreshFuture = Shared<LocalBoxFuture<'static, Result<AuthResponse, ApiError>>>;
+
+thread_local! {
+    static ACCESS_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
+    static REFRESHING: RefCell<Option<RefreshFuture>> = const { RefCell::new(None) };
+    static ON_SESSION_LOST: RefCell<Option<Box<dyn Fn()>>> = const { RefCell::new(None) };
+}
+
+pub fn set_access_token(token: Option<String>) {
+    ACCESS_TOKEN.with(|t| *t.borrow_mut() = token);
+}
+
+fn access_token() -> Option<String> {
+    ACCESS_TOKEN.with(|t| t.borrow().clone())
+}
+
+/// Called when the session cannot be renewed, so the app can send the user to sign in.
+pub fn on_session_lost(callback: impl Fn() + 'static) {
+    ON_SESSION_LOST.with(|c| *c.borrow_mut() = Some(Box::new(callback)));
+}
+
+fn session_lost() {
+    set_access_token(None);
+    ON_SESSION_LOST.with(|c| {
+        if let Some(callback) = c.borrow().as_ref() {
+            callback();
+        }
+    });
+}
+
+async fn send(
+    method: Method,
+    path: &str,
+    body: Option<&serde_json::Value>,
+) -> Result<gloo_net::http::Response, ApiError> {
+    let mut builder = RequestBuilder::new(&format!("{BASE}{path}")).method(method);
+    if let Some(token) = access_token() {
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
+    let request = match body {
+        Some(json) => builder.json(json).map_err(|_| ApiError::network())?,
+        None => builder.build().map_err(|_| ApiError::network())?,
+    };
+    request.send().await.map_err(|_| ApiError::network())
+}
+
+async fn decode<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, ApiError> {
+    let status = response.status();
+    let text = response.text().await.map_err(|_| ApiError::network())?;
+    if (200..300).contains(&status) {
+        let text = if text.is_empty() { "null" } else { &text };
+        return serde_json::from_str(text).map_err(|_| ApiError::unexpected(status));
+    }
+    match serde_json::from_str::<ErrorBody>(&text) {
+        Ok(body) => Err(body.into()),
+        Err(_) => Err(ApiError::unexpected(status)),
+    }
+}
+
+/// Calls the API as the signed-in user. A 401 triggers one refresh and one retry.
+pub async fn request<T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<&impl Serialize>,
+) -> Result<T, ApiError> {
+    let json = match body {
+        Some(b) => Some(serde_json::to_value(b).map_err(|_| ApiError::unexpected(0))?),
+        None => None,
+    };
+    let response = send(method.clone(), path, json.as_ref()).await?;
+    if response.status() != 401 {
+        return decode(response).await;
+    }
+    match refresh().await {
+        Ok(_) => decode(send(method, path, json.as_ref()).await?).await,
+        Err(error) => {
+            session_lost();
+            Err(error)
+        }
+    }
+}
+
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    request(Method::GET, path, None::<&()>).await
+}
+
+pub async fn post<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
+    request(Method::POST, path, Some(body)).await
+}
+
+pub async fn patch<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
+    request(Method::PATCH, path, Some(body)).await
+}
+
+/// For the routes that work without a session (sign-in, sign-up, reset): no token, no
+/// refresh on failure.
+pub async fn post_public<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
+    let json = serde_json::to_value(body).map_err(|_| ApiError::unexpected(0))?;
+    let response = RequestBuilder::new(&format!("{BASE}{path}"))
+        .method(Method::POST)
+        .json(&json)
+        .map_err(|_| ApiError::network())?
+        .send()
+        .await
+        .map_err(|_| ApiError::network())?;
+    decode(response).await
+}
+
+/// Trades the HttpOnly refresh cookie for a new access token. Concurrent callers in this
+/// tab share one request; other tabs are coordinated by [`session_sync`] so that two
+/// tabs never spend the same refresh token (which would end the session).
+pub async fn refresh() -> Result<AuthResponse, ApiError> {
+    let shared = REFRESHING.with(|r| {
+        r.borrow_mut()
+            .get_or_insert_with(|| session_sync::refresh_once().boxed_local().shared())
+            .clone()
+    });
+    let result = shared.await;
+    REFRESHING.with(|r| *r.borrow_mut() = None);
+    if let Ok(auth) = &result {
+        set_access_token(Some(auth.access_token.clone()));
+    }
+    result
+}
+
+/// Ends the session on the server (the cookie goes with the request) and in every tab.
+pub async fn logout() {
+    let _ = RequestBuilder::new(&format!("{BASE}/auth/logout"))
+        .method(Method::POST)
+        .send()
+        .await;
+    set_access_token(None);
+    broadcast_logout();
+}
+
+/// Every query string of a list goes through here, so values are always encoded.
+pub fn query(pairs: &[(&str, Option<String>)]) -> String {
+    let encoded: Vec<String> = pairs
+        .iter()
+        .filter_map(|(key, value)| {
+            let value = value.as_ref().filter(|v| !v.is_empty())?;
+            let value: String = js_sys::encode_uri_component(value).into();
+            Some(format!("{key}={value}"))
+        })
+        .collect();
+    if encoded.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", encoded.join("&"))
+    }
+}

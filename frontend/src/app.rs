@@ -1,0 +1,48 @@
+//! The route table and the app-wide providers.
+
+use crate::layout::{AppShell, SettingsLayout};
+use crate::pages::auth::{AcceptInvite, ForgotPassword, Login, ResetPassword, Signup};
+use crate::pages::settings::{AuditLog, Outbox, Profile, Users};
+use crate::pages::{Dashboard, ModulePage, NotFound, Search};
+use crate::session::provide_session;
+use crate::theme::provide_theme;
+use crate::toast::{Toaster, provide_toasts};
+use leptos::prelude::*;
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_theme();
+    provide_toasts();
+    provide_session();
+    view! {
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=Login />
+                <Route path=path!("/signup") view=Signup />
+                <Route path=path!("/forgot-password") view=ForgotPassword />
+                <Route path=path!("/reset-password") view=ResetPassword />
+                <Route path=path!("/accept-invite") view=AcceptInvite />
+                <ParentRoute path=path!("") view=AppShell>
+                    <Route path=path!("") view=Dashboard />
+                    <Route path=path!("contacts") view=|| view! { <ModulePage module="contacts" /> } />
+                    <Route path=path!("companies") view=|| view! { <ModulePage module="companies" /> } />
+                    <Route path=path!("deals") view=|| view! { <ModulePage module="deals" /> } />
+                    <Route path=path!("activities") view=|| view! { <ModulePage module="activities" /> } />
+                    <Route path=path!("campaigns") view=|| view! { <ModulePage module="campaigns" /> } />
+                    <Route path=path!("reports") view=|| view! { <ModulePage module="reports" /> } />
+                    <Route path=path!("search") view=Search />
+                    <ParentRoute path=path!("settings") view=SettingsLayout>
+                        <Route path=path!("") view=|| view! { <Redirect path="/settings/profile" /> } />
+                        <Route path=path!("profile") view=Profile />
+                        <Route path=path!("users") view=Users />
+                        <Route path=path!("audit-log") view=AuditLog />
+                        <Route path=path!("outbox") view=Outbox />
+                    </ParentRoute>
+                </ParentRoute>
+            </Routes>
+        </Router>
+        <Toaster />
+    }
+}

@@ -1,0 +1,51 @@
+use leptos::prelude::*;
+use leptos_use_event_listener::use_event_listener;
+
+/// A modal dialog: traps attention with a backdrop, closes on Escape or the backdrop.
+#[component]
+pub fn Modal(open: RwSignal<bool>, #[prop(into)] title: String, children: ChildrenFn) -> impl IntoView {
+    let _ = use_event_listener(leptos_use_document::use_document(), leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+        }
+    });
+    let title_id = format!("dialog-{}", title.to_lowercase().replace(' ', "-"));
+    view! {
+        <Show when=move || open.get()>
+            <div class="modal-backdrop" on:click=move |_| open.set(false)></div>
+            <div class="modal" role="dialog" aria-modal="true" aria-labelledby=title_id.clone()>
+                <h2 class="modal-title" id=title_id.clone()>{title.clone()}</h2>
+                {children()}
+            </div>
+        </Show>
+    }
+}
+
+/// Asks before a destructive action.
+#[component]
+pub fn ConfirmDialog(
+    open: RwSignal<bool>,
+    #[prop(into)] title: String,
+    #[prop(into)] message: Signal<String>,
+    #[prop(into)] confirm_label: String,
+    on_confirm: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <Modal open=open title=title>
+            <p class="modal-text">{move || message.get()}</p>
+            <div class="modal-actions">
+                <button class="btn btn-ghost" on:click=move |_| open.set(false)>"Cancel"</button>
+                <button
+                    class="btn btn-danger"
+                    autofocus=true
+                    on:click=move |_| {
+                        open.set(false);
+                        on_confirm.run(());
+                    }
+                >
+                    {confirm_label.clone()}
+                </button>
+            </div>
+        </Modal>
+    }
+}

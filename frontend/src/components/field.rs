@@ -1,0 +1,98 @@
+use crate::forms::FormState;
+use leptos::prelude::*;
+
+/// A labelled input whose error is announced and linked by aria-describedby.
+#[component]
+pub fn TextField(
+    /// The request field this input fills; errors are matched on it.
+    name: &'static str,
+    #[prop(into)] label: String,
+    value: RwSignal<String>,
+    form: FormState,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional)] autofocus: bool,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = {
+        let (error_id, hint_id, has_hint) = (error_id.clone(), hint_id.clone(), hint.is_some());
+        move || {
+            let mut ids = Vec::new();
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field-invalid=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type=input_type
+                autocomplete=autocomplete
+                autofocus=autofocus
+                prop:value=move || value.get()
+                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                aria-describedby=described_by
+                on:input=move |ev| {
+                    value.set(event_target_value(&ev));
+                    form.edited(name);
+                }
+                on:blur=move |_| form.touch(name)
+            />
+            {hint.map(|h| view! { <p class="field-hint" id=hint_id>{h}</p> })}
+            <p class="field-error" id=error_id role="alert">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+/// A labelled select over fixed options `(value, label)`.
+#[component]
+pub fn SelectField(
+    name: &'static str,
+    #[prop(into)] label: String,
+    value: RwSignal<String>,
+    options: Vec<(String, String)>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name on:change=move |ev| value.set(event_target_value(&ev))>
+                {options
+                    .into_iter()
+                    .map(|(v, l)| {
+                        let selected = {
+                            let v = v.clone();
+                            move || value.get() == v
+                        };
+                        view! { <option value=v selected=selected>{l}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// The form-level message (wrong password, network down), announced when it appears.
+#[component]
+pub fn FormAlert(form: FormState) -> impl IntoView {
+    view! {
+        <Show when=move || form.alert.get().is_some()>
+            <div class="form-alert" role="alert">
+                {move || form.alert.get()}
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,38 @@
+//! Dates are stored in UTC and shown in the user's own time zone and locale.
+
+use chrono::{DateTime, Utc};
+use wasm_bindgen::JsValue;
+
+fn js_date(at: &DateTime<Utc>) -> js_sys::Date {
+    js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64))
+}
+
+/// e.g. "25/11/2026, 09:14:03", in the browser's locale and time zone.
+pub fn date_time(at: &DateTime<Utc>) -> String {
+    js_date(at).to_locale_string("default", &JsValue::UNDEFINED).into()
+}
+
+pub fn date(at: &DateTime<Utc>) -> String {
+    js_date(at).to_locale_date_string("default", &JsValue::UNDEFINED).into()
+}
+
+/// "just now", "5 min ago", "3 h ago", then the date.
+pub fn relative(at: &DateTime<Utc>) -> String {
+    let seconds = ((js_sys::Date::now() - at.timestamp_millis() as f64) / 1000.0).max(0.0) as i64;
+    match seconds {
+        0..=59 => "just now".into(),
+        60..=3599 => format!("{} min ago", seconds / 60),
+        3600..=86_399 => format!("{} h ago", seconds / 3600),
+        _ => date(at),
+    }
+}
+
+/// Initials for an avatar: "Ada Lovelace" → "AL".
+pub fn initials(name: &str) -> String {
+    let letters: String = name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .collect();
+    letters.to_uppercase()
+}

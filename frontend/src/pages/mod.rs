@@ -1,0 +1,13 @@
+//! One module per page.
+
+pub mod auth;
+mod dashboard;
+mod module_page;
+mod not_found;
+mod search;
+pub mod settings;
+
+pub use dashboard::Dashboard;
+pub use module_page::ModulePage;
+pub use not_found::NotFound;
+pub use search::Search;

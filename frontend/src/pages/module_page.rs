@@ -1,0 +1,52 @@
+use crate::components::EmptyState;
+use leptos::prelude::*;
+
+/// The CRM modules whose pages arrive with their records (contacts, deals, ...). Until
+/// then the page says plainly what will be here, instead of showing made-up data.
+#[component]
+pub fn ModulePage(module: &'static str) -> impl IntoView {
+    let (title, icon, text) = match module {
+        "contacts" => (
+            "Contacts",
+            icondata::LuUsers,
+            "People you sell to, with their history, owners and tags.",
+        ),
+        "companies" => (
+            "Companies",
+            icondata::LuBuilding2,
+            "The organizations your contacts work for.",
+        ),
+        "deals" => (
+            "Deals",
+            icondata::LuKanban,
+            "Your pipeline board: drag deals from stage to stage.",
+        ),
+        "activities" => (
+            "Activities",
+            icondata::LuCalendarCheck,
+            "Calls, meetings, tasks and notes, with your tasks for today.",
+        ),
+        "campaigns" => (
+            "Campaigns",
+            icondata::LuMail,
+            "Email campaigns and sequences to your contacts.",
+        ),
+        _ => (
+            "Reports",
+            icondata::LuChartColumn,
+            "Pipeline analytics, forecasts and team performance.",
+        ),
+    };
+    view! {
+        <div class="page">
+            <header class="page-header">
+                <h1>{title}</h1>
+            </header>
+            <EmptyState
+                icon=icon
+                title=format!("{title} are not in this version of Kite yet")
+                text=text
+            />
+        </div>
+    }
+}
