@@ -67,9 +67,31 @@ postgres:
         psql "$KITE_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"
     done
 
-# Run every test: unit, API (SQLite and PostgreSQL) and the SPA build.
-test: postgres build-spa
+# Install Debian's Chromium and chromedriver for the browser suite when missing.
+browser:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+    fi
+
+# Run every test: unit, API (SQLite and PostgreSQL) and the browser suite.
+test: postgres browser build-spa
+    cargo build -p kite-server
     cargo test --workspace --exclude kite-frontend
+
+# Run only the browser suite (screenshots land in target/e2e-screenshots/).
+e2e: browser build-spa
+    cargo build -p kite-server
+    cargo test -p kite-e2e
+
+# Size of the SPA's wasm, raw and gzipped.
+spa-size: build-spa
+    #!/usr/bin/env bash
+    set -euo pipefail
+    wasm=$(ls frontend/dist/*.wasm)
+    echo "raw:  $(stat -c %s "$wasm") bytes"
+    echo "gzip: $(gzip -9 -c "$wasm" | wc -c) bytes"
 
 # Formatting and lints, as CI checks them.
 lint:

@@ -1,2 +1,314 @@
-//! The browser suite lives in `tests/`; this crate's library will hold the harness that
-//! starts kite-server and chromedriver for it.
+//! The harness of the browser suite: starts the real kite-server binary (temporary data
+//! dir, SQLite, a free port) with the built SPA, and headless Debian Chromium through
+//! chromedriver, and gives tests a WebDriver client.
+//!
+//! It builds nothing: `just e2e` (and `just test`) build the server and the SPA first.
+//! `KITE_E2E_SERVER_BIN`, `KITE_E2E_STATIC_DIR`, `KITE_E2E_CHROMIUM` and
+//! `KITE_E2E_CHROMEDRIVER` override where things are found.
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use tokio::process::{Child, Command};
+
+pub const PASSWORD: &str = "correct horse battery staple";
+const WAIT: Duration = Duration::from_secs(20);
+
+fn workspace_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_dir().join("target"))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+async fn wait_until_answering(url: &str, what: &str) {
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + WAIT;
+    while Instant::now() < deadline {
+        if client.get(url).send().await.is_ok_and(|r| r.status().is_success()) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{what} did not answer at {url} within {WAIT:?}");
+}
+
+/// A running kite-server on its own empty SQLite database.
+pub struct Server {
+    pub base_url: String,
+    _process: Child,
+    _data_dir: tempfile::TempDir,
+}
+
+impl Server {
+    pub async fn start() -> Server {
+        let binary = std::env::var_os("KITE_E2E_SERVER_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| target_dir().join("debug/kite-server"));
+        assert!(
+            binary.exists(),
+            "{} is missing: run `just e2e`, which builds it",
+            binary.display()
+        );
+        let static_dir = std::env::var_os("KITE_E2E_STATIC_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| workspace_dir().join("frontend/dist"));
+        assert!(
+            static_dir.join("index.html").exists(),
+            "{} has no built SPA: run `just build-spa`",
+            static_dir.display()
+        );
+        let data_dir = tempfile::tempdir().expect("data dir");
+        let port = free_port();
+        let base_url = format!("http://127.0.0.1:{port}");
+        let process = Command::new(binary)
+            .arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("KITE_BIND", format!("127.0.0.1:{port}"))
+            .env("KITE_DATA_DIR", data_dir.path())
+            .env("KITE_STATIC_DIR", &static_dir)
+            .env("KITE_PUBLIC_URL", &base_url)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start kite-server");
+        wait_until_answering(&format!("{base_url}/api/v1/health"), "kite-server").await;
+        Server {
+            base_url,
+            _process: process,
+            _data_dir: data_dir,
+        }
+    }
+
+    /// Creates an organization through the API (faster than the UI when the test is
+    /// about something else). Returns the admin's email.
+    pub async fn signup(&self, organization: &str) -> String {
+        let email = unique_email("admin");
+        let response = reqwest::Client::new()
+            .post(format!("{}/api/v1/auth/signup", self.base_url))
+            .json(
+                &json!({"organization_name": organization, "name": "Ada Admin", "email": email, "password": PASSWORD}),
+            )
+            .send()
+            .await
+            .expect("signup");
+        assert_eq!(response.status(), 201, "signup through the API");
+        email
+    }
+}
+
+pub fn unique_email(prefix: &str) -> String {
+    format!("{prefix}-{}@example.com", uuid::Uuid::new_v4().simple())
+}
+
+/// Headless Chromium driven over WebDriver.
+pub struct Browser {
+    pub client: Client,
+    pub base_url: String,
+    _driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    pub async fn open(server: &Server, width: u32, height: u32) -> Browser {
+        let chromedriver = std::env::var("KITE_E2E_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let chromium = std::env::var("KITE_E2E_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let port = free_port();
+        let driver = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start chromedriver (Debian package chromium-driver)");
+        wait_until_answering(&format!("http://127.0.0.1:{port}/status"), "chromedriver").await;
+        let profile = tempfile::tempdir().expect("profile dir");
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": chromium,
+                "args": [
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-dev-shm-usage",
+                    format!("--user-data-dir={}", profile.path().display()),
+                    format!("--window-size={width},{height}"),
+                ],
+            }),
+        );
+        // Two crypto providers are linked in (through fantoccini and reqwest), so rustls
+        // needs to be told which one to use. A second install is a harmless no-op.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = ClientBuilder::rustls()
+            .expect("TLS setup")
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a WebDriver session");
+        client.set_window_size(width, height).await.expect("window size");
+        Browser {
+            client,
+            base_url: server.base_url.clone(),
+            _driver: driver,
+            _profile: profile,
+        }
+    }
+
+    pub async fn goto(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base_url))
+            .await
+            .expect("navigate");
+    }
+
+    pub async fn find(&self, css: &str) -> Element {
+        match self.client.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
+            Ok(element) => element,
+            Err(e) => {
+                self.failure_screenshot().await;
+                panic!("no element `{css}`: {e}")
+            }
+        }
+    }
+
+    /// What the page looked like when a test gave up, named after the test's thread.
+    async fn failure_screenshot(&self) {
+        let name = std::thread::current().name().unwrap_or("unknown").replace("::", "-");
+        self.screenshot(&format!("failed-{name}")).await;
+    }
+
+    pub async fn exists(&self, css: &str) -> bool {
+        self.client.find(Locator::Css(css)).await.is_ok()
+    }
+
+    pub async fn fill(&self, css: &str, text: &str) {
+        let field = self.find(css).await;
+        field.clear().await.expect("clear");
+        field.send_keys(text).await.expect("type");
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.expect("click");
+    }
+
+    /// Clicks the first element matching `css` whose text contains `text`.
+    pub async fn click_text(&self, css: &str, text: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            for element in self.client.find_all(Locator::Css(css)).await.unwrap_or_default() {
+                if element.text().await.is_ok_and(|t| t.contains(text)) && element.click().await.is_ok() {
+                    return;
+                }
+            }
+            if Instant::now() >= deadline {
+                self.failure_screenshot().await;
+                panic!("no `{css}` with text {text:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until `css` shows text containing `expected`.
+    pub async fn wait_for_text(&self, css: &str, expected: &str) {
+        let deadline = Instant::now() + WAIT;
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                last = element.text().await.unwrap_or_default();
+                if last.contains(expected) {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.failure_screenshot().await;
+        panic!("`{css}` never showed {expected:?} (last: {last:?})");
+    }
+
+    /// Waits until `css` is present and no longer shows `gone`.
+    pub async fn wait_for_text_gone(&self, css: &str, gone: &str) {
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await
+                && element.text().await.is_ok_and(|t| !t.contains(gone))
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.failure_screenshot().await;
+        panic!("`{css}` still shows {gone:?}");
+    }
+
+    pub async fn wait_for_path(&self, expected: &str) {
+        let deadline = Instant::now() + WAIT;
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            if let Ok(url) = self.client.current_url().await {
+                last = url.path().to_owned();
+                if last == expected {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.failure_screenshot().await;
+        panic!("never reached {expected} (at {last})");
+    }
+
+    pub async fn script(&self, js: &str) -> serde_json::Value {
+        self.client.execute(js, vec![]).await.expect("script")
+    }
+
+    /// Saves a PNG into `target/e2e-screenshots/<name>.png`.
+    pub async fn screenshot(&self, name: &str) {
+        // Let transitions and fonts settle so the picture shows the finished page.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = target_dir().join("e2e-screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
+    }
+
+    /// Signs in through the login form and waits for the app.
+    pub async fn login(&self, email: &str, password: &str) {
+        self.goto("/login").await;
+        self.fill("#field-email", email).await;
+        self.fill("#field-password", password).await;
+        self.click("button[type=submit]").await;
+        self.find("[data-testid=org-name]").await;
+    }
+
+    pub async fn sign_out(&self) {
+        self.click("[data-testid=user-menu]").await;
+        self.click("[data-testid=sign-out]").await;
+        self.wait_for_path("/login").await;
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}

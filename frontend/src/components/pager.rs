@@ -25,7 +25,7 @@ pub fn Pager(
             <button
                 class="icon-button"
                 aria-label="Previous page"
-                disabled=move || page.get() <= 1
+                disabled=move || { page.get() <= 1 }
                 on:click=move |_| on_page.run(page.get() - 1)
             >
                 <Icon icon=icondata::LuChevronLeft />
@@ -34,7 +34,7 @@ pub fn Pager(
             <button
                 class="icon-button"
                 aria-label="Next page"
-                disabled=move || page.get() >= last_page()
+                disabled=move || { page.get() >= last_page() }
                 on:click=move |_| on_page.run(page.get() + 1)
             >
                 <Icon icon=icondata::LuChevronRight />

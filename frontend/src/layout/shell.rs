@@ -106,22 +106,18 @@ fn Splash() -> impl IntoView {
 fn Shell() -> impl IntoView {
     let session = use_session();
     let nav_open = RwSignal::new(false);
-    let location = use_location();
-    Effect::new(move |_| {
-        location.pathname.track();
-        nav_open.set(false);
-    });
     let org_name = move || session.me().map(|me| me.organization.name).unwrap_or_default();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <div class="app" class:nav-open=move || nav_open.get()>
-            <aside class="sidebar" aria-label="Main navigation">
+            // A click on any link of the sidebar closes it on narrow screens.
+            <aside class="sidebar" aria-label="Main navigation" on:click=move |_| nav_open.set(false)>
                 <div class="sidebar-head">
                     <A href="/" attr:class="brand">
                         <span class="brand-mark">"K"</span>
                         "Kite"
                     </A>
-                    <button class="icon-button sidebar-close" aria-label="Close menu" on:click=move |_| nav_open.set(false)>
+                    <button class="icon-button sidebar-close" aria-label="Close menu">
                         <Icon icon=icondata::LuX />
                     </button>
                 </div>

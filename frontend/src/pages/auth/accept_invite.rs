@@ -1,5 +1,5 @@
 use super::reset_password::password_form_errors;
-use super::{AuthCard, leave_when_signed_in, token_from_query};
+use super::{AuthCard, token_from_query};
 use crate::api;
 use crate::components::{FormAlert, TextField};
 use crate::forms::FormState;
@@ -9,11 +9,12 @@ use kite_shared::validation::PASSWORD_MIN_CHARS;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn AcceptInvite() -> impl IntoView {
     let session = use_session();
-    leave_when_signed_in(Signal::derive(|| "/".to_owned()));
+    let navigate = use_navigate();
     let token = token_from_query();
     let password = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
@@ -29,11 +30,14 @@ pub fn AcceptInvite() -> impl IntoView {
             return;
         }
         let body = request();
+        let navigate = navigate.clone();
         spawn_local(async move {
             match api::post_public::<AuthResponse>("/auth/accept-invitation", &body).await {
                 Ok(auth) => {
+                    // Whoever was signed in in this browser, the new account takes over.
                     form.done();
                     session.start(auth);
+                    navigate("/", Default::default());
                 }
                 Err(error) => form.fail(error),
             }

@@ -30,7 +30,10 @@ pub fn AuditLog() -> impl IntoView {
     let to = RwSignal::new(String::new());
     let page = RwSignal::new(1u64);
     Effect::new(move |_| {
-        (actor.track(), action.track(), from.track(), to.track());
+        actor.track();
+        action.track();
+        from.track();
+        to.track();
         page.set(1);
     });
     let people = LocalResource::new(|| api::get::<Page<UserDto>>("/users?per_page=200"));

@@ -1,0 +1,5 @@
+//! The browser suite: a user's view of Kite in headless Chromium.
+
+mod auth;
+mod settings;
+mod shell;
