@@ -15,6 +15,9 @@ pub struct ErrorBody {
     /// Per-field problems, present when the input was invalid.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// More about the problem, e.g. the existing record behind a `duplicate_email` conflict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
 }
 
 /// One problem with one input field.

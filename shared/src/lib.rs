@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod crm;
 pub mod error;
 pub mod health;
 pub mod ids;

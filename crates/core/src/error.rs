@@ -55,6 +55,8 @@ pub enum CoreError {
         code: &'static str,
         message: String,
         field: Option<&'static str>,
+        /// e.g. the existing record a duplicate collides with.
+        details: Option<serde_json::Value>,
     },
     #[error("{}", .0.message())]
     Unauthenticated(AuthFailure),

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod crm;
 pub mod ctx;
 pub mod error;
 mod mail;
@@ -28,6 +29,7 @@ pub struct Kite {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
     pub email: Arc<dyn EmailSender>,
+    pub counts: Arc<crm::CountCache>,
 }
 
 impl Kite {
@@ -36,6 +38,7 @@ impl Kite {
             db,
             settings: Arc::new(settings),
             email,
+            counts: Arc::default(),
         }
     }
 
@@ -53,5 +56,25 @@ impl Kite {
 
     pub fn outbox(&self) -> outbox::OutboxService<'_> {
         outbox::OutboxService::new(self)
+    }
+
+    pub fn companies(&self) -> crm::companies::CompanyService<'_> {
+        crm::companies::CompanyService::new(self)
+    }
+
+    pub fn contacts(&self) -> crm::contacts::ContactService<'_> {
+        crm::contacts::ContactService::new(self)
+    }
+
+    pub fn pipelines(&self) -> crm::pipelines::PipelineService<'_> {
+        crm::pipelines::PipelineService::new(self)
+    }
+
+    pub fn deals(&self) -> crm::deals::DealService<'_> {
+        crm::deals::DealService::new(self)
+    }
+
+    pub fn board(&self) -> crm::board::BoardService<'_> {
+        crm::board::BoardService::new(self)
     }
 }

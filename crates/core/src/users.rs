@@ -192,6 +192,7 @@ async fn ensure_an_active_admin(conn: &impl ConnectionTrait, ctx: &Ctx) -> Resul
             code: "last_admin",
             message: "The organization needs at least one active admin.".into(),
             field: None,
+            details: None,
         });
     }
     Ok(())

@@ -2,8 +2,15 @@
 //! queries in kite-core rather than ORM joins, so every query shows its tenant filter.
 
 pub mod audit_log;
+pub mod company;
+pub mod contact;
+pub mod deal;
+pub mod deal_contact;
+pub mod deal_stage_change;
 pub mod one_time_token;
 pub mod organization;
 pub mod outbox_message;
+pub mod pipeline;
 pub mod refresh_token;
+pub mod stage;
 pub mod user;

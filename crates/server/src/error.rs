@@ -22,6 +22,13 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    fn details(&self) -> Option<serde_json::Value> {
+        match self {
+            ApiError::Core(CoreError::Conflict { details, .. }) => details.clone(),
+            _ => None,
+        }
+    }
+
     fn parts(&self) -> (StatusCode, &'static str, String, Vec<FieldError>) {
         match self {
             ApiError::Core(core) => core_parts(core),
@@ -68,7 +75,9 @@ fn core_parts(error: &CoreError) -> (StatusCode, &'static str, String, Vec<Field
             "Your role does not allow this.".into(),
             Vec::new(),
         ),
-        CoreError::Conflict { code, message, field } => (
+        CoreError::Conflict {
+            code, message, field, ..
+        } => (
             StatusCode::CONFLICT,
             code,
             message.clone(),
@@ -121,6 +130,7 @@ impl ResponseError for ApiError {
             code: code.to_owned(),
             message,
             errors,
+            details: self.details(),
         };
         let mut response = HttpResponse::build(status);
         response.content_type("application/problem+json");

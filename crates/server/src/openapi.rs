@@ -17,6 +17,10 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "auth", description = "Sign-up, sign-in, sessions, password reset, invitations"),
         (name = "users", description = "People of the organization"),
+        (name = "companies", description = "Organizations you sell to"),
+        (name = "contacts", description = "People you sell to"),
+        (name = "pipelines", description = "Sales processes and their stages"),
+        (name = "deals", description = "Opportunities on the pipeline board"),
         (name = "audit", description = "Who changed what"),
         (name = "email", description = "The development outbox"),
         (name = "system", description = "Health"),

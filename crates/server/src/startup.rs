@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::error::{ApiError, json_error, path_error, query_error};
 use crate::openapi::ApiDoc;
 use crate::rate_limit::{ClientIp, governor};
-use crate::routes::{audit, auth, health, me, outbox, users};
+use crate::routes::{audit, auth, companies, contacts, deals, health, me, outbox, pipelines, users};
 use crate::{db, spa};
 use actix_governor::Governor;
 use actix_governor::GovernorConfig;
@@ -111,6 +111,28 @@ fn api(
         .service(users::update_user)
         .service(audit::list_audit_log)
         .service(outbox::list_outbox)
+        .service(companies::list_companies)
+        .service(companies::create_company)
+        .service(companies::get_company)
+        .service(companies::update_company)
+        .service(companies::delete_company)
+        .service(companies::restore_company)
+        .service(contacts::list_contacts)
+        .service(contacts::create_contact)
+        .service(contacts::get_contact)
+        .service(contacts::update_contact)
+        .service(contacts::delete_contact)
+        .service(contacts::restore_contact)
+        .service(pipelines::list_pipelines)
+        .service(pipelines::create_pipeline)
+        .service(pipelines::get_pipeline)
+        .service(pipelines::board)
+        .service(deals::create_deal)
+        .service(deals::get_deal)
+        .service(deals::update_deal)
+        .service(deals::move_deal)
+        .service(deals::deal_history)
+        .service(deals::delete_deal)
         .default_service(web::to(|| async {
             Err::<actix_web::HttpResponse, _>(ApiError::RouteNotFound)
         }))

@@ -106,3 +106,23 @@ async fn the_login_form_is_interactive_quickly() {
     assert!(elapsed < 5_000.0, "the login form took {elapsed:.0} ms");
     browser.close().await;
 }
+
+#[tokio::test]
+async fn two_tabs_stay_signed_in_together() {
+    let server = Server::start().await;
+    let email = server.signup("Tyrell").await;
+    let browser = Browser::open(&server, 1280, 800).await;
+    browser.login(&email, PASSWORD).await;
+    let first = browser.client.window().await.expect("first tab");
+    let second = browser.client.new_window(true).await.expect("second tab").handle;
+    browser.client.switch_to_window(second).await.expect("switch");
+    // Opening the app renews the session from the shared cookie (rotating the token)...
+    browser.goto("/settings/profile").await;
+    browser.wait_for_text("[data-testid=org-name]", "Tyrell").await;
+    // ...and the first tab, reloaded after that rotation, is still signed in.
+    browser.client.switch_to_window(first).await.expect("switch back");
+    browser.client.refresh().await.expect("reload");
+    browser.wait_for_text("[data-testid=org-name]", "Tyrell").await;
+    browser.wait_for_path("/").await;
+    browser.close().await;
+}

@@ -84,6 +84,7 @@ impl<'a> AuthService<'a> {
             Event::new("auth.signup", "user", user.id).after(json!({"email": user.email, "role": user.role})),
         )
         .await?;
+        crate::crm::pipelines::create_default(&txn, org.id).await?;
         let refresh = sessions::start_family(&txn, &self.kite.settings, org.id, user.id, client).await?;
         txn.commit().await?;
         self.respond(&user, &org, refresh)
@@ -509,6 +510,7 @@ pub(crate) fn email_taken() -> CoreError {
         code: "email_taken",
         message: "An account with this email already exists.".into(),
         field: Some("email"),
+        details: None,
     }
 }
 

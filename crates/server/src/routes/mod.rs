@@ -2,7 +2,11 @@
 
 pub mod audit;
 pub mod auth;
+pub mod companies;
+pub mod contacts;
+pub mod deals;
 pub mod health;
 pub mod me;
 pub mod outbox;
+pub mod pipelines;
 pub mod users;

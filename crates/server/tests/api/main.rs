@@ -4,6 +4,9 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod companies;
+mod contacts;
+mod deals;
 mod email;
 mod errors;
 mod lockout;

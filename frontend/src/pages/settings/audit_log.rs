@@ -139,6 +139,30 @@ pub fn AuditLog() -> impl IntoView {
     }
 }
 
+/// A sentence for the actions people look for; the code stays visible beside it.
+fn action_label(action: &str) -> &'static str {
+    match action {
+        "auth.signup" => "Created the organization's account",
+        "auth.login" => "Signed in",
+        "auth.login_failed" => "Failed to sign in",
+        "auth.login_refused_locked" => "Sign-in refused: account locked",
+        "auth.login_refused_inactive" => "Sign-in refused: deactivated",
+        "auth.account_locked" => "Account locked after failed sign-ins",
+        "auth.logout" => "Signed out",
+        "auth.token_refreshed" => "Session renewed",
+        "auth.refresh_token_reused" => "Session ended: token reused",
+        "auth.password_reset_requested" => "Asked for a password reset",
+        "auth.password_reset" => "Reset the password",
+        "auth.password_changed" => "Changed the password",
+        "auth.invitation_accepted" => "Accepted the invitation",
+        "organization.created" => "Created the organization",
+        "user.invited" => "Invited a user",
+        "user.updated" => "Changed a user",
+        "user.profile_updated" => "Updated their profile",
+        _ => "",
+    }
+}
+
 #[component]
 fn AuditRow(entry: AuditEntryDto) -> impl IntoView {
     let open = RwSignal::new(false);
@@ -149,7 +173,9 @@ fn AuditRow(entry: AuditEntryDto) -> impl IntoView {
             .unwrap_or_else(|| "—".into())
     };
     let (before, after) = (pretty(&entry.before), pretty(&entry.after));
-    let record = format!("{} {}", entry.entity_type, entry.entity_id.clone().unwrap_or_default());
+    let short_id: String = entry.entity_id.clone().unwrap_or_default().chars().take(8).collect();
+    let record = format!("{} {short_id}", entry.entity_type);
+    let label = action_label(&entry.action);
     view! {
         <tr
             class:row-clickable=has_details
@@ -157,9 +183,12 @@ fn AuditRow(entry: AuditEntryDto) -> impl IntoView {
             on:click=move |_| open.update(|o| *o = !*o)
         >
             <td class="nowrap">{date_time(&entry.created_at)}</td>
-            <td>{entry.actor_label.clone().unwrap_or_else(|| "—".into())}</td>
-            <td><code>{entry.action.clone()}</code></td>
-            <td class="hide-narrow muted small">{record}</td>
+            <td class="nowrap">{entry.actor_label.clone().unwrap_or_else(|| "—".into())}</td>
+            <td>
+                {(!label.is_empty()).then(|| view! { <div>{label}</div> })}
+                <code class="muted small">{entry.action.clone()}</code>
+            </td>
+            <td class="hide-narrow muted small nowrap" title=entry.entity_id.clone().unwrap_or_default()>{record}</td>
             <td class="hide-narrow muted small">{entry.ip.clone().unwrap_or_default()}</td>
         </tr>
         <Show when=move || open.get() && has_details>

@@ -1,0 +1,361 @@
+//! Contacts: the people a team sells to. An email belongs to one live contact per
+//! organization.
+
+use super::access::{check_company, clean, require_edit, resolve_owner};
+use super::listing::{page, sort_column};
+use crate::audit::{self, Actor, Event};
+use crate::paging::PageRequest;
+use crate::{CoreError, Ctx, Kite};
+use chrono::Utc;
+use kite_entity::{company, contact};
+use kite_shared::crm::contacts::{ContactDto, ContactInput, ContactListQuery, LifecycleStage};
+use kite_shared::crm::list::Sort;
+use kite_shared::page::Page;
+use kite_shared::validation::normalize_email;
+use kite_shared::{Permission, UserId};
+use sea_orm::sea_query::{Condition, Expr, Func};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, IntoActiveModel, QueryFilter, Set,
+    SqlErr, TransactionTrait,
+};
+use serde_json::json;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+pub const KIND: &str = "contacts";
+
+fn json_list(raw: &str) -> Vec<String> {
+    serde_json::from_str(raw).unwrap_or_default()
+}
+
+pub fn contact_dto(row: &contact::Model, company_name: Option<String>) -> ContactDto {
+    ContactDto {
+        id: row.id,
+        first_name: row.first_name.clone(),
+        last_name: row.last_name.clone(),
+        email: row.email.clone(),
+        other_emails: json_list(&row.other_emails),
+        phone: row.phone.clone(),
+        other_phones: json_list(&row.other_phones),
+        title: row.title.clone(),
+        company_id: row.company_id,
+        company_name,
+        owner_id: row.owner_id.map(UserId),
+        lifecycle_stage: row.lifecycle_stage.parse().unwrap_or(LifecycleStage::Other),
+        source: row.source.clone(),
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }
+}
+
+fn snapshot(row: &contact::Model) -> serde_json::Value {
+    serde_json::to_value(contact_dto(row, None)).unwrap_or_default()
+}
+
+async fn company_names(conn: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, String>, CoreError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(company::Entity::find()
+        .filter(company::Column::Id.is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect())
+}
+
+pub(crate) async fn find_live(conn: &impl ConnectionTrait, ctx: &Ctx, id: Uuid) -> Result<contact::Model, CoreError> {
+    contact::Entity::find_by_id(id)
+        .filter(contact::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
+        .filter(contact::Column::DeletedAt.is_null())
+        .one(conn)
+        .await?
+        .ok_or(CoreError::NotFound("contact"))
+}
+
+/// The live contact that already has `email`, other than `except`.
+async fn email_holder(
+    conn: &impl ConnectionTrait,
+    ctx: &Ctx,
+    email: &str,
+    except: Option<Uuid>,
+) -> Result<Option<contact::Model>, CoreError> {
+    let mut select = contact::Entity::find()
+        .filter(contact::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
+        .filter(contact::Column::DeletedAt.is_null())
+        .filter(contact::Column::Email.eq(email));
+    if let Some(id) = except {
+        select = select.filter(contact::Column::Id.ne(id));
+    }
+    Ok(select.one(conn).await?)
+}
+
+fn duplicate_email(existing: &contact::Model) -> CoreError {
+    let name = format!("{} {}", existing.first_name, existing.last_name)
+        .trim()
+        .to_owned();
+    CoreError::Conflict {
+        code: "duplicate_email",
+        message: format!("{name} already has this email."),
+        field: Some("email"),
+        details: Some(json!({"existing_contact": {"id": existing.id, "name": name}})),
+    }
+}
+
+/// A race past the pre-check ends at the unique index; answer it the same way.
+fn unique_violation(err: DbErr) -> Option<CoreError> {
+    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))).then(|| CoreError::Conflict {
+        code: "duplicate_email",
+        message: "Another contact already has this email.".into(),
+        field: Some("email"),
+        details: None,
+    })
+}
+
+pub struct ContactService<'a> {
+    kite: &'a Kite,
+}
+
+impl<'a> ContactService<'a> {
+    pub(crate) fn new(kite: &'a Kite) -> Self {
+        Self { kite }
+    }
+
+    pub async fn list(&self, ctx: &Ctx, query: &ContactListQuery) -> Result<Page<ContactDto>, CoreError> {
+        ctx.require(Permission::ReadRecords)?;
+        let sort = Sort::parse(query.sort.as_deref(), "last_name");
+        let column = sort_column(
+            &sort,
+            &[
+                ("first_name", contact::Column::FirstName),
+                ("last_name", contact::Column::LastName),
+                ("email", contact::Column::Email),
+                ("lifecycle_stage", contact::Column::LifecycleStage),
+                ("created_at", contact::Column::CreatedAt),
+                ("updated_at", contact::Column::UpdatedAt),
+            ],
+        )?;
+        let org = ctx.organization_id.into_uuid();
+        let mut select = contact::Entity::find()
+            .filter(contact::Column::OrganizationId.eq(org))
+            .filter(contact::Column::DeletedAt.is_null());
+        if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            let pattern = format!("%{}%", q.to_lowercase());
+            select = select.filter(
+                Condition::any()
+                    .add(Expr::expr(Func::lower(Expr::col(contact::Column::FirstName))).like(pattern.clone()))
+                    .add(Expr::expr(Func::lower(Expr::col(contact::Column::LastName))).like(pattern.clone()))
+                    .add(contact::Column::Email.like(pattern.clone()))
+                    .add(contact::Column::Phone.like(pattern)),
+            );
+        }
+        if let Some(owner) = query.owner_id {
+            select = select.filter(contact::Column::OwnerId.eq(owner.into_uuid()));
+        }
+        if let Some(company) = query.company_id {
+            select = select.filter(contact::Column::CompanyId.eq(company));
+        }
+        if let Some(stage) = query.lifecycle_stage {
+            select = select.filter(contact::Column::LifecycleStage.eq(stage.as_str()));
+        }
+        if let Some(from) = query.created_from {
+            select = select.filter(contact::Column::CreatedAt.gte(from));
+        }
+        if let Some(to) = query.created_to {
+            select = select.filter(contact::Column::CreatedAt.lt(to));
+        }
+        let key = format!(
+            "q={:?}&owner={:?}&company={:?}&stage={:?}&from={:?}&to={:?}",
+            query.q, query.owner_id, query.company_id, query.lifecycle_stage, query.created_from, query.created_to
+        );
+        let rows = page(
+            self.kite,
+            &self.kite.db,
+            org,
+            KIND,
+            key,
+            select,
+            (column, sort.descending),
+            contact::Column::Id,
+            PageRequest::new(query.page, query.per_page),
+        )
+        .await?;
+        let names = company_names(&self.kite.db, rows.items.iter().filter_map(|c| c.company_id).collect()).await?;
+        Ok(Page {
+            items: rows
+                .items
+                .iter()
+                .map(|c| contact_dto(c, c.company_id.and_then(|id| names.get(&id).cloned())))
+                .collect(),
+            total: rows.total,
+            page: rows.page,
+            per_page: rows.per_page,
+        })
+    }
+
+    pub async fn get(&self, ctx: &Ctx, id: Uuid) -> Result<ContactDto, CoreError> {
+        ctx.require(Permission::ReadRecords)?;
+        let row = find_live(&self.kite.db, ctx, id).await?;
+        let names = company_names(&self.kite.db, row.company_id.into_iter().collect()).await?;
+        Ok(contact_dto(&row, row.company_id.and_then(|id| names.get(&id).cloned())))
+    }
+
+    pub async fn create(&self, ctx: &Ctx, input: &ContactInput) -> Result<ContactDto, CoreError> {
+        ctx.require(Permission::EditOwnRecords)?;
+        CoreError::validation(input.validate())?;
+        let email = input.email.as_deref().map(normalize_email).filter(|e| !e.is_empty());
+        let txn = self.kite.db.begin().await?;
+        if let Some(existing) = match &email {
+            Some(e) => email_holder(&txn, ctx, e, None).await?,
+            None => None,
+        } {
+            return Err(duplicate_email(&existing));
+        }
+        let company = check_company(&txn, ctx, "company_id", input.company_id).await?;
+        let owner = resolve_owner(&txn, ctx, input.owner_id, None).await?;
+        let now = Utc::now();
+        let row = contact::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organization_id: Set(ctx.organization_id.into_uuid()),
+            first_name: Set(input.first_name.trim().to_owned()),
+            last_name: Set(input.last_name.trim().to_owned()),
+            email: Set(email),
+            other_emails: Set(json!(
+                input
+                    .other_emails
+                    .iter()
+                    .map(|e| normalize_email(e))
+                    .collect::<Vec<_>>()
+            )
+            .to_string()),
+            phone: Set(clean(&input.phone)),
+            other_phones: Set(json!(input.other_phones).to_string()),
+            title: Set(clean(&input.title)),
+            company_id: Set(company.as_ref().map(|c| c.id)),
+            owner_id: Set(owner),
+            lifecycle_stage: Set(input
+                .lifecycle_stage
+                .unwrap_or(LifecycleStage::Lead)
+                .as_str()
+                .to_owned()),
+            source: Set(clean(&input.source)),
+            created_by: Set(Some(ctx.user_id.into_uuid())),
+            created_at: Set(now),
+            updated_at: Set(now),
+            deleted_at: Set(None),
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| unique_violation(e.clone()).unwrap_or(CoreError::Database(e)))?;
+        audit::record(
+            &txn,
+            &Actor::from(ctx),
+            Event::new("contact.created", "contact", row.id).after(snapshot(&row)),
+        )
+        .await?;
+        txn.commit().await?;
+        self.kite.counts.invalidate(row.organization_id, KIND);
+        Ok(contact_dto(&row, company.map(|c| c.name)))
+    }
+
+    pub async fn update(&self, ctx: &Ctx, id: Uuid, input: &ContactInput) -> Result<ContactDto, CoreError> {
+        CoreError::validation(input.validate())?;
+        let email = input.email.as_deref().map(normalize_email).filter(|e| !e.is_empty());
+        let txn = self.kite.db.begin().await?;
+        let before = find_live(&txn, ctx, id).await?;
+        require_edit(ctx, before.owner_id)?;
+        if let Some(existing) = match &email {
+            Some(e) => email_holder(&txn, ctx, e, Some(id)).await?,
+            None => None,
+        } {
+            return Err(duplicate_email(&existing));
+        }
+        let company = check_company(&txn, ctx, "company_id", input.company_id).await?;
+        let owner = resolve_owner(&txn, ctx, input.owner_id, before.owner_id).await?;
+        let mut row = before.clone().into_active_model();
+        row.first_name = Set(input.first_name.trim().to_owned());
+        row.last_name = Set(input.last_name.trim().to_owned());
+        row.email = Set(email);
+        row.other_emails = Set(json!(
+            input
+                .other_emails
+                .iter()
+                .map(|e| normalize_email(e))
+                .collect::<Vec<_>>()
+        )
+        .to_string());
+        row.phone = Set(clean(&input.phone));
+        row.other_phones = Set(json!(input.other_phones).to_string());
+        row.title = Set(clean(&input.title));
+        row.company_id = Set(company.as_ref().map(|c| c.id));
+        row.owner_id = Set(owner);
+        if let Some(stage) = input.lifecycle_stage {
+            row.lifecycle_stage = Set(stage.as_str().to_owned());
+        }
+        row.source = Set(clean(&input.source));
+        row.updated_at = Set(Utc::now());
+        let after = row
+            .update(&txn)
+            .await
+            .map_err(|e| unique_violation(e.clone()).unwrap_or(CoreError::Database(e)))?;
+        audit::record(
+            &txn,
+            &Actor::from(ctx),
+            Event::new("contact.updated", "contact", id)
+                .before(snapshot(&before))
+                .after(snapshot(&after)),
+        )
+        .await?;
+        txn.commit().await?;
+        self.kite.counts.invalidate(after.organization_id, KIND);
+        Ok(contact_dto(&after, company.map(|c| c.name)))
+    }
+
+    pub async fn delete(&self, ctx: &Ctx, id: Uuid) -> Result<(), CoreError> {
+        ctx.require(Permission::DeleteRecords)?;
+        let txn = self.kite.db.begin().await?;
+        let before = find_live(&txn, ctx, id).await?;
+        let mut row = before.clone().into_active_model();
+        row.deleted_at = Set(Some(Utc::now()));
+        row.update(&txn).await?;
+        audit::record(
+            &txn,
+            &Actor::from(ctx),
+            Event::new("contact.deleted", "contact", id).before(snapshot(&before)),
+        )
+        .await?;
+        txn.commit().await?;
+        self.kite.counts.invalidate(before.organization_id, KIND);
+        Ok(())
+    }
+
+    /// Brings a contact back from the trash, unless its email was taken meanwhile.
+    pub async fn restore(&self, ctx: &Ctx, id: Uuid) -> Result<ContactDto, CoreError> {
+        ctx.require(Permission::ManageOrganization)?;
+        let txn = self.kite.db.begin().await?;
+        let trashed = contact::Entity::find_by_id(id)
+            .filter(contact::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
+            .filter(contact::Column::DeletedAt.is_not_null())
+            .one(&txn)
+            .await?
+            .ok_or(CoreError::NotFound("contact in the trash"))?;
+        if let Some(email) = &trashed.email
+            && let Some(existing) = email_holder(&txn, ctx, email, Some(id)).await?
+        {
+            return Err(duplicate_email(&existing));
+        }
+        let mut row = trashed.into_active_model();
+        row.deleted_at = Set(None);
+        let restored = row.update(&txn).await?;
+        audit::record(
+            &txn,
+            &Actor::from(ctx),
+            Event::new("contact.restored", "contact", id).after(snapshot(&restored)),
+        )
+        .await?;
+        txn.commit().await?;
+        self.kite.counts.invalidate(restored.organization_id, KIND);
+        Ok(contact_dto(&restored, None))
+    }
+}

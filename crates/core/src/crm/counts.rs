@@ -1,0 +1,62 @@
+//! List totals without counting on every page. An exact `count(*)` over 100k rows on
+//! every request caps a list at a few hundred requests per second; instead a total is
+//! counted once per filter and kept until that organization's records of that kind
+//! change in this process, or for at most `TTL` (other processes may have written).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+const TTL: Duration = Duration::from_secs(30);
+const MAX_ENTRIES: usize = 10_000;
+
+#[derive(Default)]
+pub struct CountCache {
+    entries: Mutex<HashMap<(Uuid, &'static str, String), (Instant, u64)>>,
+}
+
+impl CountCache {
+    pub fn get(&self, organization: Uuid, kind: &'static str, filter: &str) -> Option<u64> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .get(&(organization, kind, filter.to_owned()))
+            .filter(|(at, _)| at.elapsed() < TTL)
+            .map(|(_, total)| *total)
+    }
+
+    pub fn put(&self, organization: Uuid, kind: &'static str, filter: String, total: u64) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= MAX_ENTRIES {
+                entries.retain(|_, (at, _)| at.elapsed() < TTL);
+            }
+            if entries.len() < MAX_ENTRIES {
+                entries.insert((organization, kind, filter), (Instant::now(), total));
+            }
+        }
+    }
+
+    /// A write to `kind` in `organization` makes its totals stale.
+    pub fn invalidate(&self, organization: Uuid, kind: &'static str) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.retain(|(org, k, _), _| !(*org == organization && *k == kind));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_makes_only_that_kinds_totals_stale() {
+        let cache = CountCache::default();
+        let org = Uuid::nil();
+        cache.put(org, "contacts", "q=a".into(), 5);
+        cache.put(org, "deals", String::new(), 7);
+        assert_eq!(cache.get(org, "contacts", "q=a"), Some(5));
+        cache.invalidate(org, "contacts");
+        assert_eq!(cache.get(org, "contacts", "q=a"), None);
+        assert_eq!(cache.get(org, "deals", ""), Some(7));
+    }
+}

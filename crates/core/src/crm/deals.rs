@@ -1,0 +1,422 @@
+//! Deals: value, stage, owner, company and contacts, and the history of every stage
+//! change, which velocity and conversion analytics are computed from.
+
+use super::access::{check_company, require_edit, resolve_owner};
+use super::pipelines::{find_pipeline, find_stage, stages_of};
+use crate::audit::{self, Actor, Event};
+use crate::{CoreError, Ctx, Kite};
+use chrono::Utc;
+use kite_entity::{company, contact, deal, deal_contact, deal_stage_change, stage};
+use kite_shared::crm::Money;
+use kite_shared::crm::deals::{DealDto, DealInput, DealStatus, MoveDealRequest, StageChangeDto};
+use kite_shared::crm::pipelines::StageKind;
+use kite_shared::{FieldError, Permission, UserId};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+pub const KIND: &str = "deals";
+const DEFAULT_CURRENCY: &str = "EUR";
+
+fn deal_dto(row: &deal::Model, company_name: Option<String>, contact_ids: Vec<Uuid>) -> DealDto {
+    DealDto {
+        id: row.id,
+        title: row.title.clone(),
+        value: Money {
+            minor: row.value_minor,
+            currency: row.currency.clone(),
+        },
+        pipeline_id: row.pipeline_id,
+        stage_id: row.stage_id,
+        probability: row.probability,
+        expected_close: row.expected_close,
+        owner_id: row.owner_id.map(UserId),
+        company_id: row.company_id,
+        company_name,
+        contact_ids,
+        status: DealStatus::parse(&row.status),
+        lost_reason: row.lost_reason.clone(),
+        closed_at: row.closed_at,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }
+}
+
+fn snapshot(row: &deal::Model) -> serde_json::Value {
+    json!({
+        "title": row.title, "value_minor": row.value_minor, "currency": row.currency,
+        "stage_id": row.stage_id, "status": row.status, "owner_id": row.owner_id,
+        "probability": row.probability, "expected_close": row.expected_close, "company_id": row.company_id,
+    })
+}
+
+pub(crate) async fn find_live(conn: &impl ConnectionTrait, ctx: &Ctx, id: Uuid) -> Result<deal::Model, CoreError> {
+    deal::Entity::find_by_id(id)
+        .filter(deal::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
+        .filter(deal::Column::DeletedAt.is_null())
+        .one(conn)
+        .await?
+        .ok_or(CoreError::NotFound("deal"))
+}
+
+async fn contact_ids_of(conn: &impl ConnectionTrait, deal_id: Uuid) -> Result<Vec<Uuid>, CoreError> {
+    Ok(deal_contact::Entity::find()
+        .filter(deal_contact::Column::DealId.eq(deal_id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|dc| dc.contact_id)
+        .collect())
+}
+
+async fn company_name(conn: &impl ConnectionTrait, id: Option<Uuid>) -> Result<Option<String>, CoreError> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(company::Entity::find_by_id(id).one(conn).await?.map(|c| c.name))
+}
+
+/// Replaces the deal's contacts, checking each is a live contact of the organization.
+async fn set_contacts(conn: &impl ConnectionTrait, ctx: &Ctx, deal_id: Uuid, ids: &[Uuid]) -> Result<(), CoreError> {
+    let mut unique: Vec<Uuid> = ids.to_vec();
+    unique.sort();
+    unique.dedup();
+    let found = contact::Entity::find()
+        .filter(contact::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
+        .filter(contact::Column::DeletedAt.is_null())
+        .filter(contact::Column::Id.is_in(unique.clone()))
+        .count(conn)
+        .await?;
+    if found != unique.len() as u64 {
+        return Err(CoreError::field(
+            "contact_ids",
+            "unknown_contact",
+            "One of the contacts does not exist.",
+        ));
+    }
+    deal_contact::Entity::delete_many()
+        .filter(deal_contact::Column::DealId.eq(deal_id))
+        .exec(conn)
+        .await?;
+    for contact_id in unique {
+        deal_contact::ActiveModel {
+            organization_id: Set(ctx.organization_id.into_uuid()),
+            deal_id: Set(deal_id),
+            contact_id: Set(contact_id),
+        }
+        .insert(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Where a deal lands in a column: right after `after`, or on top.
+async fn position_in(
+    conn: &impl ConnectionTrait,
+    stage_id: Uuid,
+    after: Option<Uuid>,
+    moving: Option<Uuid>,
+) -> Result<f64, CoreError> {
+    let column = deal::Entity::find()
+        .filter(deal::Column::StageId.eq(stage_id))
+        .filter(deal::Column::DeletedAt.is_null());
+    let column = match moving {
+        Some(id) => column.filter(deal::Column::Id.ne(id)),
+        None => column,
+    };
+    let Some(after) = after else {
+        let first = column.order_by_asc(deal::Column::Position).one(conn).await?;
+        return Ok(first.map_or(0.0, |d| d.position - 1.0));
+    };
+    let anchor = column
+        .clone()
+        .filter(deal::Column::Id.eq(after))
+        .one(conn)
+        .await?
+        .ok_or_else(|| CoreError::field("after_deal_id", "not_in_stage", "That deal is not in the target stage."))?;
+    let next = column
+        .filter(deal::Column::Position.gt(anchor.position))
+        .order_by_asc(deal::Column::Position)
+        .one(conn)
+        .await?;
+    Ok(match next {
+        Some(next) => (anchor.position + next.position) / 2.0,
+        None => anchor.position + 1.0,
+    })
+}
+
+async fn record_stage_change(
+    conn: &impl ConnectionTrait,
+    ctx: &Ctx,
+    deal_id: Uuid,
+    from: Option<Uuid>,
+    to: Uuid,
+) -> Result<(), CoreError> {
+    deal_stage_change::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(ctx.organization_id.into_uuid()),
+        deal_id: Set(deal_id),
+        from_stage_id: Set(from),
+        to_stage_id: Set(to),
+        moved_by: Set(Some(ctx.user_id.into_uuid())),
+        moved_at: Set(Utc::now()),
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// Status, probability and close time that follow from entering `stage`.
+fn apply_stage(row: &mut deal::ActiveModel, stage: &stage::Model, lost_reason: Option<String>) {
+    let now = Utc::now();
+    row.stage_id = Set(stage.id);
+    row.probability = Set(stage.probability);
+    match StageKind::parse(&stage.kind) {
+        StageKind::Open => {
+            row.status = Set(DealStatus::Open.as_str().to_owned());
+            row.closed_at = Set(None);
+            row.lost_reason = Set(None);
+        }
+        StageKind::Won => {
+            row.status = Set(DealStatus::Won.as_str().to_owned());
+            row.closed_at = Set(Some(now));
+            row.lost_reason = Set(None);
+        }
+        StageKind::Lost => {
+            row.status = Set(DealStatus::Lost.as_str().to_owned());
+            row.closed_at = Set(Some(now));
+            row.lost_reason = Set(lost_reason);
+        }
+    }
+}
+
+pub struct DealService<'a> {
+    kite: &'a Kite,
+}
+
+impl<'a> DealService<'a> {
+    pub(crate) fn new(kite: &'a Kite) -> Self {
+        Self { kite }
+    }
+
+    pub async fn get(&self, ctx: &Ctx, id: Uuid) -> Result<DealDto, CoreError> {
+        ctx.require(Permission::ReadRecords)?;
+        let row = find_live(&self.kite.db, ctx, id).await?;
+        let company = company_name(&self.kite.db, row.company_id).await?;
+        Ok(deal_dto(&row, company, contact_ids_of(&self.kite.db, id).await?))
+    }
+
+    pub async fn create(&self, ctx: &Ctx, input: &DealInput) -> Result<DealDto, CoreError> {
+        ctx.require(Permission::EditOwnRecords)?;
+        CoreError::validation(input.validate())?;
+        let txn = self.kite.db.begin().await?;
+        let pipeline = find_pipeline(&txn, ctx, input.pipeline_id)
+            .await?
+            .ok_or_else(|| CoreError::field("pipeline_id", "unknown_pipeline", "No such pipeline."))?;
+        let stages = stages_of(&txn, pipeline.id).await?;
+        let stage = match input.stage_id {
+            Some(id) => stages.iter().find(|s| s.id == id),
+            None => stages.iter().find(|s| s.kind == StageKind::Open.as_str()),
+        }
+        .cloned()
+        .ok_or_else(|| CoreError::field("stage_id", "unknown_stage", "No such stage in this pipeline."))?;
+        let company = check_company(&txn, ctx, "company_id", input.company_id).await?;
+        let owner = resolve_owner(&txn, ctx, input.owner_id, None).await?;
+        let value = input.value.clone().unwrap_or(Money {
+            minor: 0,
+            currency: DEFAULT_CURRENCY.into(),
+        });
+        let now = Utc::now();
+        let mut row = deal::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organization_id: Set(ctx.organization_id.into_uuid()),
+            title: Set(input.title.trim().to_owned()),
+            value_minor: Set(value.minor),
+            currency: Set(value.currency),
+            pipeline_id: Set(pipeline.id),
+            stage_id: Set(stage.id),
+            position: Set(position_in(&txn, stage.id, None, None).await?),
+            probability: Set(stage.probability),
+            expected_close: Set(input.expected_close),
+            owner_id: Set(owner),
+            company_id: Set(company.as_ref().map(|c| c.id)),
+            status: Set(DealStatus::Open.as_str().to_owned()),
+            lost_reason: Set(None),
+            closed_at: Set(None),
+            created_by: Set(Some(ctx.user_id.into_uuid())),
+            created_at: Set(now),
+            updated_at: Set(now),
+            deleted_at: Set(None),
+        };
+        apply_stage(&mut row, &stage, None);
+        if let Some(probability) = input.probability {
+            row.probability = Set(probability);
+        }
+        let row = row.insert(&txn).await?;
+        set_contacts(&txn, ctx, row.id, &input.contact_ids).await?;
+        record_stage_change(&txn, ctx, row.id, None, stage.id).await?;
+        audit::record(
+            &txn,
+            &Actor::from(ctx),
+            Event::new("deal.created", "deal", row.id).after(snapshot(&row)),
+        )
+        .await?;
+        txn.commit().await?;
+        self.kite.counts.invalidate(row.organization_id, KIND);
+        let contact_ids = contact_ids_of(&self.kite.db, row.id).await?;
+        Ok(deal_dto(&row, company.map(|c| c.name), contact_ids))
+    }
+
+    /// Edits the deal's fields. A different `stage_id` is a move (with its history).
+    pub async fn update(&self, ctx: &Ctx, id: Uuid, input: &DealInput) -> Result<DealDto, CoreError> {
+        CoreError::validation(input.validate())?;
+        let txn = self.kite.db.begin().await?;
+        let before = find_live(&txn, ctx, id).await?;
+        require_edit(ctx, before.owner_id)?;
+        if input.pipeline_id.is_some_and(|p| p != before.pipeline_id) {
+            return Err(CoreError::field(
+                "pipeline_id",
+                "cannot_change",
+                "Move the deal to a stage of the other pipeline instead.",
+            ));
+        }
+        let company = check_company(&txn, ctx, "company_id", input.company_id).await?;
+        let owner = resolve_owner(&txn, ctx, input.owner_id, before.owner_id).await?;
+        let mut row = before.clone().into_active_model();
+        row.title = Set(input.title.trim().to_owned());
+        if let Some(value) = &input.value {
+            row.value_minor = Set(value.minor);
+            row.currency = Set(value.currency.clone());
+        }
+        row.expected_close = Set(input.expected_close);
+        row.owner_id = Set(owner);
+        row.company_id = Set(company.as_ref().map(|c| c.id));
+        if let Some(stage_id) = input.stage_id.filter(|s| *s != before.stage_id) {
+            let stage = find_stage(&txn, ctx, stage_id)
+                .await?
+                .filter(|s| s.pipeline_id == before.pipeline_id)
+                .ok_or_else(|| CoreError::field("stage_id", "unknown_stage", "No such stage in this pipeline."))?;
+            if stage.kind == StageKind::Lost.as_str() {
+                return Err(CoreError::field(
+                    "stage_id",
+                    "use_move",
+                    "Move the deal to Lost with a reason.",
+                ));
+            }
+            apply_stage(&mut row, &stage, None);
+            row.position = Set(position_in(&txn, stage.id, None, Some(id)).await?);
+            record_stage_change(&txn, ctx, id, Some(before.stage_id), stage.id).await?;
+        }
+        if let Some(probability) = input.probability {
+            row.probability = Set(probability);
+        }
+        row.updated_at = Set(Utc::now());
+        let after = row.update(&txn).await?;
+        set_contacts(&txn, ctx, id, &input.contact_ids).await?;
+        audit::record(
+            &txn,
+            &Actor::from(ctx),
+            Event::new("deal.updated", "deal", id)
+                .before(snapshot(&before))
+                .after(snapshot(&after)),
+        )
+        .await?;
+        txn.commit().await?;
+        self.kite.counts.invalidate(after.organization_id, KIND);
+        let contact_ids = contact_ids_of(&self.kite.db, id).await?;
+        Ok(deal_dto(&after, company.map(|c| c.name), contact_ids))
+    }
+
+    /// Drag and drop on the board: into another stage and/or to another place in a column.
+    pub async fn move_to(&self, ctx: &Ctx, id: Uuid, request: &MoveDealRequest) -> Result<DealDto, CoreError> {
+        let txn = self.kite.db.begin().await?;
+        let before = find_live(&txn, ctx, id).await?;
+        require_edit(ctx, before.owner_id)?;
+        let stage = find_stage(&txn, ctx, request.stage_id)
+            .await?
+            .filter(|s| s.pipeline_id == before.pipeline_id)
+            .ok_or_else(|| CoreError::field("stage_id", "unknown_stage", "No such stage in this deal's pipeline."))?;
+        let lost_reason = request
+            .lost_reason
+            .as_ref()
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty());
+        let entering = stage.id != before.stage_id;
+        if entering && stage.kind == StageKind::Lost.as_str() && lost_reason.is_none() {
+            return Err(CoreError::Validation(vec![FieldError::new(
+                "lost_reason",
+                "required",
+                "Say why the deal was lost.",
+            )]));
+        }
+        if lost_reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
+            return Err(CoreError::field("lost_reason", "too_long", "At most 500 characters."));
+        }
+        let mut row = before.clone().into_active_model();
+        if entering {
+            apply_stage(&mut row, &stage, lost_reason);
+            record_stage_change(&txn, ctx, id, Some(before.stage_id), stage.id).await?;
+        }
+        row.position = Set(position_in(&txn, stage.id, request.after_deal_id, Some(id)).await?);
+        row.updated_at = Set(Utc::now());
+        let after = row.update(&txn).await?;
+        let action = if entering {
+            "deal.stage_changed"
+        } else {
+            "deal.reordered"
+        };
+        audit::record(
+            &txn,
+            &Actor::from(ctx),
+            Event::new(action, "deal", id)
+                .before(snapshot(&before))
+                .after(snapshot(&after)),
+        )
+        .await?;
+        txn.commit().await?;
+        self.kite.counts.invalidate(after.organization_id, KIND);
+        let company = company_name(&self.kite.db, after.company_id).await?;
+        Ok(deal_dto(&after, company, contact_ids_of(&self.kite.db, id).await?))
+    }
+
+    pub async fn delete(&self, ctx: &Ctx, id: Uuid) -> Result<(), CoreError> {
+        ctx.require(Permission::DeleteRecords)?;
+        let txn = self.kite.db.begin().await?;
+        let before = find_live(&txn, ctx, id).await?;
+        let mut row = before.clone().into_active_model();
+        row.deleted_at = Set(Some(Utc::now()));
+        row.update(&txn).await?;
+        audit::record(
+            &txn,
+            &Actor::from(ctx),
+            Event::new("deal.deleted", "deal", id).before(snapshot(&before)),
+        )
+        .await?;
+        txn.commit().await?;
+        self.kite.counts.invalidate(before.organization_id, KIND);
+        Ok(())
+    }
+
+    /// Every stage the deal has been in, oldest first.
+    pub async fn history(&self, ctx: &Ctx, id: Uuid) -> Result<Vec<StageChangeDto>, CoreError> {
+        ctx.require(Permission::ReadRecords)?;
+        find_live(&self.kite.db, ctx, id).await?;
+        Ok(deal_stage_change::Entity::find()
+            .filter(deal_stage_change::Column::DealId.eq(id))
+            .order_by_asc(deal_stage_change::Column::MovedAt)
+            .order_by_asc(deal_stage_change::Column::Id)
+            .limit(1000)
+            .all(&self.kite.db)
+            .await?
+            .into_iter()
+            .map(|c| StageChangeDto {
+                id: c.id,
+                from_stage_id: c.from_stage_id,
+                to_stage_id: c.to_stage_id,
+                moved_by: c.moved_by.map(UserId),
+                moved_at: c.moved_at,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,120 @@
+//! `/api/v1/deals`.
+
+use crate::error::ApiError;
+use crate::extract::Auth;
+use crate::startup::AppState;
+use actix_web::{HttpResponse, delete, get, post, put, web};
+use kite_shared::ErrorBody;
+use kite_shared::crm::deals::{DealDto, DealInput, MoveDealRequest, StageChangeDto};
+use uuid::Uuid;
+
+/// Creates a deal, by default in the first stage of the default pipeline.
+#[utoipa::path(
+    tag = "deals",
+    security(("bearer_auth" = [])),
+    request_body = DealInput,
+    responses((status = 201, body = DealDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
+#[post("/deals")]
+pub async fn create_deal(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    body: web::Json<DealInput>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Created().json(state.kite.deals().create(&ctx, &body).await?))
+}
+
+#[utoipa::path(
+    tag = "deals",
+    security(("bearer_auth" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = DealDto), (status = 404, body = ErrorBody))
+)]
+#[get("/deals/{id}")]
+pub async fn get_deal(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<DealDto>, ApiError> {
+    Ok(web::Json(state.kite.deals().get(&ctx, *id).await?))
+}
+
+/// Replaces the editable fields; a new `stage_id` moves the deal and is kept in its history.
+#[utoipa::path(
+    tag = "deals",
+    security(("bearer_auth" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = DealInput,
+    responses(
+        (status = 200, body = DealDto),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    )
+)]
+#[put("/deals/{id}")]
+pub async fn update_deal(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    id: web::Path<Uuid>,
+    body: web::Json<DealInput>,
+) -> Result<web::Json<DealDto>, ApiError> {
+    Ok(web::Json(state.kite.deals().update(&ctx, *id, &body).await?))
+}
+
+/// Drag and drop: moves the deal to a stage and a place in its column. Into a lost stage
+/// it needs `lost_reason`.
+#[utoipa::path(
+    tag = "deals",
+    security(("bearer_auth" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = MoveDealRequest,
+    responses(
+        (status = 200, body = DealDto),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    )
+)]
+#[post("/deals/{id}/move")]
+pub async fn move_deal(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    id: web::Path<Uuid>,
+    body: web::Json<MoveDealRequest>,
+) -> Result<web::Json<DealDto>, ApiError> {
+    Ok(web::Json(state.kite.deals().move_to(&ctx, *id, &body).await?))
+}
+
+/// Every stage change of the deal, oldest first.
+#[utoipa::path(
+    tag = "deals",
+    security(("bearer_auth" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<StageChangeDto>), (status = 404, body = ErrorBody))
+)]
+#[get("/deals/{id}/history")]
+pub async fn deal_history(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Vec<StageChangeDto>>, ApiError> {
+    Ok(web::Json(state.kite.deals().history(&ctx, *id).await?))
+}
+
+/// Moves the deal to the trash (managers and admins).
+#[utoipa::path(
+    tag = "deals",
+    security(("bearer_auth" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+#[delete("/deals/{id}")]
+pub async fn delete_deal(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    state.kite.deals().delete(&ctx, *id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

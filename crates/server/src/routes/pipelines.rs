@@ -1,0 +1,68 @@
+//! `/api/v1/pipelines` and the board.
+
+use crate::error::ApiError;
+use crate::extract::Auth;
+use crate::startup::AppState;
+use actix_web::{HttpResponse, get, post, web};
+use kite_shared::ErrorBody;
+use kite_shared::crm::deals::{Board, BoardQuery};
+use kite_shared::crm::pipelines::{PipelineDto, PipelineInput};
+use uuid::Uuid;
+
+/// Every pipeline with its stages in board order.
+#[utoipa::path(tag = "pipelines", security(("bearer_auth" = [])), responses((status = 200, body = Vec<PipelineDto>)))]
+#[get("/pipelines")]
+pub async fn list_pipelines(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+) -> Result<web::Json<Vec<PipelineDto>>, ApiError> {
+    Ok(web::Json(state.kite.pipelines().list(&ctx).await?))
+}
+
+/// Creates a pipeline; won and lost stages are added after the given open stages.
+#[utoipa::path(
+    tag = "pipelines",
+    security(("bearer_auth" = [])),
+    request_body = PipelineInput,
+    responses((status = 201, body = PipelineDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
+#[post("/pipelines")]
+pub async fn create_pipeline(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    body: web::Json<PipelineInput>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Created().json(state.kite.pipelines().create(&ctx, &body).await?))
+}
+
+#[utoipa::path(
+    tag = "pipelines",
+    security(("bearer_auth" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = PipelineDto), (status = 404, body = ErrorBody))
+)]
+#[get("/pipelines/{id}")]
+pub async fn get_pipeline(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<PipelineDto>, ApiError> {
+    Ok(web::Json(state.kite.pipelines().get(&ctx, *id).await?))
+}
+
+/// The board of a pipeline (the default one unless `pipeline_id` is given): its open
+/// stages with their first cards, counts and totals per currency.
+#[utoipa::path(
+    tag = "deals",
+    security(("bearer_auth" = [])),
+    params(BoardQuery),
+    responses((status = 200, body = Board), (status = 404, body = ErrorBody))
+)]
+#[get("/board")]
+pub async fn board(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    query: web::Query<BoardQuery>,
+) -> Result<web::Json<Board>, ApiError> {
+    Ok(web::Json(state.kite.board().load(&ctx, &query).await?))
+}

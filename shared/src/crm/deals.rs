@@ -1,0 +1,209 @@
+use super::money::{CurrencyTotal, Money, check_money};
+use super::pipelines::{PipelineDto, StageDto};
+use crate::validation::{self, check_name};
+use crate::{FieldError, UserId};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DealStatus {
+    Open,
+    Won,
+    Lost,
+}
+
+impl DealStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DealStatus::Open => "open",
+            DealStatus::Won => "won",
+            DealStatus::Lost => "lost",
+        }
+    }
+
+    pub fn parse(raw: &str) -> DealStatus {
+        match raw {
+            "won" => DealStatus::Won,
+            "lost" => DealStatus::Lost,
+            _ => DealStatus::Open,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DealDto {
+    pub id: Uuid,
+    pub title: String,
+    pub value: Money,
+    pub pipeline_id: Uuid,
+    pub stage_id: Uuid,
+    pub probability: i32,
+    pub expected_close: Option<NaiveDate>,
+    pub owner_id: Option<UserId>,
+    pub company_id: Option<Uuid>,
+    pub company_name: Option<String>,
+    pub contact_ids: Vec<Uuid>,
+    pub status: DealStatus,
+    pub lost_reason: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DealInput {
+    pub title: String,
+    pub value: Option<Money>,
+    /// Defaults to the organization's default pipeline.
+    #[serde(default)]
+    pub pipeline_id: Option<Uuid>,
+    /// Defaults to the pipeline's first stage.
+    #[serde(default)]
+    pub stage_id: Option<Uuid>,
+    /// Defaults to the stage's probability.
+    #[serde(default)]
+    pub probability: Option<i32>,
+    #[serde(default)]
+    pub expected_close: Option<NaiveDate>,
+    #[serde(default)]
+    pub owner_id: Option<UserId>,
+    #[serde(default)]
+    pub company_id: Option<Uuid>,
+    #[serde(default)]
+    pub contact_ids: Vec<Uuid>,
+}
+
+impl DealInput {
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errors = validation::collect([check_name("title", "Title", &self.title)]);
+        if let Some(value) = &self.value {
+            errors.extend(check_money("value", value));
+        }
+        if self.probability.is_some_and(|p| !(0..=100).contains(&p)) {
+            errors.push(FieldError::new(
+                "probability",
+                "out_of_range",
+                "Use a probability from 0 to 100.",
+            ));
+        }
+        if self.contact_ids.len() > 50 {
+            errors.push(FieldError::new(
+                "contact_ids",
+                "too_many",
+                "At most 50 contacts per deal.",
+            ));
+        }
+        errors
+    }
+}
+
+/// Moves a deal to a stage (and a place in its column). Entering a lost stage needs a reason.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MoveDealRequest {
+    pub stage_id: Uuid,
+    /// Put the deal right after this one in the column; none puts it first.
+    #[serde(default)]
+    pub after_deal_id: Option<Uuid>,
+    #[serde(default)]
+    pub lost_reason: Option<String>,
+}
+
+/// One column of the board: its stage, its open deals in order, and totals per currency.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BoardColumn {
+    pub stage: StageDto,
+    pub deals: Vec<DealCard>,
+    /// All deals in the stage, also those beyond `deals`.
+    pub count: u64,
+    pub totals: Vec<CurrencyTotal>,
+}
+
+/// What a board card shows; the detail page has the rest.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DealCard {
+    pub id: Uuid,
+    pub title: String,
+    pub value: Money,
+    pub owner_id: Option<UserId>,
+    pub company_name: Option<String>,
+    pub expected_close: Option<NaiveDate>,
+    pub probability: i32,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Board {
+    pub pipeline: PipelineDto,
+    pub columns: Vec<BoardColumn>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct BoardQuery {
+    /// Defaults to the organization's default pipeline.
+    #[serde(default)]
+    pub pipeline_id: Option<Uuid>,
+    #[serde(default)]
+    pub owner_id: Option<UserId>,
+    /// Cards per column (default 50, at most 200); counts and totals cover every deal.
+    #[serde(default)]
+    pub per_column: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StageChangeDto {
+    pub id: Uuid,
+    pub from_stage_id: Option<Uuid>,
+    pub to_stage_id: Uuid,
+    pub moved_by: Option<UserId>,
+    pub moved_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct DealListQuery {
+    /// Matches the title.
+    #[serde(default)]
+    pub q: Option<String>,
+    #[serde(default)]
+    pub pipeline_id: Option<Uuid>,
+    #[serde(default)]
+    pub stage_id: Option<Uuid>,
+    #[serde(default)]
+    pub status: Option<DealStatus>,
+    #[serde(default)]
+    pub owner_id: Option<UserId>,
+    #[serde(default)]
+    pub company_id: Option<Uuid>,
+    /// Only deals in this currency (with `min_value`/`max_value`, in minor units).
+    #[serde(default)]
+    pub currency: Option<String>,
+    #[serde(default)]
+    pub min_value: Option<i64>,
+    #[serde(default)]
+    pub max_value: Option<i64>,
+    #[serde(default)]
+    pub close_from: Option<NaiveDate>,
+    #[serde(default)]
+    pub close_to: Option<NaiveDate>,
+    /// `title`, `value`, `expected_close`, `probability`, `created_at`, `updated_at`.
+    #[serde(default)]
+    pub sort: Option<String>,
+    #[serde(default)]
+    pub page: Option<u64>,
+    #[serde(default)]
+    pub per_page: Option<u64>,
+}
