@@ -122,7 +122,7 @@ pub struct Browser {
     pub client: Client,
     pub base_url: String,
     _driver: Child,
-    _profile: tempfile::TempDir,
+    profile: tempfile::TempDir,
 }
 
 impl Browser {
@@ -173,7 +173,7 @@ impl Browser {
             client,
             base_url: server.base_url.clone(),
             _driver: driver,
-            _profile: profile,
+            profile,
         }
     }
 
@@ -309,6 +309,22 @@ impl Browser {
     }
 
     pub async fn close(self) {
-        let _ = self.client.close().await;
+        let _ = self.client.clone().close().await;
+    }
+}
+
+/// Chromium outlives a killed chromedriver, so a test that panics before `close` would
+/// leave it running. Its command line names this browser's own profile directory, which
+/// no other process has.
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("pkill")
+            .args([
+                "-KILL",
+                "-f",
+                &format!("--user-data-dir={}", self.profile.path().display()),
+            ])
+            .stderr(Stdio::null())
+            .status();
     }
 }
