@@ -111,6 +111,67 @@ impl Server {
         assert_eq!(response.status(), 201, "signup through the API");
         email
     }
+
+    /// Signs in through the API and returns the access token.
+    pub async fn api_login(&self, email: &str) -> String {
+        let body = self
+            .api(
+                "POST",
+                "/auth/login",
+                None,
+                json!({"email": email, "password": PASSWORD}),
+            )
+            .await;
+        body["access_token"].as_str().expect("an access token").to_owned()
+    }
+
+    /// Calls `/api/v1{path}` and returns the JSON answer, failing the test on an error.
+    pub async fn api(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: serde_json::Value,
+    ) -> serde_json::Value {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("an HTTP method");
+        let mut request = reqwest::Client::new().request(method.clone(), format!("{}/api/v1{path}", self.base_url));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if method != reqwest::Method::GET {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("an API answer");
+        let status = response.status();
+        let text = response.text().await.expect("an API body");
+        assert!(status.is_success(), "{method} {path}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Adds a user with `role` to the admin's organization the way a person would join
+    /// (invitation, emailed token, own password), but through the API. Signs in with
+    /// [`PASSWORD`].
+    pub async fn add_user(&self, admin_email: &str, email: &str, role: &str) {
+        let admin = self.api_login(admin_email).await;
+        let invite = json!({"email": email, "name": format!("Test {role}"), "role": role});
+        self.api("POST", "/users", Some(&admin), invite).await;
+        let outbox = self
+            .api("GET", &format!("/outbox?to={email}"), Some(&admin), json!(null))
+            .await;
+        let text = outbox["items"][0]["text_body"].as_str().expect("an invitation email");
+        let token = text
+            .split("token=")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .expect("a token in the invitation");
+        self.api(
+            "POST",
+            "/auth/accept-invitation",
+            None,
+            json!({"token": token, "password": PASSWORD}),
+        )
+        .await;
+    }
 }
 
 pub fn unique_email(prefix: &str) -> String {

@@ -2,6 +2,8 @@
 
 use crate::layout::{AppShell, SettingsLayout};
 use crate::pages::auth::{AcceptInvite, ForgotPassword, Login, ResetPassword, Signup};
+use crate::pages::companies::{CompanyDetail, CompanyList};
+use crate::pages::contacts::{ContactDetail, ContactList};
 use crate::pages::settings::{AuditLog, Outbox, Profile, Users};
 use crate::pages::{Dashboard, ModulePage, NotFound, Search};
 use crate::session::provide_session;
@@ -26,8 +28,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/accept-invite") view=AcceptInvite />
                 <ParentRoute path=path!("") view=AppShell>
                     <Route path=path!("") view=Dashboard />
-                    <Route path=path!("contacts") view=|| view! { <ModulePage module="contacts" /> } />
-                    <Route path=path!("companies") view=|| view! { <ModulePage module="companies" /> } />
+                    <Route path=path!("contacts") view=ContactList />
+                    <Route path=path!("contacts/:id") view=ContactDetail />
+                    <Route path=path!("companies") view=CompanyList />
+                    <Route path=path!("companies/:id") view=CompanyDetail />
                     <Route path=path!("deals") view=|| view! { <ModulePage module="deals" /> } />
                     <Route path=path!("activities") view=|| view! { <ModulePage module="activities" /> } />
                     <Route path=path!("campaigns") view=|| view! { <ModulePage module="campaigns" /> } />

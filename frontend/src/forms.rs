@@ -95,3 +95,14 @@ impl FormState {
         self.busy.set(false);
     }
 }
+
+/// What an optional text input holds: `None` when left blank.
+pub fn optional(value: &str) -> Option<String> {
+    let trimmed = value.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_owned())
+}
+
+/// The text an input shows for an optional value.
+pub fn text(value: &Option<String>) -> String {
+    value.clone().unwrap_or_default()
+}

@@ -8,6 +8,7 @@ mod forms;
 mod layout;
 mod pages;
 mod session;
+mod team;
 mod theme;
 mod toast;
 

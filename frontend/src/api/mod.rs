@@ -24,6 +24,8 @@ pub struct ApiError {
     pub code: String,
     pub message: String,
     pub errors: Vec<FieldError>,
+    /// More about the problem, e.g. the contact that already has a `duplicate_email`.
+    pub details: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -33,6 +35,7 @@ impl ApiError {
             code: "network".into(),
             message: "Kite cannot be reached. Check your connection and try again.".into(),
             errors: Vec::new(),
+            details: None,
         }
     }
 
@@ -42,6 +45,20 @@ impl ApiError {
             code: "unexpected_response".into(),
             message: format!("Kite answered in an unexpected way ({status}). Try again."),
             errors: Vec::new(),
+            details: None,
+        }
+    }
+}
+
+impl ApiError {
+    /// What a record page shows for an address that cannot name a record.
+    pub fn not_found(what: &str) -> Self {
+        Self {
+            status: 404,
+            code: "not_found".into(),
+            message: format!("No such {what}."),
+            errors: Vec::new(),
+            details: None,
         }
     }
 }
@@ -53,6 +70,7 @@ impl From<ErrorBody> for ApiError {
             code: body.code,
             message: body.message,
             errors: body.errors,
+            details: body.details,
         }
     }
 }
@@ -149,6 +167,14 @@ pub async fn post<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Res
 
 pub async fn patch<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
     request(Method::PATCH, path, Some(body)).await
+}
+
+pub async fn put<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
+    request(Method::PUT, path, Some(body)).await
+}
+
+pub async fn delete(path: &str) -> Result<(), ApiError> {
+    request(Method::DELETE, path, None::<&()>).await
 }
 
 /// For the routes that work without a session (sign-in, sign-up, reset): no token, no

@@ -14,6 +14,9 @@ pub fn TextField(
     #[prop(optional)] autocomplete: &'static str,
     #[prop(optional, into)] hint: Option<String>,
     #[prop(optional)] autofocus: bool,
+    /// Shown under the error, e.g. a way out of it ("Open Jane Doe").
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
@@ -53,34 +56,92 @@ pub fn TextField(
             <p class="field-error" id=error_id role="alert">
                 {move || error.get()}
             </p>
+            {children.map(|c| c())}
         </div>
     }
 }
 
-/// A labelled select over fixed options `(value, label)`.
+/// A labelled multi-line input, for notes and addresses.
+#[component]
+pub fn TextAreaField(
+    name: &'static str,
+    #[prop(into)] label: String,
+    value: RwSignal<String>,
+    form: FormState,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(default = 3)] rows: u32,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field" class:field-invalid=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <textarea
+                id=id
+                name=name
+                rows=rows
+                prop:value=move || value.get()
+                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                aria-describedby=error_id.clone()
+                on:input=move |ev| {
+                    value.set(event_target_value(&ev));
+                    form.edited(name);
+                }
+                on:blur=move |_| form.touch(name)
+            ></textarea>
+            <p class="field-error" id=error_id role="alert">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+/// A labelled select over options `(value, label)`, which may arrive after the page
+/// (the team's names, the companies).
 #[component]
 pub fn SelectField(
     name: &'static str,
     #[prop(into)] label: String,
     value: RwSignal<String>,
-    options: Vec<(String, String)>,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    /// Given, the server's complaint about the field shows under it and clears on change.
+    #[prop(optional)]
+    form: Option<FormState>,
+    #[prop(optional, into)] error: MaybeProp<String>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
     view! {
-        <div class="field">
+        <div class="field" class:field-invalid=move || error.get().is_some()>
             <label for=id.clone()>{label}</label>
-            <select id=id name=name on:change=move |ev| value.set(event_target_value(&ev))>
-                {options
-                    .into_iter()
-                    .map(|(v, l)| {
-                        let selected = {
-                            let v = v.clone();
-                            move || value.get() == v
-                        };
-                        view! { <option value=v selected=selected>{l}</option> }
-                    })
-                    .collect_view()}
+            <select
+                id=id
+                name=name
+                aria-describedby=error_id.clone()
+                on:change=move |ev| {
+                    value.set(event_target_value(&ev));
+                    if let Some(form) = form {
+                        form.edited(name);
+                    }
+                }
+            >
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(v, l)| {
+                            let selected = {
+                                let v = v.clone();
+                                move || value.get() == v
+                            };
+                            view! { <option value=v prop:selected=selected>{l}</option> }
+                        })
+                        .collect_view()
+                }}
             </select>
+            <p class="field-error" id=error_id role="alert">
+                {move || error.get()}
+            </p>
         </div>
     }
 }

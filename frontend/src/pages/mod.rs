@@ -1,9 +1,12 @@
 //! One module per page.
 
 pub mod auth;
+pub mod companies;
+pub mod contacts;
 mod dashboard;
 mod module_page;
 mod not_found;
+mod record;
 mod search;
 pub mod settings;
 

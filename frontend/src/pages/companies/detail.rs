@@ -1,0 +1,225 @@
+use super::form::CompanyDialog;
+use crate::api::{self, ApiError};
+use crate::components::{DeleteRecord, Detail, EmptyState, SkeletonRows, or_dash};
+use crate::format::date_time;
+use crate::pages::contacts::StageBadge;
+use crate::pages::record::{can_edit, record_id};
+use crate::session::use_session;
+use crate::team::Team;
+use kite_shared::Permission;
+use kite_shared::crm::companies::CompanyDto;
+use kite_shared::crm::contacts::ContactDto;
+use kite_shared::page::Page;
+use leptos::prelude::*;
+use leptos_icons::Icon;
+use leptos_router::components::A;
+
+#[component]
+pub fn CompanyDetail() -> impl IntoView {
+    let team = Team::load();
+    let id = record_id();
+    let reload = RwSignal::new(0u32);
+    let company = LocalResource::new(move || {
+        reload.track();
+        let id = id.get();
+        async move {
+            match id {
+                Some(id) => api::get::<CompanyDto>(&format!("/companies/{id}")).await,
+                None => Err(ApiError::not_found("company")),
+            }
+        }
+    });
+    view! {
+        <div class="page">
+            <A href="/companies" attr:class="back-link">
+                <Icon icon=icondata::LuArrowLeft />
+                "Companies"
+            </A>
+            <Transition fallback=|| view! { <SkeletonRows rows=6 /> }>
+                {move || {
+                    company
+                        .get()
+                        .map(|result| match result {
+                            Ok(company) => view! { <CompanyView company=company team=team reload=reload /> }.into_any(),
+                            Err(e) if e.status == 404 => {
+                                view! {
+                                    <EmptyState
+                                        icon=icondata::LuBuilding2
+                                        title="This company is not here"
+                                        text="It may have been deleted, or the link is wrong."
+                                    />
+                                }
+                                    .into_any()
+                            }
+                            Err(e) => view! { <p class="form-alert" role="alert">{e.message}</p> }.into_any(),
+                        })
+                }}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn CompanyView(company: CompanyDto, team: Team, reload: RwSignal<u32>) -> impl IntoView {
+    let session = use_session();
+    let edit_open = RwSignal::new(false);
+    let editable = can_edit(&session, company.owner_id);
+    let deletable = session.can(Permission::DeleteRecords);
+    let owner = company.owner_id;
+    let for_dialog = company.clone();
+    let website = company.website.clone().filter(|w| !w.trim().is_empty());
+    let subtitle = [company.industry.clone(), company.domain.clone()]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    view! {
+        <header class="page-header record-header">
+            <div class="record-title">
+                <span class="avatar avatar-large avatar-square">
+                    <Icon icon=icondata::LuBuilding2 />
+                </span>
+                <div>
+                    <h1>{company.name.clone()}</h1>
+                    <p class="muted">{subtitle}</p>
+                </div>
+            </div>
+            <div class="page-actions">
+                {editable
+                    .then(|| {
+                        view! {
+                            <button class="btn btn-secondary" on:click=move |_| edit_open.set(true)>
+                                <Icon icon=icondata::LuPencil />
+                                "Edit"
+                            </button>
+                        }
+                    })}
+                {deletable
+                    .then(|| {
+                        view! {
+                            <DeleteRecord
+                                path=format!("/companies/{}", company.id)
+                                name=company.name.clone()
+                                back_to="/companies"
+                            />
+                        }
+                    })}
+            </div>
+        </header>
+        <div class="record-grid">
+            <section class="card">
+                <h2 class="card-title">"Details"</h2>
+                <dl class="details">
+                    <Detail label="Domain">{or_dash(company.domain.clone())}</Detail>
+                    <Detail label="Industry">{or_dash(company.industry.clone())}</Detail>
+                    <Detail label="Size">{or_dash(company.size.clone())}</Detail>
+                    <Detail label="Phone">{or_dash(company.phone.clone())}</Detail>
+                    <Detail label="Website">
+                        {match website {
+                            Some(w) => {
+                                let href = if w.starts_with("http") { w.clone() } else { format!("https://{w}") };
+                                view! { <a href=href target="_blank" rel="noopener noreferrer">{w.clone()}</a> }.into_any()
+                            }
+                            None => "—".into_any(),
+                        }}
+                    </Detail>
+                    <Detail label="Address">
+                        <span class="pre-line">{or_dash(company.address.clone())}</span>
+                    </Detail>
+                    <Detail label="Owner">{move || team.name_of(owner)}</Detail>
+                    <Detail label="Created">{date_time(&company.created_at)}</Detail>
+                    <Detail label="Updated">{date_time(&company.updated_at)}</Detail>
+                </dl>
+                {company
+                    .notes
+                    .clone()
+                    .filter(|n| !n.trim().is_empty())
+                    .map(|n| {
+                        view! {
+                            <div>
+                                <h3 class="detail-heading">"Notes"</h3>
+                                <p class="pre-line notes">{n}</p>
+                            </div>
+                        }
+                    })}
+            </section>
+            <CompanyContacts company_id=company.id.to_string() />
+        </div>
+        <CompanyDialog
+            open=edit_open
+            team=team
+            company=for_dialog
+            on_saved=Callback::new(move |_| reload.update(|n| *n += 1))
+        />
+    }
+}
+
+/// The people at the company, linking to their pages.
+#[component]
+fn CompanyContacts(company_id: String) -> impl IntoView {
+    let path = format!(
+        "/contacts{}",
+        api::query(&[
+            ("company_id", Some(company_id)),
+            ("sort", Some("last_name".into())),
+            ("per_page", Some("200".into())),
+        ])
+    );
+    let contacts = LocalResource::new(move || {
+        let path = path.clone();
+        async move { api::get::<Page<ContactDto>>(&path).await }
+    });
+    view! {
+        <section class="card" data-testid="company-contacts">
+            <h2 class="card-title">
+                <Icon icon=icondata::LuUsers />
+                "Contacts"
+                {move || {
+                    contacts.get().and_then(|r| r.ok()).map(|p| view! { <span class="badge">{p.total}</span> })
+                }}
+            </h2>
+            <Suspense fallback=|| view! { <SkeletonRows rows=3 /> }>
+                {move || {
+                    contacts
+                        .get()
+                        .map(|result| match result {
+                            Ok(page) if page.items.is_empty() => {
+                                view! { <p class="muted">"No contacts at this company yet."</p> }.into_any()
+                            }
+                            Ok(page) => {
+                                view! {
+                                    <ul class="record-list">
+                                        {page
+                                            .items
+                                            .into_iter()
+                                            .map(|c| {
+                                                let name = c.full_name();
+                                                let line = [c.title.clone(), c.email.clone()]
+                                                    .into_iter()
+                                                    .flatten()
+                                                    .collect::<Vec<_>>()
+                                                    .join(" · ");
+                                                view! {
+                                                    <li>
+                                                        <span class="avatar avatar-small">{crate::format::initials(&name)}</span>
+                                                        <div class="record-list-text">
+                                                            <A href=format!("/contacts/{}", c.id)>{name}</A>
+                                                            <div class="muted small">{line}</div>
+                                                        </div>
+                                                        <StageBadge stage=c.lifecycle_stage />
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                            Err(e) => view! { <p class="form-alert" role="alert">{e.message}</p> }.into_any(),
+                        })
+                }}
+            </Suspense>
+        </section>
+    }
+}

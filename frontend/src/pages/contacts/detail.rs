@@ -1,0 +1,146 @@
+use super::form::ContactDialog;
+use super::stage::StageBadge;
+use crate::api::{self, ApiError};
+use crate::components::{DeleteRecord, Detail, EmptyState, SkeletonRows, or_dash};
+use crate::format::{date_time, initials};
+use crate::pages::record::{can_edit, record_id};
+use crate::session::use_session;
+use crate::team::Team;
+use kite_shared::Permission;
+use kite_shared::crm::contacts::ContactDto;
+use leptos::prelude::*;
+use leptos_icons::Icon;
+use leptos_router::components::A;
+
+#[component]
+pub fn ContactDetail() -> impl IntoView {
+    let team = Team::load();
+    let id = record_id();
+    let reload = RwSignal::new(0u32);
+    let contact = LocalResource::new(move || {
+        reload.track();
+        let id = id.get();
+        async move {
+            match id {
+                Some(id) => api::get::<ContactDto>(&format!("/contacts/{id}")).await,
+                None => Err(ApiError::not_found("contact")),
+            }
+        }
+    });
+    view! {
+        <div class="page">
+            <A href="/contacts" attr:class="back-link">
+                <Icon icon=icondata::LuArrowLeft />
+                "Contacts"
+            </A>
+            <Transition fallback=|| view! { <SkeletonRows rows=6 /> }>
+                {move || {
+                    contact
+                        .get()
+                        .map(|result| match result {
+                            Ok(contact) => view! { <ContactView contact=contact team=team reload=reload /> }.into_any(),
+                            Err(e) if e.status == 404 => {
+                                view! {
+                                    <EmptyState
+                                        icon=icondata::LuUserX
+                                        title="This contact is not here"
+                                        text="They may have been deleted, or the link is wrong."
+                                    />
+                                }
+                                    .into_any()
+                            }
+                            Err(e) => view! { <p class="form-alert" role="alert">{e.message}</p> }.into_any(),
+                        })
+                }}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn ContactView(contact: ContactDto, team: Team, reload: RwSignal<u32>) -> impl IntoView {
+    let session = use_session();
+    let edit_open = RwSignal::new(false);
+    let editable = can_edit(&session, contact.owner_id);
+    let deletable = session.can(Permission::DeleteRecords);
+    let name = contact.full_name();
+    let owner = contact.owner_id;
+    let for_dialog = contact.clone();
+    let (company_id, company_name) = (contact.company_id, contact.company_name.clone());
+    let company_link = move |with_text: bool| match (company_id, company_name.clone()) {
+        (Some(id), Some(company)) => {
+            let text = if with_text { format!("at {company}") } else { company };
+            Some(view! { <A href=format!("/companies/{id}")>{text}</A> })
+        }
+        _ => None,
+    };
+    let email = contact.email.clone().filter(|e| !e.is_empty());
+    let phone = contact.phone.clone().filter(|p| !p.is_empty());
+    view! {
+        <header class="page-header record-header">
+            <div class="record-title">
+                <span class="avatar avatar-large">{initials(&name)}</span>
+                <div>
+                    <h1>{name.clone()}</h1>
+                    <p class="muted">
+                        {contact.title.clone().map(|t| format!("{t} "))}
+                        {company_link(true)}
+                    </p>
+                </div>
+            </div>
+            <div class="page-actions">
+                {editable
+                    .then(|| {
+                        view! {
+                            <button class="btn btn-secondary" data-testid="edit-record" on:click=move |_| edit_open.set(true)>
+                                <Icon icon=icondata::LuPencil />
+                                "Edit"
+                            </button>
+                        }
+                    })}
+                {deletable
+                    .then(|| {
+                        view! {
+                            <DeleteRecord path=format!("/contacts/{}", contact.id) name=name.clone() back_to="/contacts" />
+                        }
+                    })}
+            </div>
+        </header>
+        <section class="card">
+            <h2 class="card-title">"Details"</h2>
+            <dl class="details" data-testid="contact-details">
+                <Detail label="Email">
+                    {match email {
+                        Some(e) => view! { <a href=format!("mailto:{e}")>{e.clone()}</a> }.into_any(),
+                        None => "—".into_any(),
+                    }}
+                </Detail>
+                <Detail label="Phone">
+                    {match phone {
+                        Some(p) => view! { <a href=format!("tel:{}", p.replace(' ', ""))>{p.clone()}</a> }.into_any(),
+                        None => "—".into_any(),
+                    }}
+                </Detail>
+                <Detail label="Job title">{or_dash(contact.title.clone())}</Detail>
+                <Detail label="Company">{company_link(false).map_or_else(|| "—".into_any(), |l| l.into_any())}</Detail>
+                <Detail label="Lifecycle stage">
+                    <StageBadge stage=contact.lifecycle_stage />
+                </Detail>
+                <Detail label="Owner">{move || team.name_of(owner)}</Detail>
+                <Detail label="Source">{or_dash(contact.source.clone())}</Detail>
+                {(!contact.other_emails.is_empty())
+                    .then(|| view! { <Detail label="Other emails">{contact.other_emails.join(", ")}</Detail> })}
+                {(!contact.other_phones.is_empty())
+                    .then(|| view! { <Detail label="Other phones">{contact.other_phones.join(", ")}</Detail> })}
+                <Detail label="Created">{date_time(&contact.created_at)}</Detail>
+                <Detail label="Updated">{date_time(&contact.updated_at)}</Detail>
+            </dl>
+        </section>
+        <ContactDialog
+            open=edit_open
+            team=team
+            contact=for_dialog
+            on_saved=Callback::new(move |_| reload.update(|n| *n += 1))
+        />
+    }
+}
