@@ -1,21 +1,11 @@
 use crate::components::EmptyState;
 use leptos::prelude::*;
 
-/// The CRM modules whose pages arrive with their records (contacts, deals, ...). Until
+/// The CRM modules whose pages arrive with their records (deals, activities, ...). Until
 /// then the page says plainly what will be here, instead of showing made-up data.
 #[component]
 pub fn ModulePage(module: &'static str) -> impl IntoView {
     let (title, icon, text) = match module {
-        "contacts" => (
-            "Contacts",
-            icondata::LuUsers,
-            "People you sell to, with their history, owners and tags.",
-        ),
-        "companies" => (
-            "Companies",
-            icondata::LuBuilding2,
-            "The organizations your contacts work for.",
-        ),
         "deals" => (
             "Deals",
             icondata::LuKanban,

@@ -149,7 +149,7 @@ pub fn ContactList() -> impl IntoView {
 fn ContactTable(contacts: Vec<ContactDto>, sort: RwSignal<String>, team: Team) -> impl IntoView {
     view! {
         <div class="table-wrap">
-            <table class="table" data-testid="contacts-table">
+            <table class="table table-dense" data-testid="contacts-table">
                 <thead>
                     <tr>
                         <SortableHeader label="Name" column="last_name" sort=sort />
@@ -187,7 +187,7 @@ fn ContactRow(contact: ContactDto, team: Team) -> impl IntoView {
                     </div>
                 </div>
             </td>
-            <td class="hide-narrow muted cell-wrap">{or_dash(contact.email.clone())}</td>
+            <td class="hide-narrow muted cell-truncate" title=contact.email.clone()>{or_dash(contact.email.clone())}</td>
             <td class="hide-narrow">{company}</td>
             <td>
                 <StageBadge stage=contact.lifecycle_stage />
