@@ -2,6 +2,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_foundation;
 mod m20261125_000002_crm;
+mod m20261125_000003_activities;
 
 pub struct Migrator;
 
@@ -11,6 +12,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_foundation::Migration),
             Box::new(m20261125_000002_crm::Migration),
+            Box::new(m20261125_000003_activities::Migration),
         ]
     }
 }

@@ -77,4 +77,16 @@ impl Kite {
     pub fn board(&self) -> crm::board::BoardService<'_> {
         crm::board::BoardService::new(self)
     }
+
+    pub fn activities(&self) -> crm::activities::ActivityService<'_> {
+        crm::activities::ActivityService::new(self)
+    }
+
+    pub fn notes(&self) -> crm::notes::NoteService<'_> {
+        crm::notes::NoteService::new(self)
+    }
+
+    pub fn timeline(&self) -> crm::timeline::TimelineService<'_> {
+        crm::timeline::TimelineService::new(self)
+    }
 }

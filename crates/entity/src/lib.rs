@@ -1,12 +1,14 @@
 //! One module per table. Relations are expressed as explicit, organization-scoped
 //! queries in kite-core rather than ORM joins, so every query shows its tenant filter.
 
+pub mod activity;
 pub mod audit_log;
 pub mod company;
 pub mod contact;
 pub mod deal;
 pub mod deal_contact;
 pub mod deal_stage_change;
+pub mod note;
 pub mod one_time_token;
 pub mod organization;
 pub mod outbox_message;

@@ -21,6 +21,7 @@ use utoipa::{Modify, OpenApi};
         (name = "contacts", description = "People you sell to"),
         (name = "pipelines", description = "Sales processes and their stages"),
         (name = "deals", description = "Opportunities on the pipeline board"),
+        (name = "activities", description = "Calls, meetings, tasks, notes and timelines"),
         (name = "audit", description = "Who changed what"),
         (name = "email", description = "The development outbox"),
         (name = "system", description = "Health"),

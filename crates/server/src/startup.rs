@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::error::{ApiError, json_error, path_error, query_error};
 use crate::openapi::ApiDoc;
 use crate::rate_limit::{ClientIp, governor};
-use crate::routes::{audit, auth, companies, contacts, deals, health, me, outbox, pipelines, users};
+use crate::routes::{activities, audit, auth, companies, contacts, deals, health, me, outbox, pipelines, users};
 use crate::{db, spa};
 use actix_governor::Governor;
 use actix_governor::GovernorConfig;
@@ -133,6 +133,15 @@ fn api(
         .service(deals::move_deal)
         .service(deals::deal_history)
         .service(deals::delete_deal)
+        .service(activities::list_activities)
+        .service(activities::create_activity)
+        .service(activities::update_activity)
+        .service(activities::delete_activity)
+        .service(activities::my_tasks)
+        .service(activities::delete_note)
+        .service(activities::list_notes)
+        .service(activities::create_note)
+        .service(activities::timeline)
         .default_service(web::to(|| async {
             Err::<actix_web::HttpResponse, _>(ApiError::RouteNotFound)
         }))

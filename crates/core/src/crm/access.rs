@@ -2,7 +2,8 @@
 //! belong to the caller's organization.
 
 use crate::{CoreError, Ctx};
-use kite_entity::{company, user};
+use kite_entity::{company, contact, deal, user};
+use kite_shared::crm::notes::RecordKind;
 use kite_shared::{FieldError, Permission, UserId};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -76,4 +77,58 @@ pub async fn check_company(
 /// Trims and drops empty optional text, so "" and "  " are stored as nothing.
 pub fn clean(value: &Option<String>) -> Option<String> {
     value.as_ref().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// Checks that a live contact, company or deal of the caller's organization has `id`;
+/// answers 404 naming the kind otherwise (another organization's id included).
+pub async fn require_record(
+    conn: &impl ConnectionTrait,
+    ctx: &Ctx,
+    kind: RecordKind,
+    id: Uuid,
+) -> Result<(), CoreError> {
+    let org = ctx.organization_id.into_uuid();
+    let found = match kind {
+        RecordKind::Contact => contact::Entity::find_by_id(id)
+            .filter(contact::Column::OrganizationId.eq(org))
+            .filter(contact::Column::DeletedAt.is_null())
+            .one(conn)
+            .await?
+            .is_some(),
+        RecordKind::Company => company::Entity::find_by_id(id)
+            .filter(company::Column::OrganizationId.eq(org))
+            .filter(company::Column::DeletedAt.is_null())
+            .one(conn)
+            .await?
+            .is_some(),
+        RecordKind::Deal => deal::Entity::find_by_id(id)
+            .filter(deal::Column::OrganizationId.eq(org))
+            .filter(deal::Column::DeletedAt.is_null())
+            .one(conn)
+            .await?
+            .is_some(),
+    };
+    if found {
+        Ok(())
+    } else {
+        Err(CoreError::NotFound(kind.as_str()))
+    }
+}
+
+/// Like [`require_record`] for an optional link in an input: a field error, not a 404.
+pub async fn check_link(
+    conn: &impl ConnectionTrait,
+    ctx: &Ctx,
+    field: &str,
+    kind: RecordKind,
+    id: Option<Uuid>,
+) -> Result<(), CoreError> {
+    let Some(id) = id else { return Ok(()) };
+    require_record(conn, ctx, kind, id).await.map_err(|_| {
+        CoreError::Validation(vec![FieldError::new(
+            field,
+            "unknown_record",
+            format!("No such {}.", kind.as_str()),
+        )])
+    })
 }

@@ -1,12 +1,15 @@
 //! Companies, contacts, pipelines and deals.
 
 mod access;
+pub mod activities;
 pub mod board;
 pub mod companies;
 pub mod contacts;
 mod counts;
 pub mod deals;
 mod listing;
+pub mod notes;
 pub mod pipelines;
+pub mod timeline;
 
 pub use counts::CountCache;

@@ -1,5 +1,6 @@
 //! One module per resource. Handlers parse, call one service method, and answer.
 
+pub mod activities;
 pub mod audit;
 pub mod auth;
 pub mod companies;

@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod activities;
 mod audit;
 mod auth;
 mod companies;

@@ -28,7 +28,9 @@ async fn every_documented_operation_is_served(backend: Backend) {
     }
     let mut checked = 0;
     for (path, operations) in paths {
-        let concrete = path.replace("{id}", &uuid::Uuid::new_v4().to_string());
+        let concrete = path
+            .replace("{id}", &uuid::Uuid::new_v4().to_string())
+            .replace("{kind}", "contacts");
         for method in operations.as_object().expect("operations").keys() {
             let method = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
             let response = app

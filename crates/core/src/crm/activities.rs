@@ -1,0 +1,271 @@
+//! Calls, emails, meetings, tasks and notes with a time, linked to any of a contact, a
+//! company and a deal; and "my tasks" for the day.
+
+use super::access::{check_link, require_edit, resolve_owner};
+use super::listing::{page, sort_column};
+use crate::audit::{self, Actor, Event};
+use crate::paging::PageRequest;
+use crate::{CoreError, Ctx, Kite};
+use chrono::{Duration, Utc};
+use kite_entity::activity;
+use kite_shared::crm::activities::{
+    ActivityDto, ActivityInput, ActivityKind, ActivityListQuery, MyTasks, MyTasksQuery,
+};
+use kite_shared::crm::list::Sort;
+use kite_shared::crm::notes::RecordKind;
+use kite_shared::page::Page;
+use kite_shared::{Permission, UserId};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+pub const KIND: &str = "activities";
+const GROUP_LIMIT: u64 = 100;
+
+pub fn activity_dto(row: &activity::Model) -> ActivityDto {
+    ActivityDto {
+        id: row.id,
+        kind: ActivityKind::parse(&row.kind),
+        subject: row.subject.clone(),
+        body: row.body.clone(),
+        due_at: row.due_at,
+        done_at: row.done_at,
+        owner_id: row.owner_id.map(UserId),
+        contact_id: row.contact_id,
+        company_id: row.company_id,
+        deal_id: row.deal_id,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }
+}
+
+fn snapshot(row: &activity::Model) -> serde_json::Value {
+    serde_json::to_value(activity_dto(row)).unwrap_or_default()
+}
+
+async fn find_live(conn: &impl ConnectionTrait, ctx: &Ctx, id: Uuid) -> Result<activity::Model, CoreError> {
+    activity::Entity::find_by_id(id)
+        .filter(activity::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
+        .filter(activity::Column::DeletedAt.is_null())
+        .one(conn)
+        .await?
+        .ok_or(CoreError::NotFound("activity"))
+}
+
+async fn check_links(conn: &impl ConnectionTrait, ctx: &Ctx, input: &ActivityInput) -> Result<(), CoreError> {
+    check_link(conn, ctx, "contact_id", RecordKind::Contact, input.contact_id).await?;
+    check_link(conn, ctx, "company_id", RecordKind::Company, input.company_id).await?;
+    check_link(conn, ctx, "deal_id", RecordKind::Deal, input.deal_id).await
+}
+
+pub struct ActivityService<'a> {
+    kite: &'a Kite,
+}
+
+impl<'a> ActivityService<'a> {
+    pub(crate) fn new(kite: &'a Kite) -> Self {
+        Self { kite }
+    }
+
+    pub async fn list(&self, ctx: &Ctx, query: &ActivityListQuery) -> Result<Page<ActivityDto>, CoreError> {
+        ctx.require(Permission::ReadRecords)?;
+        let sort = Sort::parse(query.sort.as_deref(), "-created_at");
+        let column = sort_column(
+            &sort,
+            &[
+                ("due_at", activity::Column::DueAt),
+                ("created_at", activity::Column::CreatedAt),
+                ("subject", activity::Column::Subject),
+            ],
+        )?;
+        let org = ctx.organization_id.into_uuid();
+        let mut select = activity::Entity::find()
+            .filter(activity::Column::OrganizationId.eq(org))
+            .filter(activity::Column::DeletedAt.is_null());
+        if let Some(kind) = query.kind {
+            select = select.filter(activity::Column::Kind.eq(kind.as_str()));
+        }
+        if let Some(owner) = query.owner_id {
+            select = select.filter(activity::Column::OwnerId.eq(owner.into_uuid()));
+        }
+        if let Some(id) = query.contact_id {
+            select = select.filter(activity::Column::ContactId.eq(id));
+        }
+        if let Some(id) = query.company_id {
+            select = select.filter(activity::Column::CompanyId.eq(id));
+        }
+        if let Some(id) = query.deal_id {
+            select = select.filter(activity::Column::DealId.eq(id));
+        }
+        select = match query.done {
+            Some(true) => select.filter(activity::Column::DoneAt.is_not_null()),
+            Some(false) => select.filter(activity::Column::DoneAt.is_null()),
+            None => select,
+        };
+        let key = format!(
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+            query.kind, query.owner_id, query.contact_id, query.company_id, query.deal_id, query.done
+        );
+        let rows = page(
+            self.kite,
+            &self.kite.db,
+            org,
+            KIND,
+            key,
+            select,
+            (column, sort.descending),
+            activity::Column::Id,
+            PageRequest::new(query.page, query.per_page),
+        )
+        .await?;
+        Ok(Page {
+            items: rows.items.iter().map(activity_dto).collect(),
+            total: rows.total,
+            page: rows.page,
+            per_page: rows.per_page,
+        })
+    }
+
+    pub async fn create(&self, ctx: &Ctx, input: &ActivityInput) -> Result<ActivityDto, CoreError> {
+        ctx.require(Permission::EditOwnRecords)?;
+        CoreError::validation(input.validate())?;
+        let txn = self.kite.db.begin().await?;
+        check_links(&txn, ctx, input).await?;
+        let owner = resolve_owner(&txn, ctx, input.owner_id, None).await?;
+        let now = Utc::now();
+        let row = activity::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organization_id: Set(ctx.organization_id.into_uuid()),
+            kind: Set(input.kind.unwrap_or(ActivityKind::Task).as_str().to_owned()),
+            subject: Set(input.subject.trim().to_owned()),
+            body: Set(input.body.clone().filter(|b| !b.trim().is_empty())),
+            due_at: Set(input.due_at),
+            done_at: Set(input.done.unwrap_or(false).then_some(now)),
+            owner_id: Set(owner),
+            contact_id: Set(input.contact_id),
+            company_id: Set(input.company_id),
+            deal_id: Set(input.deal_id),
+            created_by: Set(Some(ctx.user_id.into_uuid())),
+            created_at: Set(now),
+            updated_at: Set(now),
+            deleted_at: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+        audit::record(
+            &txn,
+            &Actor::from(ctx),
+            Event::new("activity.created", "activity", row.id).after(snapshot(&row)),
+        )
+        .await?;
+        txn.commit().await?;
+        self.kite.counts.invalidate(row.organization_id, KIND);
+        Ok(activity_dto(&row))
+    }
+
+    /// Replaces the editable fields; `done` marks it done (keeping the first done time) or open.
+    pub async fn update(&self, ctx: &Ctx, id: Uuid, input: &ActivityInput) -> Result<ActivityDto, CoreError> {
+        CoreError::validation(input.validate())?;
+        let txn = self.kite.db.begin().await?;
+        let before = find_live(&txn, ctx, id).await?;
+        require_edit(ctx, before.owner_id)?;
+        check_links(&txn, ctx, input).await?;
+        let owner = resolve_owner(&txn, ctx, input.owner_id, before.owner_id).await?;
+        let mut row = before.clone().into_active_model();
+        if let Some(kind) = input.kind {
+            row.kind = Set(kind.as_str().to_owned());
+        }
+        row.subject = Set(input.subject.trim().to_owned());
+        row.body = Set(input.body.clone().filter(|b| !b.trim().is_empty()));
+        row.due_at = Set(input.due_at);
+        if let Some(done) = input.done {
+            row.done_at = Set(if done {
+                before.done_at.or(Some(Utc::now()))
+            } else {
+                None
+            });
+        }
+        row.owner_id = Set(owner);
+        row.contact_id = Set(input.contact_id);
+        row.company_id = Set(input.company_id);
+        row.deal_id = Set(input.deal_id);
+        row.updated_at = Set(Utc::now());
+        let after = row.update(&txn).await?;
+        audit::record(
+            &txn,
+            &Actor::from(ctx),
+            Event::new("activity.updated", "activity", id)
+                .before(snapshot(&before))
+                .after(snapshot(&after)),
+        )
+        .await?;
+        txn.commit().await?;
+        self.kite.counts.invalidate(after.organization_id, KIND);
+        Ok(activity_dto(&after))
+    }
+
+    /// Reps delete their own activities; managers and admins any.
+    pub async fn delete(&self, ctx: &Ctx, id: Uuid) -> Result<(), CoreError> {
+        let txn = self.kite.db.begin().await?;
+        let before = find_live(&txn, ctx, id).await?;
+        require_edit(ctx, before.owner_id)?;
+        let mut row = before.clone().into_active_model();
+        row.deleted_at = Set(Some(Utc::now()));
+        row.update(&txn).await?;
+        audit::record(
+            &txn,
+            &Actor::from(ctx),
+            Event::new("activity.deleted", "activity", id).before(snapshot(&before)),
+        )
+        .await?;
+        txn.commit().await?;
+        self.kite.counts.invalidate(before.organization_id, KIND);
+        Ok(())
+    }
+
+    /// The signed-in user's open activities: overdue, due today, upcoming, and tasks
+    /// with no due time. "Today" is the user's day, from their time zone offset.
+    pub async fn my_tasks(&self, ctx: &Ctx, query: &MyTasksQuery) -> Result<MyTasks, CoreError> {
+        ctx.require(Permission::ReadRecords)?;
+        let offset = Duration::minutes(i64::from(query.tz_offset_minutes.unwrap_or(0).clamp(-14 * 60, 14 * 60)));
+        let local_now = Utc::now() + offset;
+        let local_midnight = local_now.date_naive().and_hms_opt(0, 0, 0).map(|m| m.and_utc());
+        let today_start = local_midnight.map_or(Utc::now(), |m| m - offset);
+        let tomorrow_start = today_start + Duration::days(1);
+        let open = || {
+            activity::Entity::find()
+                .filter(activity::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
+                .filter(activity::Column::OwnerId.eq(ctx.user_id.into_uuid()))
+                .filter(activity::Column::DeletedAt.is_null())
+                .filter(activity::Column::DoneAt.is_null())
+        };
+        let db = &self.kite.db;
+        let fetch = |select: sea_orm::Select<activity::Entity>| async move {
+            let rows = select
+                .order_by_asc(activity::Column::DueAt)
+                .order_by_asc(activity::Column::Id)
+                .limit(GROUP_LIMIT)
+                .all(db)
+                .await?;
+            Ok::<_, CoreError>(rows.iter().map(activity_dto).collect::<Vec<_>>())
+        };
+        Ok(MyTasks {
+            overdue: fetch(open().filter(activity::Column::DueAt.lt(today_start))).await?,
+            today: fetch(
+                open()
+                    .filter(activity::Column::DueAt.gte(today_start))
+                    .filter(activity::Column::DueAt.lt(tomorrow_start)),
+            )
+            .await?,
+            upcoming: fetch(open().filter(activity::Column::DueAt.gte(tomorrow_start))).await?,
+            someday: fetch(
+                open()
+                    .filter(activity::Column::DueAt.is_null())
+                    .filter(activity::Column::Kind.eq(ActivityKind::Task.as_str())),
+            )
+            .await?,
+        })
+    }
+}

@@ -1,0 +1,222 @@
+//! A record's timeline: its activities, notes, stage changes and field edits, newest
+//! first, read from the tables that hold them (no second copy to keep in sync).
+
+use super::access::require_record;
+use crate::{CoreError, Ctx, Kite};
+use chrono::{DateTime, Utc};
+use kite_entity::{activity, audit_log, deal_stage_change, note, stage, user};
+use kite_shared::crm::activities::ActivityKind;
+use kite_shared::crm::notes::RecordKind;
+use kite_shared::crm::timeline::{TimelineEntry, TimelineQuery};
+use kite_shared::{Permission, UserId};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+const DEFAULT_LIMIT: u64 = 30;
+const MAX_LIMIT: u64 = 100;
+
+pub(crate) async fn user_names(
+    conn: &impl ConnectionTrait,
+    ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, String>, CoreError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
+/// "name, owner" from the keys whose values differ between an edit's before and after.
+fn changed_fields(before: Option<&serde_json::Value>, after: Option<&serde_json::Value>) -> Vec<String> {
+    let (Some(before), Some(after)) = (before.and_then(|b| b.as_object()), after.and_then(|a| a.as_object())) else {
+        return Vec::new();
+    };
+    let mut fields: Vec<String> = after
+        .iter()
+        .filter(|(key, value)| key.as_str() != "updated_at" && before.get(key.as_str()) != Some(value))
+        .map(|(key, _)| key.replace('_', " "))
+        .collect();
+    fields.sort();
+    fields
+}
+
+fn before_cursor<E: EntityTrait>(select: Select<E>, column: E::Column, before: Option<DateTime<Utc>>) -> Select<E> {
+    match before {
+        Some(at) => select.filter(column.lt(at)),
+        None => select,
+    }
+}
+
+pub struct TimelineService<'a> {
+    kite: &'a Kite,
+}
+
+impl<'a> TimelineService<'a> {
+    pub(crate) fn new(kite: &'a Kite) -> Self {
+        Self { kite }
+    }
+
+    pub async fn for_record(
+        &self,
+        ctx: &Ctx,
+        kind: RecordKind,
+        id: Uuid,
+        query: &TimelineQuery,
+    ) -> Result<Vec<TimelineEntry>, CoreError> {
+        ctx.require(Permission::ReadRecords)?;
+        let db = &self.kite.db;
+        require_record(db, ctx, kind, id).await?;
+        let org = ctx.organization_id.into_uuid();
+        let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+        let mut entries: Vec<(TimelineEntry, Option<Uuid>)> = Vec::new();
+
+        let link = match kind {
+            RecordKind::Contact => activity::Column::ContactId,
+            RecordKind::Company => activity::Column::CompanyId,
+            RecordKind::Deal => activity::Column::DealId,
+        };
+        let activities = before_cursor(
+            activity::Entity::find()
+                .filter(activity::Column::OrganizationId.eq(org))
+                .filter(activity::Column::DeletedAt.is_null())
+                .filter(link.eq(id)),
+            activity::Column::CreatedAt,
+            query.before,
+        )
+        .order_by_desc(activity::Column::CreatedAt)
+        .limit(limit)
+        .all(db)
+        .await?;
+        for a in activities {
+            let kind_label = ActivityKind::parse(&a.kind).label();
+            let done = if a.done_at.is_some() { " (done)" } else { "" };
+            entries.push((
+                TimelineEntry {
+                    at: a.created_at,
+                    kind: "activity".into(),
+                    title: format!("{kind_label}: {}{done}", a.subject),
+                    body: a.body,
+                    actor_id: a.owner_id.map(UserId),
+                    actor_name: None,
+                    source_id: a.id,
+                },
+                a.owner_id,
+            ));
+        }
+
+        let notes = before_cursor(
+            note::Entity::find()
+                .filter(note::Column::OrganizationId.eq(org))
+                .filter(note::Column::RecordId.eq(id)),
+            note::Column::CreatedAt,
+            query.before,
+        )
+        .order_by_desc(note::Column::CreatedAt)
+        .limit(limit)
+        .all(db)
+        .await?;
+        for n in notes {
+            entries.push((
+                TimelineEntry {
+                    at: n.created_at,
+                    kind: "note".into(),
+                    title: "Note".into(),
+                    body: Some(n.body),
+                    actor_id: n.author_id.map(UserId),
+                    actor_name: None,
+                    source_id: n.id,
+                },
+                n.author_id,
+            ));
+        }
+
+        if kind == RecordKind::Deal {
+            let changes = before_cursor(
+                deal_stage_change::Entity::find()
+                    .filter(deal_stage_change::Column::OrganizationId.eq(org))
+                    .filter(deal_stage_change::Column::DealId.eq(id)),
+                deal_stage_change::Column::MovedAt,
+                query.before,
+            )
+            .order_by_desc(deal_stage_change::Column::MovedAt)
+            .limit(limit)
+            .all(db)
+            .await?;
+            let stage_names: HashMap<Uuid, String> = stage::Entity::find()
+                .filter(stage::Column::OrganizationId.eq(org))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|s| (s.id, s.name))
+                .collect();
+            let name = |id: &Uuid| stage_names.get(id).cloned().unwrap_or_else(|| "a removed stage".into());
+            for c in changes {
+                let title = match &c.from_stage_id {
+                    Some(from) => format!("Moved from {} to {}", name(from), name(&c.to_stage_id)),
+                    None => format!("Created in {}", name(&c.to_stage_id)),
+                };
+                entries.push((
+                    TimelineEntry {
+                        at: c.moved_at,
+                        kind: "stage_change".into(),
+                        title,
+                        body: None,
+                        actor_id: c.moved_by.map(UserId),
+                        actor_name: None,
+                        source_id: c.id,
+                    },
+                    c.moved_by,
+                ));
+            }
+        }
+
+        let edits = before_cursor(
+            audit_log::Entity::find()
+                .filter(audit_log::Column::OrganizationId.eq(org))
+                .filter(audit_log::Column::EntityType.eq(kind.as_str()))
+                .filter(audit_log::Column::EntityId.eq(id.to_string()))
+                .filter(audit_log::Column::Action.eq(format!("{}.updated", kind.as_str()))),
+            audit_log::Column::CreatedAt,
+            query.before,
+        )
+        .order_by_desc(audit_log::Column::CreatedAt)
+        .limit(limit)
+        .all(db)
+        .await?;
+        for e in edits {
+            let fields = changed_fields(e.before.as_ref(), e.after.as_ref());
+            if fields.is_empty() {
+                continue;
+            }
+            entries.push((
+                TimelineEntry {
+                    at: e.created_at,
+                    kind: "change".into(),
+                    title: format!("Changed {}", fields.join(", ")),
+                    body: None,
+                    actor_id: e.actor_user_id.map(UserId),
+                    actor_name: None,
+                    source_id: e.id,
+                },
+                e.actor_user_id,
+            ));
+        }
+
+        entries.sort_by(|a, b| b.0.at.cmp(&a.0.at).then(b.0.source_id.cmp(&a.0.source_id)));
+        entries.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        let names = user_names(db, entries.iter().filter_map(|(_, actor)| *actor).collect()).await?;
+        Ok(entries
+            .into_iter()
+            .map(|(mut entry, actor)| {
+                entry.actor_name = actor.and_then(|a| names.get(&a).cloned());
+                entry
+            })
+            .collect())
+    }
+}
