@@ -86,6 +86,10 @@ impl Kite {
         crm::notes::NoteService::new(self)
     }
 
+    pub fn search(&self) -> crm::search::SearchService<'_> {
+        crm::search::SearchService::new(self)
+    }
+
     pub fn timeline(&self) -> crm::timeline::TimelineService<'_> {
         crm::timeline::TimelineService::new(self)
     }

@@ -22,6 +22,7 @@ use utoipa::{Modify, OpenApi};
         (name = "pipelines", description = "Sales processes and their stages"),
         (name = "deals", description = "Opportunities on the pipeline board"),
         (name = "activities", description = "Calls, meetings, tasks, notes and timelines"),
+        (name = "search", description = "One box over contacts, companies and deals"),
         (name = "audit", description = "Who changed what"),
         (name = "email", description = "The development outbox"),
         (name = "system", description = "Health"),

@@ -127,6 +127,7 @@ fn api(
         .service(pipelines::create_pipeline)
         .service(pipelines::get_pipeline)
         .service(pipelines::board)
+        .service(pipelines::search)
         .service(deals::create_deal)
         .service(deals::get_deal)
         .service(deals::update_deal)

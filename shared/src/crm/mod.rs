@@ -8,6 +8,7 @@ pub mod list;
 pub mod money;
 pub mod notes;
 pub mod pipelines;
+pub mod search;
 pub mod timeline;
 
 pub use money::Money;

@@ -10,6 +10,7 @@ pub mod deals;
 mod listing;
 pub mod notes;
 pub mod pipelines;
+pub mod search;
 pub mod timeline;
 
 pub use counts::CountCache;

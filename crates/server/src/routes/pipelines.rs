@@ -1,4 +1,4 @@
-//! `/api/v1/pipelines` and the board.
+//! `/api/v1/pipelines`, the board, and the search box.
 
 use crate::error::ApiError;
 use crate::extract::Auth;
@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, get, post, web};
 use kite_shared::ErrorBody;
 use kite_shared::crm::deals::{Board, BoardQuery};
 use kite_shared::crm::pipelines::{PipelineDto, PipelineInput};
+use kite_shared::crm::search::{SearchQuery, SearchResults};
 use uuid::Uuid;
 
 /// Every pipeline with its stages in board order.
@@ -65,4 +66,20 @@ pub async fn board(
     query: web::Query<BoardQuery>,
 ) -> Result<web::Json<Board>, ApiError> {
     Ok(web::Json(state.kite.board().load(&ctx, &query).await?))
+}
+
+/// The search box: contacts, companies and deals matching `q`, a few of each.
+#[utoipa::path(
+    tag = "search",
+    security(("bearer_auth" = [])),
+    params(SearchQuery),
+    responses((status = 200, body = SearchResults), (status = 422, body = ErrorBody))
+)]
+#[get("/search")]
+pub async fn search(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    query: web::Query<SearchQuery>,
+) -> Result<web::Json<SearchResults>, ApiError> {
+    Ok(web::Json(state.kite.search().search(&ctx, &query).await?))
 }

@@ -14,5 +14,6 @@ mod lockout;
 mod openapi;
 mod password_reset;
 mod profile;
+mod search;
 mod tokens;
 mod users;
