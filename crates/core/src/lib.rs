@@ -86,6 +86,10 @@ impl Kite {
         crm::notes::NoteService::new(self)
     }
 
+    pub fn demo(&self) -> crm::demo::DemoService<'_> {
+        crm::demo::DemoService::new(self)
+    }
+
     pub fn search(&self) -> crm::search::SearchService<'_> {
         crm::search::SearchService::new(self)
     }

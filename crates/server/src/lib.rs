@@ -7,6 +7,7 @@ pub mod extract;
 pub mod openapi;
 pub mod rate_limit;
 pub mod routes;
+pub mod seed;
 pub mod spa;
 pub mod startup;
 pub mod telemetry;

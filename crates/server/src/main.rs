@@ -1,5 +1,5 @@
 use clap::{Parser, Subcommand};
-use kite_server::{config::Config, db, startup, telemetry};
+use kite_server::{config::Config, db, seed, startup, telemetry};
 
 #[derive(Parser)]
 #[command(name = "kite-server", version, about = "Kite CRM server")]
@@ -14,6 +14,27 @@ enum Command {
     Serve,
     /// Bring the database schema up to date, then exit.
     Migrate,
+    /// Create an organization filled with records: a demo, or a large set for benchmarks.
+    Seed {
+        /// A small team's living CRM (companies, contacts, deals with history, activities).
+        #[arg(long, conflicts_with_all = ["contacts", "deals"])]
+        demo: bool,
+        #[arg(long)]
+        companies: Option<usize>,
+        #[arg(long)]
+        contacts: Option<usize>,
+        #[arg(long)]
+        deals: Option<usize>,
+        #[arg(long)]
+        activities: Option<usize>,
+        #[arg(long, default_value = "Demo Company")]
+        organization: String,
+        /// The admin's email; must not have an account yet.
+        #[arg(long, default_value = "demo@kite.example")]
+        email: String,
+        #[arg(long, default_value = "kite-demo-password")]
+        password: String,
+    },
 }
 
 #[actix_web::main]
@@ -28,6 +49,31 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     match Cli::parse().command.unwrap_or(Command::Serve) {
         Command::Serve => startup::serve(config).await,
+        Command::Seed {
+            demo,
+            companies,
+            contacts,
+            deals,
+            activities,
+            organization,
+            email,
+            password,
+        } => {
+            if !demo && contacts.is_none() && deals.is_none() && companies.is_none() {
+                anyhow::bail!("say what to seed: --demo, or --contacts N --deals M (and --companies K)");
+            }
+            let options = seed::SeedOptions {
+                demo,
+                companies,
+                contacts,
+                deals,
+                activities,
+                organization,
+                email,
+                password,
+            };
+            seed::run(config, options).await
+        }
         Command::Migrate => {
             let conn = db::connect(&config.database_url).await?;
             db::migrate(&conn).await?;

@@ -128,6 +128,7 @@ fn api(
         .service(pipelines::get_pipeline)
         .service(pipelines::board)
         .service(pipelines::search)
+        .service(pipelines::load_demo_data)
         .service(deals::create_deal)
         .service(deals::get_deal)
         .service(deals::update_deal)

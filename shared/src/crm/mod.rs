@@ -12,3 +12,13 @@ pub mod search;
 pub mod timeline;
 
 pub use money::Money;
+
+/// What "load demo data" created.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DemoReport {
+    pub companies: u64,
+    pub contacts: u64,
+    pub deals: u64,
+    pub activities: u64,
+}

@@ -7,6 +7,7 @@ pub mod companies;
 pub mod contacts;
 mod counts;
 pub mod deals;
+pub mod demo;
 mod listing;
 pub mod notes;
 pub mod pipelines;

@@ -5,6 +5,7 @@ use crate::extract::Auth;
 use crate::startup::AppState;
 use actix_web::{HttpResponse, get, post, web};
 use kite_shared::ErrorBody;
+use kite_shared::crm::DemoReport;
 use kite_shared::crm::deals::{Board, BoardQuery};
 use kite_shared::crm::pipelines::{PipelineDto, PipelineInput};
 use kite_shared::crm::search::{SearchQuery, SearchResults};
@@ -82,4 +83,27 @@ pub async fn search(
     query: web::Query<SearchQuery>,
 ) -> Result<web::Json<SearchResults>, ApiError> {
     Ok(web::Json(state.kite.search().search(&ctx, &query).await?))
+}
+
+/// Fills an organization without records with a believable demo: companies, contacts,
+/// deals across the pipeline with their history, and activities. Admins only.
+#[utoipa::path(
+    tag = "pipelines",
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 201, body = DemoReport),
+        (status = 403, body = ErrorBody),
+        (status = 409, description = "`not_empty`", body = ErrorBody),
+    )
+)]
+#[post("/demo-data")]
+pub async fn load_demo_data(state: web::Data<AppState>, Auth(ctx): Auth) -> Result<HttpResponse, ApiError> {
+    let report = state.kite.demo().load(&ctx).await?;
+    let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+    Ok(HttpResponse::Created().json(DemoReport {
+        companies: count(report.companies),
+        contacts: count(report.contacts),
+        deals: count(report.deals),
+        activities: count(report.activities),
+    }))
 }

@@ -8,6 +8,7 @@ mod auth;
 mod companies;
 mod contacts;
 mod deals;
+mod demo;
 mod email;
 mod errors;
 mod lockout;

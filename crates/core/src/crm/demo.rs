@@ -1,0 +1,413 @@
+//! Believable records for a new organization (the "load demo data" choice and
+//! `kite-server seed --demo`) and large sets for benchmarks (`seed --contacts N`).
+//! Deterministic for a given seed, so a benchmark database is the same every time.
+
+use crate::CoreError;
+use chrono::{Duration, Utc};
+use kite_entity::{activity, company, contact, deal, deal_stage_change, stage};
+use kite_shared::crm::activities::ActivityKind;
+use kite_shared::crm::contacts::LifecycleStage;
+use kite_shared::crm::deals::DealStatus;
+use kite_shared::crm::pipelines::StageKind;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use uuid::Uuid;
+
+const FIRST: [&str; 24] = [
+    "Ada", "Ben", "Chloé", "Dmitri", "Emma", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kara", "Liam", "Maya", "Noah",
+    "Olga", "Pablo", "Quinn", "Rosa", "Sven", "Tara", "Umar", "Vera", "Wen", "Zoe",
+];
+const LAST: [&str; 24] = [
+    "Adams", "Berg", "Costa", "Dubois", "Eriksen", "Fischer", "García", "Hansen", "Ito", "Jensen", "Kowalski", "Lopez",
+    "Müller", "Nakamura", "Okafor", "Petrov", "Quint", "Rossi", "Schmidt", "Tanaka", "Urban", "Varga", "Weber",
+    "Young",
+];
+const COMPANY_A: [&str; 16] = [
+    "Blue", "North", "Bright", "Silver", "Green", "Iron", "Swift", "Clear", "Bold", "Prime", "Summit", "Harbor",
+    "Maple", "Atlas", "Nova", "Cedar",
+];
+const COMPANY_B: [&str; 16] = [
+    "Logistics",
+    "Analytics",
+    "Foods",
+    "Robotics",
+    "Health",
+    "Energy",
+    "Media",
+    "Systems",
+    "Textiles",
+    "Labs",
+    "Retail",
+    "Capital",
+    "Studios",
+    "Motors",
+    "Software",
+    "Travel",
+];
+const INDUSTRIES: [&str; 8] = [
+    "Software",
+    "Manufacturing",
+    "Retail",
+    "Healthcare",
+    "Logistics",
+    "Finance",
+    "Media",
+    "Energy",
+];
+const SIZES: [&str; 5] = ["1-10", "11-50", "51-200", "201-1000", "1000+"];
+const PRODUCTS: [&str; 8] = [
+    "annual licence",
+    "pilot",
+    "expansion",
+    "renewal",
+    "onboarding package",
+    "support plan",
+    "rollout",
+    "upgrade",
+];
+const TITLES: [&str; 8] = [
+    "CEO",
+    "Head of Sales",
+    "CTO",
+    "Operations Manager",
+    "Buyer",
+    "CFO",
+    "Marketing Lead",
+    "Product Manager",
+];
+const LOST_REASONS: [&str; 4] = ["Went with a competitor", "No budget this year", "Timing", "No decision"];
+const BATCH: usize = 500;
+
+#[derive(Clone, Copy, Debug)]
+pub struct SeedPlan {
+    pub companies: usize,
+    pub contacts: usize,
+    pub deals: usize,
+    pub activities: usize,
+}
+
+impl SeedPlan {
+    /// A small team's living CRM: enough to see every page with data.
+    pub const DEMO: SeedPlan = SeedPlan {
+        companies: 40,
+        contacts: 160,
+        deals: 300,
+        activities: 400,
+    };
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    pub companies: usize,
+    pub contacts: usize,
+    pub deals: usize,
+    pub activities: usize,
+}
+
+fn pick<'a>(rng: &mut fastrand::Rng, list: &[&'a str]) -> &'a str {
+    list[rng.usize(..list.len())]
+}
+
+/// Fills `organization` with `plan`'s records, owned by `owners` in turn, in batches.
+pub async fn fill(
+    conn: &impl ConnectionTrait,
+    organization: Uuid,
+    owners: &[Uuid],
+    plan: SeedPlan,
+    seed: u64,
+) -> Result<SeedReport, CoreError> {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let now = Utc::now();
+    let owner = |i: usize| owners.get(i % owners.len().max(1)).copied();
+    let unique = plan.contacts > 1000;
+
+    let mut companies = Vec::with_capacity(plan.companies);
+    for i in 0..plan.companies {
+        let a = pick(&mut rng, &COMPANY_A);
+        let b = pick(&mut rng, &COMPANY_B);
+        let name = if unique || i >= 200 {
+            format!("{a} {b} {i}")
+        } else {
+            format!("{a} {b}")
+        };
+        let slug = name.to_lowercase().replace(' ', "");
+        let created = now - Duration::days(rng.i64(30..720));
+        companies.push(company::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organization_id: Set(organization),
+            name: Set(name),
+            domain: Set(Some(format!("{slug}.example"))),
+            industry: Set(Some(pick(&mut rng, &INDUSTRIES).to_owned())),
+            size: Set(Some(pick(&mut rng, &SIZES).to_owned())),
+            phone: Set(Some(format!("+1 555 {:04}", rng.u32(0..10_000)))),
+            address: Set(None),
+            website: Set(Some(format!("https://{slug}.example"))),
+            owner_id: Set(owner(i)),
+            notes: Set(None),
+            created_by: Set(owner(i)),
+            created_at: Set(created),
+            updated_at: Set(created),
+            deleted_at: Set(None),
+        });
+    }
+    let company_ids: Vec<Uuid> = companies.iter().filter_map(|c| c.id.clone().take()).collect();
+    let company_domains: Vec<String> = companies
+        .iter()
+        .filter_map(|c| c.domain.clone().take().flatten())
+        .collect();
+    for batch in companies.chunks(BATCH) {
+        company::Entity::insert_many(batch.to_vec()).exec(conn).await?;
+    }
+
+    let mut contacts = Vec::with_capacity(plan.contacts);
+    for i in 0..plan.contacts {
+        let first = pick(&mut rng, &FIRST);
+        let last = pick(&mut rng, &LAST);
+        let company = (!company_ids.is_empty() && rng.u8(..10) < 8).then(|| rng.usize(..company_ids.len()));
+        let domain = company.map_or("mail.example", |c| company_domains[c].as_str());
+        let local = format!("{}.{}", first.to_lowercase(), last.to_lowercase()).replace(['é', 'í', 'ü'], "e");
+        let created = now - Duration::days(rng.i64(1..600));
+        contacts.push(contact::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organization_id: Set(organization),
+            first_name: Set(first.to_owned()),
+            last_name: Set(last.to_owned()),
+            email: Set(Some(format!("{local}.{i}@{domain}"))),
+            other_emails: Set("[]".into()),
+            phone: Set(Some(format!("+1 555 {:04}", rng.u32(0..10_000)))),
+            other_phones: Set("[]".into()),
+            title: Set(Some(pick(&mut rng, &TITLES).to_owned())),
+            company_id: Set(company.map(|c| company_ids[c])),
+            owner_id: Set(owner(i)),
+            lifecycle_stage: Set(LifecycleStage::ALL[rng.usize(..6)].as_str().to_owned()),
+            source: Set(Some(
+                pick(&mut rng, &["Website", "Referral", "Event", "Outbound", "Import"]).to_owned(),
+            )),
+            created_by: Set(owner(i)),
+            created_at: Set(created),
+            updated_at: Set(created),
+            deleted_at: Set(None),
+        });
+    }
+    let contact_ids: Vec<Uuid> = contacts.iter().filter_map(|c| c.id.clone().take()).collect();
+    for batch in contacts.chunks(BATCH) {
+        contact::Entity::insert_many(batch.to_vec()).exec(conn).await?;
+    }
+
+    let stages = default_stages(conn, organization).await?;
+    let open: Vec<&stage::Model> = stages.iter().filter(|s| s.kind == StageKind::Open.as_str()).collect();
+    let won = stages.iter().find(|s| s.kind == StageKind::Won.as_str());
+    let lost = stages.iter().find(|s| s.kind == StageKind::Lost.as_str());
+    let mut deals = Vec::with_capacity(plan.deals);
+    let mut history = Vec::new();
+    for i in 0..plan.deals {
+        if open.is_empty() {
+            break;
+        }
+        let id = Uuid::now_v7();
+        let created = now - Duration::days(rng.i64(5..365));
+        // Deals walk the pipeline from its first stage; some close, won or lost.
+        let reached = rng.usize(..open.len());
+        let outcome = rng.u8(..10);
+        let final_stage = match (outcome, won, lost) {
+            (0..=1, Some(w), _) => w,
+            (2, _, Some(l)) => l,
+            _ => open[reached],
+        };
+        let mut at = created;
+        let mut from = None;
+        for stage in open.iter().take(reached + 1) {
+            history.push(change(organization, id, from, stage.id, owner(i), at));
+            from = Some(stage.id);
+            at += Duration::days(rng.i64(1..20));
+        }
+        if final_stage.kind != StageKind::Open.as_str() {
+            history.push(change(organization, id, from, final_stage.id, owner(i), at));
+        }
+        let status = match StageKind::parse(&final_stage.kind) {
+            StageKind::Open => DealStatus::Open,
+            StageKind::Won => DealStatus::Won,
+            StageKind::Lost => DealStatus::Lost,
+        };
+        let currency = match rng.u8(..10) {
+            0 => "USD",
+            1 => "GBP",
+            _ => "EUR",
+        };
+        let company = (!company_ids.is_empty()).then(|| company_ids[rng.usize(..company_ids.len())]);
+        deals.push(deal::ActiveModel {
+            id: Set(id),
+            organization_id: Set(organization),
+            title: Set(format!(
+                "{} – {}",
+                pick(&mut rng, &COMPANY_A),
+                pick(&mut rng, &PRODUCTS)
+            )),
+            value_minor: Set(i64::from(rng.u32(10..2_000)) * 10_000),
+            currency: Set(currency.to_owned()),
+            pipeline_id: Set(final_stage.pipeline_id),
+            stage_id: Set(final_stage.id),
+            position: Set(i as f64),
+            probability: Set(final_stage.probability),
+            expected_close: Set(Some((now + Duration::days(rng.i64(-30..120))).date_naive())),
+            owner_id: Set(owner(i)),
+            company_id: Set(company),
+            status: Set(status.as_str().to_owned()),
+            lost_reason: Set((status == DealStatus::Lost).then(|| pick(&mut rng, &LOST_REASONS).to_owned())),
+            closed_at: Set((status != DealStatus::Open).then_some(at)),
+            created_by: Set(owner(i)),
+            created_at: Set(created),
+            updated_at: Set(at.min(now)),
+            deleted_at: Set(None),
+        });
+    }
+    let deal_ids: Vec<Uuid> = deals.iter().filter_map(|d| d.id.clone().take()).collect();
+    for batch in deals.chunks(BATCH) {
+        deal::Entity::insert_many(batch.to_vec()).exec(conn).await?;
+    }
+    for batch in history.chunks(BATCH) {
+        deal_stage_change::Entity::insert_many(batch.to_vec())
+            .exec(conn)
+            .await?;
+    }
+
+    let mut activities = Vec::with_capacity(plan.activities);
+    for i in 0..plan.activities {
+        let kind = ActivityKind::ALL[rng.usize(..4)];
+        let due = now + Duration::hours(rng.i64(-24 * 14..24 * 21));
+        let created = due - Duration::days(rng.i64(1..10));
+        let done = (due < now && rng.bool()).then_some(due);
+        let subject = match kind {
+            ActivityKind::Call => "Follow-up call",
+            ActivityKind::Email => "Send the proposal",
+            ActivityKind::Meeting => "Demo meeting",
+            _ => "Prepare the quote",
+        };
+        activities.push(activity::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organization_id: Set(organization),
+            kind: Set(kind.as_str().to_owned()),
+            subject: Set(subject.to_owned()),
+            body: Set(None),
+            due_at: Set(Some(due)),
+            done_at: Set(done),
+            owner_id: Set(owner(i)),
+            contact_id: Set((!contact_ids.is_empty()).then(|| contact_ids[rng.usize(..contact_ids.len())])),
+            company_id: Set(None),
+            deal_id: Set((!deal_ids.is_empty()).then(|| deal_ids[rng.usize(..deal_ids.len())])),
+            created_by: Set(owner(i)),
+            created_at: Set(created.min(now)),
+            updated_at: Set(created.min(now)),
+            deleted_at: Set(None),
+        });
+    }
+    for batch in activities.chunks(BATCH) {
+        activity::Entity::insert_many(batch.to_vec()).exec(conn).await?;
+    }
+
+    Ok(SeedReport {
+        companies: company_ids.len(),
+        contacts: contact_ids.len(),
+        deals: deal_ids.len(),
+        activities: plan.activities,
+    })
+}
+
+fn change(
+    organization: Uuid,
+    deal: Uuid,
+    from: Option<Uuid>,
+    to: Uuid,
+    by: Option<Uuid>,
+    at: chrono::DateTime<Utc>,
+) -> deal_stage_change::ActiveModel {
+    deal_stage_change::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(organization),
+        deal_id: Set(deal),
+        from_stage_id: Set(from),
+        to_stage_id: Set(to),
+        moved_by: Set(by),
+        moved_at: Set(at.min(Utc::now())),
+    }
+}
+
+async fn default_stages(conn: &impl ConnectionTrait, organization: Uuid) -> Result<Vec<stage::Model>, CoreError> {
+    let pipeline = kite_entity::pipeline::Entity::find()
+        .filter(kite_entity::pipeline::Column::OrganizationId.eq(organization))
+        .order_by_desc(kite_entity::pipeline::Column::IsDefault)
+        .one(conn)
+        .await?
+        .ok_or(CoreError::NotFound("pipeline"))?;
+    Ok(stage::Entity::find()
+        .filter(stage::Column::PipelineId.eq(pipeline.id))
+        .order_by_asc(stage::Column::Position)
+        .all(conn)
+        .await?)
+}
+
+pub struct DemoService<'a> {
+    kite: &'a crate::Kite,
+}
+
+impl<'a> DemoService<'a> {
+    pub(crate) fn new(kite: &'a crate::Kite) -> Self {
+        Self { kite }
+    }
+
+    /// Fills an organization that has no records yet with demo data owned by its active
+    /// users, all in one transaction. Admins only.
+    pub async fn load(&self, ctx: &crate::Ctx) -> Result<SeedReport, CoreError> {
+        use sea_orm::{PaginatorTrait, TransactionTrait};
+        ctx.require(kite_shared::Permission::ManageOrganization)?;
+        let org = ctx.organization_id.into_uuid();
+        let txn = self.kite.db.begin().await?;
+        let has_records = company::Entity::find()
+            .filter(company::Column::OrganizationId.eq(org))
+            .count(&txn)
+            .await?
+            + contact::Entity::find()
+                .filter(contact::Column::OrganizationId.eq(org))
+                .count(&txn)
+                .await?
+            + deal::Entity::find()
+                .filter(deal::Column::OrganizationId.eq(org))
+                .count(&txn)
+                .await?;
+        if has_records > 0 {
+            return Err(CoreError::Conflict {
+                code: "not_empty",
+                message: "Demo data can only be loaded into an organization without records.".into(),
+                field: None,
+                details: None,
+            });
+        }
+        let owners: Vec<Uuid> = kite_entity::user::Entity::find()
+            .filter(kite_entity::user::Column::OrganizationId.eq(org))
+            .filter(kite_entity::user::Column::Active.eq(true))
+            .order_by_asc(kite_entity::user::Column::CreatedAt)
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|u| u.id)
+            .collect();
+        let report = fill(&txn, org, &owners, SeedPlan::DEMO, org.as_u128() as u64).await?;
+        crate::audit::record(
+            &txn,
+            &crate::audit::Actor::from(ctx),
+            crate::audit::Event::new("organization.demo_loaded", "organization", org).after(serde_json::json!({
+                "companies": report.companies, "contacts": report.contacts, "deals": report.deals,
+            })),
+        )
+        .await?;
+        txn.commit().await?;
+        for kind in [
+            super::companies::KIND,
+            super::contacts::KIND,
+            super::deals::KIND,
+            super::activities::KIND,
+        ] {
+            self.kite.counts.invalidate(org, kind);
+        }
+        Ok(report)
+    }
+}
