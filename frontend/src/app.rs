@@ -4,6 +4,7 @@ use crate::layout::{AppShell, SettingsLayout};
 use crate::pages::auth::{AcceptInvite, ForgotPassword, Login, ResetPassword, Signup};
 use crate::pages::companies::{CompanyDetail, CompanyList};
 use crate::pages::contacts::{ContactDetail, ContactList};
+use crate::pages::deals::{DealBoard, DealDetail};
 use crate::pages::settings::{AuditLog, Outbox, Profile, Users};
 use crate::pages::{Dashboard, ModulePage, NotFound, Search};
 use crate::session::provide_session;
@@ -32,7 +33,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("contacts/:id") view=ContactDetail />
                     <Route path=path!("companies") view=CompanyList />
                     <Route path=path!("companies/:id") view=CompanyDetail />
-                    <Route path=path!("deals") view=|| view! { <ModulePage module="deals" /> } />
+                    <Route path=path!("deals") view=DealBoard />
+                    <Route path=path!("deals/:id") view=DealDetail />
                     <Route path=path!("activities") view=|| view! { <ModulePage module="activities" /> } />
                     <Route path=path!("campaigns") view=|| view! { <ModulePage module="campaigns" /> } />
                     <Route path=path!("reports") view=|| view! { <ModulePage module="reports" /> } />

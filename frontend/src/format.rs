@@ -36,3 +36,11 @@ pub fn initials(name: &str) -> String {
         .collect();
     letters.to_uppercase()
 }
+
+/// A calendar day (a deal's expected close) in the user's locale. Noon UTC is the same
+/// day in every time zone people work in.
+pub fn day(day: &chrono::NaiveDate) -> String {
+    day.and_hms_opt(12, 0, 0)
+        .map(|at| date(&at.and_utc()))
+        .unwrap_or_else(|| day.to_string())
+}

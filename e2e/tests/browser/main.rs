@@ -2,5 +2,6 @@
 
 mod auth;
 mod crm;
+mod deals;
 mod settings;
 mod shell;

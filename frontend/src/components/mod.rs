@@ -8,6 +8,7 @@ mod field;
 mod pager;
 mod skeleton;
 mod sortable_header;
+mod timeline;
 
 pub use delete_record::DeleteRecord;
 pub use details::{Detail, or_dash};
@@ -17,3 +18,4 @@ pub use field::{FormAlert, SelectField, TextAreaField, TextField};
 pub use pager::Pager;
 pub use skeleton::{SkeletonRows, SkeletonTable};
 pub use sortable_header::SortableHeader;
+pub use timeline::RecordTimeline;

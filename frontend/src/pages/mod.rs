@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod companies;
 pub mod contacts;
+pub mod deals;
 mod dashboard;
 mod module_page;
 mod not_found;

@@ -1,6 +1,6 @@
 use super::form::CompanyDialog;
 use crate::api::{self, ApiError};
-use crate::components::{DeleteRecord, Detail, EmptyState, SkeletonRows, or_dash};
+use crate::components::{DeleteRecord, Detail, EmptyState, RecordTimeline, SkeletonRows, or_dash};
 use crate::format::date_time;
 use crate::pages::contacts::StageBadge;
 use crate::pages::record::{can_edit, record_id};
@@ -9,6 +9,7 @@ use crate::team::Team;
 use kite_shared::Permission;
 use kite_shared::crm::companies::CompanyDto;
 use kite_shared::crm::contacts::ContactDto;
+use kite_shared::crm::notes::RecordKind;
 use kite_shared::page::Page;
 use leptos::prelude::*;
 use leptos_icons::Icon;
@@ -146,6 +147,7 @@ fn CompanyView(company: CompanyDto, team: Team, reload: RwSignal<u32>) -> impl I
             </section>
             <CompanyContacts company_id=company.id.to_string() />
         </div>
+        <RecordTimeline kind=RecordKind::Company id=company.id can_add=session.can(Permission::EditOwnRecords) />
         <CompanyDialog
             open=edit_open
             team=team

@@ -1,13 +1,14 @@
 use super::form::ContactDialog;
 use super::stage::StageBadge;
 use crate::api::{self, ApiError};
-use crate::components::{DeleteRecord, Detail, EmptyState, SkeletonRows, or_dash};
+use crate::components::{DeleteRecord, Detail, EmptyState, RecordTimeline, SkeletonRows, or_dash};
 use crate::format::{date_time, initials};
 use crate::pages::record::{can_edit, record_id};
 use crate::session::use_session;
 use crate::team::Team;
 use kite_shared::Permission;
 use kite_shared::crm::contacts::ContactDto;
+use kite_shared::crm::notes::RecordKind;
 use leptos::prelude::*;
 use leptos_icons::Icon;
 use leptos_router::components::A;
@@ -136,6 +137,7 @@ fn ContactView(contact: ContactDto, team: Team, reload: RwSignal<u32>) -> impl I
                 <Detail label="Updated">{date_time(&contact.updated_at)}</Detail>
             </dl>
         </section>
+        <RecordTimeline kind=RecordKind::Contact id=contact.id can_add=session.can(Permission::EditOwnRecords) />
         <ContactDialog
             open=edit_open
             team=team

@@ -1,0 +1,245 @@
+use super::form::DealDialog;
+use super::history::StageHistory;
+use super::move_dialog::{MoveChoice, MoveDialog, MovePrompt};
+use super::stage_bar::StageBar;
+use crate::api::{self, ApiError};
+use crate::components::{DeleteRecord, Detail, EmptyState, RecordTimeline, SkeletonRows};
+use crate::format::{date_time, day};
+use crate::pages::record::{can_edit, record_id};
+use crate::session::use_session;
+use crate::team::Team;
+use crate::toast::use_toasts;
+use kite_shared::Permission;
+use kite_shared::crm::contacts::ContactDto;
+use kite_shared::crm::deals::{DealDto, DealStatus, MoveDealRequest};
+use kite_shared::crm::money::format_money;
+use kite_shared::crm::notes::RecordKind;
+use kite_shared::crm::pipelines::{PipelineDto, StageDto, StageKind};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_icons::Icon;
+use leptos_router::components::A;
+
+#[component]
+pub fn DealDetail() -> impl IntoView {
+    let team = Team::load();
+    let id = record_id();
+    let reload = RwSignal::new(0u32);
+    let deal = LocalResource::new(move || {
+        reload.track();
+        let id = id.get();
+        async move {
+            let Some(id) = id else {
+                return Err(ApiError::not_found("deal"));
+            };
+            let deal = api::get::<DealDto>(&format!("/deals/{id}")).await?;
+            let pipelines = api::get::<Vec<PipelineDto>>("/pipelines").await?;
+            let pipeline = pipelines
+                .into_iter()
+                .find(|p| p.id == deal.pipeline_id)
+                .ok_or_else(|| ApiError::not_found("pipeline"))?;
+            Ok((deal, pipeline))
+        }
+    });
+    view! {
+        <div class="page">
+            <A href="/deals" attr:class="back-link">
+                <Icon icon=icondata::LuArrowLeft />
+                "Deals"
+            </A>
+            <Transition fallback=|| view! { <SkeletonRows rows=6 /> }>
+                {move || {
+                    deal.get()
+                        .map(|result| match result {
+                            Ok((deal, pipeline)) => view! { <DealView deal=deal pipeline=pipeline team=team reload=reload /> }.into_any(),
+                            Err(e) if e.status == 404 => {
+                                view! {
+                                    <EmptyState
+                                        icon=icondata::LuHandshake
+                                        title="This deal is not here"
+                                        text="It may have been deleted, or the link is wrong."
+                                    />
+                                }
+                                    .into_any()
+                            }
+                            Err(e) => view! { <p class="form-alert" role="alert">{e.message}</p> }.into_any(),
+                        })
+                }}
+            </Transition>
+        </div>
+    }
+}
+
+fn status_badge(deal: &DealDto) -> impl IntoView + use<> {
+    let (class, label) = match deal.status {
+        DealStatus::Open => ("badge badge-accent", "Open"),
+        DealStatus::Won => ("badge badge-success", "Won"),
+        DealStatus::Lost => ("badge badge-danger", "Lost"),
+    };
+    view! { <span class=class data-testid="deal-status">{label}</span> }
+}
+
+#[component]
+fn DealView(deal: DealDto, pipeline: PipelineDto, team: Team, reload: RwSignal<u32>) -> impl IntoView {
+    let session = use_session();
+    let toasts = use_toasts();
+    let edit_open = RwSignal::new(false);
+    let editable = can_edit(&session, deal.owner_id);
+    let deletable = session.can(Permission::DeleteRecords);
+    let prompt = RwSignal::new(None::<MovePrompt>);
+    let deal_id = deal.id;
+    let send_move = move |to: StageDto, lost_reason: Option<String>| {
+        let body = MoveDealRequest {
+            stage_id: to.id,
+            after_deal_id: None,
+            lost_reason,
+        };
+        spawn_local(async move {
+            match api::post::<DealDto>(&format!("/deals/{deal_id}/move"), &body).await {
+                Ok(deal) => {
+                    toasts.success(match to.kind {
+                        StageKind::Won => format!("{} was won. 🎉", deal.title),
+                        StageKind::Lost => format!("{} was marked lost.", deal.title),
+                        StageKind::Open => format!("{} moved to {}.", deal.title, to.name),
+                    });
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => toasts.error(format!("The deal could not be moved: {}", e.message)),
+            }
+        });
+    };
+    let on_pick = {
+        let (title, stages, current) = (deal.title.clone(), pipeline.stages.clone(), deal.stage_id);
+        Callback::new(move |to: StageDto| {
+            if to.kind == StageKind::Lost {
+                prompt.set(Some(MovePrompt {
+                    deal_id,
+                    title: title.clone(),
+                    current,
+                    stages: stages.clone(),
+                    lost: Some(to),
+                }));
+            } else {
+                send_move(to, None);
+            }
+        })
+    };
+    let on_choice = Callback::new(move |choice: MoveChoice| send_move(choice.to, choice.lost_reason));
+    let stage_name = pipeline
+        .stages
+        .iter()
+        .find(|s| s.id == deal.stage_id)
+        .map(|s| s.name.clone())
+        .unwrap_or_default();
+    let owner = deal.owner_id;
+    let for_dialog = deal.clone();
+    let can_add = session.can(Permission::EditOwnRecords);
+    let value = format_money(deal.value.minor, &deal.value.currency);
+    let pipeline_name = pipeline.name.clone();
+    let badge = status_badge(&deal);
+    let badge_again = status_badge(&deal);
+    let company = match (deal.company_id, deal.company_name.clone()) {
+        (Some(id), Some(name)) => view! { <A href=format!("/companies/{id}")>{name}</A> }.into_any(),
+        _ => "—".into_any(),
+    };
+    let close = deal.expected_close.map_or_else(|| "—".to_owned(), |d| day(&d));
+    let closed = deal.closed_at.map(|at| view! { <Detail label="Closed">{date_time(&at)}</Detail> });
+    let (created, updated) = (date_time(&deal.created_at), date_time(&deal.updated_at));
+    view! {
+        <header class="page-header record-header">
+            <div class="record-title">
+                <span class="avatar avatar-large avatar-square">
+                    <Icon icon=icondata::LuHandshake />
+                </span>
+                <div>
+                    <h1>{deal.title.clone()}</h1>
+                    <p class="muted deal-subtitle">
+                        <strong class="deal-value">{value.clone()}</strong>
+                        {badge}
+                        <span data-testid="deal-stage">{stage_name}</span>
+                    </p>
+                </div>
+            </div>
+            <div class="page-actions">
+                {editable
+                    .then(|| {
+                        view! {
+                            <button class="btn btn-secondary" data-testid="edit-record" on:click=move |_| edit_open.set(true)>
+                                <Icon icon=icondata::LuPencil />
+                                "Edit"
+                            </button>
+                        }
+                    })}
+                {deletable
+                    .then(|| view! { <DeleteRecord path=format!("/deals/{}", deal.id) name=deal.title.clone() back_to="/deals" /> })}
+            </div>
+        </header>
+        <section class="card">
+            <StageBar deal=deal.clone() pipeline=pipeline.clone() on_pick=editable.then_some(on_pick) />
+        </section>
+        <div class="record-grid">
+            <div class="record-column">
+                <section class="card">
+                    <h2 class="card-title">"Details"</h2>
+                    <dl class="details" data-testid="deal-details">
+                        <Detail label="Value">{value}</Detail>
+                        <Detail label="Pipeline">{pipeline_name}</Detail>
+                        <Detail label="Status">
+                            {badge_again}
+                            {deal.lost_reason.clone().map(|r| view! { <p class="pre-line lost-reason">{r}</p> })}
+                        </Detail>
+                        <Detail label="Probability">{format!("{}%", deal.probability)}</Detail>
+                        <Detail label="Expected close">{close}</Detail>
+                        <Detail label="Owner">{move || team.name_of(owner)}</Detail>
+                        <Detail label="Company">
+                            {company}
+                        </Detail>
+                        <Detail label="Contacts">
+                            <DealContacts ids=deal.contact_ids.clone() />
+                        </Detail>
+                        {closed}
+                        <Detail label="Created">{created}</Detail>
+                        <Detail label="Updated">{updated}</Detail>
+                    </dl>
+                </section>
+                <RecordTimeline kind=RecordKind::Deal id=deal.id refresh=reload can_add=can_add />
+            </div>
+            <StageHistory deal_id=deal.id pipeline=pipeline team=team refresh=reload />
+        </div>
+        <MoveDialog prompt=prompt on_move=on_choice />
+        <DealDialog open=edit_open team=team deal=for_dialog on_saved=Callback::new(move |_| reload.update(|n| *n += 1)) />
+    }
+}
+
+/// The deal's people by name. The API gives ids, so each is looked up (a deal has few).
+#[component]
+fn DealContacts(ids: Vec<uuid::Uuid>) -> impl IntoView {
+    if ids.is_empty() {
+        return "—".into_any();
+    }
+    let people = LocalResource::new(move || {
+        let ids = ids.clone();
+        async move {
+            let mut found = Vec::new();
+            for id in ids {
+                if let Ok(c) = api::get::<ContactDto>(&format!("/contacts/{id}")).await {
+                    found.push(c);
+                }
+            }
+            found
+        }
+    });
+    view! {
+        <ul class="inline-list">
+            {move || {
+                people
+                    .get()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|c| view! { <li><A href=format!("/contacts/{}", c.id)>{c.full_name()}</A></li> })
+                    .collect_view()
+            }}
+        </ul>
+    }
+    .into_any()
+}

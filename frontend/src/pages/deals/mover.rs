@@ -1,0 +1,58 @@
+//! Moves cards optimistically: the card lands at once, and if the server refuses (a rep
+//! dragging someone else's deal, a stage that is gone) it goes back where it was.
+
+use super::columns::{Column, put, stage_of, take};
+use crate::api;
+use crate::toast::Toasts;
+use kite_shared::crm::deals::{DealCard, DealDto, MoveDealRequest};
+use kite_shared::crm::pipelines::{StageDto, StageKind};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+#[derive(Clone, Copy)]
+pub struct Mover {
+    pub columns: RwSignal<Vec<Column>>,
+    pub toasts: Toasts,
+}
+
+impl Mover {
+    pub fn send(self, card: DealCard, to: StageDto, after: Option<Uuid>, lost_reason: Option<String>) {
+        let (id, title) = (card.id, card.title.clone());
+        let origin = self.columns.with_untracked(|columns| {
+            let stage = stage_of(columns, id)?;
+            let column = columns.iter().find(|c| c.stage.id == stage)?;
+            let index = column.deals.iter().position(|d| d.id == id)?;
+            Some((stage, index.checked_sub(1).map(|i| column.deals[i].id)))
+        });
+        self.columns.update(|columns| {
+            if let Some(card) = take(columns, id) {
+                put(columns, to.id, card, after);
+            }
+        });
+        let body = MoveDealRequest {
+            stage_id: to.id,
+            after_deal_id: after,
+            lost_reason,
+        };
+        let (columns, toasts) = (self.columns, self.toasts);
+        spawn_local(async move {
+            match api::post::<DealDto>(&format!("/deals/{id}/move"), &body).await {
+                Ok(_) => toasts.success(match to.kind {
+                    StageKind::Won => format!("{title} was won. 🎉"),
+                    StageKind::Lost => format!("{title} was marked lost."),
+                    StageKind::Open => format!("{title} moved to {}.", to.name),
+                }),
+                Err(error) => {
+                    columns.update(|columns| {
+                        take(columns, id);
+                        if let Some((stage, above)) = origin {
+                            put(columns, stage, card, above);
+                        }
+                    });
+                    toasts.error(format!("{title} could not be moved: {}", error.message));
+                }
+            }
+        });
+    }
+}
