@@ -11,7 +11,12 @@ async fn stages(server: &Server, token: &str) -> Vec<(String, String)> {
         .as_array()
         .expect("stages")
         .iter()
-        .map(|s| (s["id"].as_str().expect("id").to_owned(), s["name"].as_str().expect("name").to_owned()))
+        .map(|s| {
+            (
+                s["id"].as_str().expect("id").to_owned(),
+                s["name"].as_str().expect("name").to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -21,7 +26,9 @@ async fn create_deal(server: &Server, token: &str, body: Value) -> String {
 }
 
 async fn deal(server: &Server, token: &str, id: &str) -> Value {
-    server.api("GET", &format!("/deals/{id}"), Some(token), json!(null)).await
+    server
+        .api("GET", &format!("/deals/{id}"), Some(token), json!(null))
+        .await
 }
 
 /// Waits until the server has the deal in `stage_id`: the board moves the card at once and
@@ -102,7 +109,12 @@ async fn a_deal_is_created_on_the_board_dragged_to_the_next_stage_and_its_move_i
     let admin = server.api_login(&email).await;
     let stages = stages(&server, &admin).await;
     let company = server
-        .api("POST", "/companies", Some(&admin), json!({"name": "Initech", "domain": "initech.com"}))
+        .api(
+            "POST",
+            "/companies",
+            Some(&admin),
+            json!({"name": "Initech", "domain": "initech.com"}),
+        )
         .await;
     let company_id = company["id"].as_str().expect("a company id").to_owned();
     server
@@ -160,7 +172,9 @@ async fn a_deal_is_created_on_the_board_dragged_to_the_next_stage_and_its_move_i
     browser.wait_for_text(&column(2), "Initech renewal").await;
     let moved = wait_for_stage(&server, &admin, &id, &stages[1].0).await;
     assert_eq!(moved["status"], "open");
-    browser.wait_for_text(".toast", "Initech renewal moved to Qualified").await;
+    browser
+        .wait_for_text(".toast", "Initech renewal moved to Qualified")
+        .await;
 
     browser.goto("/deals").await;
     browser.wait_for_text(&column(2), "Initech renewal").await;
@@ -173,14 +187,20 @@ async fn a_deal_is_created_on_the_board_dragged_to_the_next_stage_and_its_move_i
         .wait_for_text("[data-testid=stage-history]", "Lead in → Qualified")
         .await;
     browser.wait_for_text("[data-testid=stage-history]", "Ada Admin").await;
-    browser.wait_for_text("[data-testid=deal-details]", "Peter Gibbons").await;
+    browser
+        .wait_for_text("[data-testid=deal-details]", "Peter Gibbons")
+        .await;
     browser.wait_for_text("[data-testid=deal-details]", "Initech").await;
 
     // A note from the deal's page lands on its timeline.
-    browser.fill("[data-testid=quick-actions] textarea", "Wants a three-year term.").await;
+    browser
+        .fill("[data-testid=quick-actions] textarea", "Wants a three-year term.")
+        .await;
     browser.click("[data-testid=quick-actions] button[type=submit]").await;
     browser.wait_for_text(".toast", "Note added").await;
-    browser.wait_for_text("[data-testid=timeline]", "Wants a three-year term.").await;
+    browser
+        .wait_for_text("[data-testid=timeline]", "Wants a three-year term.")
+        .await;
 
     for theme in ["light", "dark"] {
         browser
@@ -202,7 +222,11 @@ async fn a_deal_is_created_on_the_board_dragged_to_the_next_stage_and_its_move_i
     browser.wait_for_text(&column(2), "Initech renewal").await;
     browser.screenshot("board-phone").await;
     let sideways = "return document.documentElement.scrollWidth > document.documentElement.clientWidth";
-    assert_eq!(browser.script(sideways).await, false, "the page, not just the board, scrolls sideways");
+    assert_eq!(
+        browser.script(sideways).await,
+        false,
+        "the page, not just the board, scrolls sideways"
+    );
     browser.close().await;
 }
 
@@ -212,8 +236,18 @@ async fn the_move_to_menu_moves_a_deal_by_keyboard_and_lost_asks_why() {
     let email = server.signup("Vandelay").await;
     let admin = server.api_login(&email).await;
     let stages = stages(&server, &admin).await;
-    let id = create_deal(&server, &admin, json!({"title": "Latex order", "value": {"minor": 50_000, "currency": "USD"}})).await;
-    let other = create_deal(&server, &admin, json!({"title": "Import deal", "value": {"minor": 80_000, "currency": "USD"}})).await;
+    let id = create_deal(
+        &server,
+        &admin,
+        json!({"title": "Latex order", "value": {"minor": 50_000, "currency": "USD"}}),
+    )
+    .await;
+    let other = create_deal(
+        &server,
+        &admin,
+        json!({"title": "Import deal", "value": {"minor": 80_000, "currency": "USD"}}),
+    )
+    .await;
     let browser = Browser::open(&server, 1280, 800).await;
     browser.login(&email, PASSWORD).await;
     browser.goto("/deals").await;
@@ -221,19 +255,30 @@ async fn the_move_to_menu_moves_a_deal_by_keyboard_and_lost_asks_why() {
 
     // Keyboard only: Enter on the card's move button, Enter on a stage.
     let enter = "\u{E007}";
-    let button = browser.find(&format!("[data-deal-id='{id}'] [data-testid=move-to]")).await;
+    let button = browser
+        .find(&format!("[data-deal-id='{id}'] [data-testid=move-to]"))
+        .await;
     button.send_keys(enter).await.expect("open the menu");
-    browser.find(".move-option[data-stage-name=Meeting]").await.send_keys(enter).await.expect("choose");
+    browser
+        .find(".move-option[data-stage-name=Meeting]")
+        .await
+        .send_keys(enter)
+        .await
+        .expect("choose");
     browser.wait_for_text(&column(3), "Latex order").await;
     wait_for_stage(&server, &admin, &id, &stages[2].0).await;
 
     // Lost by the menu: the reason is required.
-    let button = browser.find(&format!("[data-deal-id='{id}'] [data-testid=move-to]")).await;
+    let button = browser
+        .find(&format!("[data-deal-id='{id}'] [data-testid=move-to]"))
+        .await;
     button.send_keys(enter).await.expect("open the menu");
     browser.click(".move-option[data-stage-name=Lost]").await;
     browser.wait_for_text(".modal", "Why was it lost?").await;
     browser.click(".modal button[type=submit]").await;
-    browser.wait_for_text("#field-lost_reason-error", "Say why the deal was lost").await;
+    browser
+        .wait_for_text("#field-lost_reason-error", "Say why the deal was lost")
+        .await;
     browser.fill("#field-lost_reason", "Went with a cheaper supplier").await;
     browser.click(".modal button[type=submit]").await;
     browser.wait_for_text(".toast", "Latex order was marked lost").await;
@@ -272,19 +317,36 @@ async fn a_viewer_sees_the_board_but_cannot_create_or_move_deals() {
     let admin_email = server.signup("Globex").await;
     let admin = server.api_login(&admin_email).await;
     let stages = stages(&server, &admin).await;
-    let id = create_deal(&server, &admin, json!({"title": "Hammock district", "value": {"minor": 10_000, "currency": "EUR"}})).await;
+    let id = create_deal(
+        &server,
+        &admin,
+        json!({"title": "Hammock district", "value": {"minor": 10_000, "currency": "EUR"}}),
+    )
+    .await;
     server.add_user(&admin_email, "viewer@globex.example", "viewer").await;
     let browser = Browser::open(&server, 1280, 800).await;
     browser.login("viewer@globex.example", PASSWORD).await;
     browser.goto("/deals").await;
     browser.wait_for_text(&column(1), "Hammock district").await;
-    assert!(!browser.exists("[data-testid=new-deal]").await, "a viewer is offered New deal");
-    assert!(!browser.exists("[data-testid=move-to]").await, "a viewer is offered Move to");
-    assert!(!browser.exists("[data-testid=quick-add]").await, "a viewer is offered quick add");
+    assert!(
+        !browser.exists("[data-testid=new-deal]").await,
+        "a viewer is offered New deal"
+    );
+    assert!(
+        !browser.exists("[data-testid=move-to]").await,
+        "a viewer is offered Move to"
+    );
+    assert!(
+        !browser.exists("[data-testid=quick-add]").await,
+        "a viewer is offered quick add"
+    );
 
     drag(&browser, &format!("[data-deal-id='{id}']"), &column(2)).await;
     tokio::time::sleep(Duration::from_millis(800)).await;
-    assert!(!browser.exists("[data-testid=drop-won]").await, "a viewer's press became a drag");
+    assert!(
+        !browser.exists("[data-testid=drop-won]").await,
+        "a viewer's press became a drag"
+    );
     assert_eq!(deal(&server, &admin, &id).await["stage_id"], stages[0].0);
     browser.wait_for_text(&column(1), "Hammock district").await;
     browser.close().await;

@@ -56,9 +56,12 @@ pub fn RecordTimeline(
         }
     });
     let load_older = move |_| {
-        let last = older
-            .with_untracked(|o| o.last().map(|e| e.at))
-            .or_else(|| first.get_untracked().and_then(|r| r.ok()).and_then(|l| l.last().map(|e| e.at)));
+        let last = older.with_untracked(|o| o.last().map(|e| e.at)).or_else(|| {
+            first
+                .get_untracked()
+                .and_then(|r| r.ok())
+                .and_then(|l| l.last().map(|e| e.at))
+        });
         let Some(before) = last else { return };
         let path = format!(
             "{base}{}",
@@ -185,8 +188,12 @@ fn QuickActions(kind: RecordKind, id: Uuid, on_added: Callback<()>) -> impl Into
         spawn_local(async move {
             let done = match chosen {
                 Action::Note => api::post::<NoteDto>(&path, &note).await.map(|_| "Note added."),
-                Action::Call => api::post::<ActivityDto>("/activities", &call).await.map(|_| "Call logged."),
-                Action::Task => api::post::<ActivityDto>("/activities", &task).await.map(|_| "Task added."),
+                Action::Call => api::post::<ActivityDto>("/activities", &call)
+                    .await
+                    .map(|_| "Call logged."),
+                Action::Task => api::post::<ActivityDto>("/activities", &task)
+                    .await
+                    .map(|_| "Task added."),
             };
             busy.set(false);
             match done {

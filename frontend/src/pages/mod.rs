@@ -3,8 +3,8 @@
 pub mod auth;
 pub mod companies;
 pub mod contacts;
-pub mod deals;
 mod dashboard;
+pub mod deals;
 mod module_page;
 mod not_found;
 mod record;

@@ -60,7 +60,9 @@ pub fn DealBoard() -> impl IntoView {
             deal_id: card.id,
             title: card.title.clone(),
             current,
-            lost: lost.then(|| stages.iter().find(|s| s.kind == StageKind::Lost).cloned()).flatten(),
+            lost: lost
+                .then(|| stages.iter().find(|s| s.kind == StageKind::Lost).cloned())
+                .flatten(),
             stages,
         })
     };

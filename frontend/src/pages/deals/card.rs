@@ -32,7 +32,10 @@ pub fn DealCardView(
     let id = card.id;
     let owner = card.owner_id;
     let title = card.title.clone();
-    let dragging = move || drag.state.with(|s| s.as_ref().is_some_and(|d| d.active && d.card.id == id));
+    let dragging = move || {
+        drag.state
+            .with(|s| s.as_ref().is_some_and(|d| d.active && d.card.id == id))
+    };
     let for_drag = card.clone();
     let for_menu = card.clone();
     view! {

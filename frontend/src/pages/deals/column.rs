@@ -31,7 +31,10 @@ pub struct ColumnContext {
 pub fn BoardColumnView(stage_id: Uuid, pipeline_id: Uuid, cx: ColumnContext) -> impl IntoView {
     let read = move |f: fn(&Column) -> String| cx.columns.with(|c| c.iter().find(|c| c.stage.id == stage_id).map(f));
     let name = move || read(|c| c.stage.name.clone()).unwrap_or_default();
-    let count = move || cx.columns.with(|c| c.iter().find(|c| c.stage.id == stage_id).map_or(0, |c| c.count));
+    let count = move || {
+        cx.columns
+            .with(|c| c.iter().find(|c| c.stage.id == stage_id).map_or(0, |c| c.count))
+    };
     let totals = move || {
         cx.columns.with(|c| {
             c.iter()
@@ -49,7 +52,11 @@ pub fn BoardColumnView(stage_id: Uuid, pipeline_id: Uuid, cx: ColumnContext) -> 
         })
     };
     let hidden = move || count().saturating_sub(cards().len() as u64);
-    let drop_here = move || cx.drag.state.with(|s| s.as_ref().is_some_and(|d| d.active && d.over == Some(stage_id)));
+    let drop_here = move || {
+        cx.drag
+            .state
+            .with(|s| s.as_ref().is_some_and(|d| d.active && d.over == Some(stage_id)))
+    };
     let marker = move || {
         cx.drag.state.with(|s| {
             s.as_ref()

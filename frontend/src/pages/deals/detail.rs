@@ -143,7 +143,9 @@ fn DealView(deal: DealDto, pipeline: PipelineDto, team: Team, reload: RwSignal<u
         _ => "—".into_any(),
     };
     let close = deal.expected_close.map_or_else(|| "—".to_owned(), |d| day(&d));
-    let closed = deal.closed_at.map(|at| view! { <Detail label="Closed">{date_time(&at)}</Detail> });
+    let closed = deal
+        .closed_at
+        .map(|at| view! { <Detail label="Closed">{date_time(&at)}</Detail> });
     let (created, updated) = (date_time(&deal.created_at), date_time(&deal.updated_at));
     view! {
         <header class="page-header record-header">

@@ -97,7 +97,9 @@ impl DragController {
                 });
             }
         });
-        let _ = use_event_listener(use_document(), ev::pointercancel, move |_: PointerEvent| state.set(None));
+        let _ = use_event_listener(use_document(), ev::pointercancel, move |_: PointerEvent| {
+            state.set(None)
+        });
         let _ = use_event_listener(use_document(), ev::keydown, move |e: ev::KeyboardEvent| {
             if e.key() == "Escape" && state.with_untracked(|s| s.as_ref().is_some_and(|d| d.active)) {
                 state.set(None);
@@ -135,7 +137,12 @@ impl DragController {
             return;
         };
         // The card's own buttons keep working as buttons.
-        if target.closest("button, input, select, textarea").ok().flatten().is_some() {
+        if target
+            .closest("button, input, select, textarea")
+            .ok()
+            .flatten()
+            .is_some()
+        {
             return;
         }
         let Some(element) = target.closest("[data-deal-id]").ok().flatten() else {

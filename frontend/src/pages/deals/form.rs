@@ -63,12 +63,18 @@ fn DealForm(open: RwSignal<bool>, team: Team, deal: Option<DealDto>, on_saved: C
     let pipelines = LocalResource::new(|| api::get::<Vec<PipelineDto>>("/pipelines"));
     let companies = LocalResource::new(|| api::get::<Page<CompanyDto>>("/companies?sort=name&per_page=200"));
     let stage_options = Signal::derive(move || {
-        let Some(Ok(list)) = pipelines.get() else { return Vec::new() };
+        let Some(Ok(list)) = pipelines.get() else {
+            return Vec::new();
+        };
         let several = list.len() > 1;
         list.iter()
             .flat_map(|p| {
                 p.stages.iter().filter(|s| s.kind == StageKind::Open).map(move |s| {
-                    let label = if several { format!("{} · {}", p.name, s.name) } else { s.name.clone() };
+                    let label = if several {
+                        format!("{} · {}", p.name, s.name)
+                    } else {
+                        s.name.clone()
+                    };
                     (s.id.to_string(), label)
                 })
             })
@@ -121,11 +127,19 @@ fn DealForm(open: RwSignal<bool>, team: Team, deal: Option<DealDto>, on_saved: C
     let errors = Memo::new(move |_| {
         let mut errors = request().validate();
         if parse_amount(&amount.get()).is_none() {
-            errors.push(FieldError::new("value.minor", "invalid", "Type the value as a number, e.g. 1250.50."));
+            errors.push(FieldError::new(
+                "value.minor",
+                "invalid",
+                "Type the value as a number, e.g. 1250.50.",
+            ));
         }
         let p = probability.get();
         if !p.trim().is_empty() && p.trim().parse::<i32>().is_err() {
-            errors.push(FieldError::new("probability", "invalid", "Use a whole number from 0 to 100."));
+            errors.push(FieldError::new(
+                "probability",
+                "invalid",
+                "Use a whole number from 0 to 100.",
+            ));
         }
         errors
     });
