@@ -98,3 +98,39 @@ lint:
     cargo fmt --all --check
     cargo clippy --workspace --exclude kite-frontend --all-targets -- -D warnings
     cargo clippy -p kite-frontend --target wasm32-unknown-unknown -- -D warnings
+
+# Benchmark on 100k contacts, 20k companies and 50k deals, on SQLite and PostgreSQL:
+# latency of list, search, board and deal move at concurrency 16, and server memory.
+bench requests="2000": postgres
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cargo build --release -p kite-server -p kite-bench
+    target="${CARGO_TARGET_DIR:-target}"
+    mkdir -p "$target/bench"
+    report="$target/bench/report.md"
+    echo "# Kite benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores" > "$report"
+    for backend in sqlite postgres; do
+        data=$(mktemp -d)
+        if [ "$backend" = postgres ]; then
+            psql "$KITE_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS kite_bench WITH (FORCE)" -c "CREATE DATABASE kite_bench"
+            export DATABASE_URL="${KITE_TEST_POSTGRES_URL%/*}/kite_bench"
+        else
+            unset DATABASE_URL
+        fi
+        export KITE_DATA_DIR="$data" KITE_BIND=127.0.0.1:8090 RUST_LOG=warn
+        seed_started=$(date +%s)
+        "$target/release/kite-server" seed --contacts 100000 --companies 20000 --deals 50000 --email bench@kite.example
+        echo "" >> "$report"
+        echo "## $backend (seeded in $(( $(date +%s) - seed_started ))s)" >> "$report"
+        # The per-IP limits would stop a load test from one address.
+        KITE_API_RATE_PER_SECOND=1000000 KITE_AUTH_RATE_PER_MINUTE=100000 "$target/release/kite-server" serve &
+        server=$!
+        for _ in $(seq 1 100); do curl -sf http://127.0.0.1:8090/api/v1/health >/dev/null && break; sleep 0.2; done
+        "$target/release/kite-bench" --label "$backend" --requests {{requests}} --concurrency 16 | tee -a "$report"
+        echo "" >> "$report"
+        echo "Server memory: $(grep -E 'VmHWM' /proc/$server/status | tr -s ' ') peak, $(grep -E 'VmRSS' /proc/$server/status | tr -s ' ') now" | tee -a "$report"
+        kill "$server"
+        wait "$server" || true
+        rm -rf "$data"
+    done
+    echo "Report: $report"

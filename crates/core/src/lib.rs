@@ -14,10 +14,12 @@ pub mod users;
 
 mod dto;
 mod paging;
+mod txn;
 
 pub use ctx::{ClientInfo, Ctx};
 pub use error::{AuthFailure, CoreError};
 pub use settings::Settings;
+pub use txn::WriteTxn;
 
 use kite_email::EmailSender;
 use sea_orm::DatabaseConnection;
@@ -30,16 +32,24 @@ pub struct Kite {
     pub settings: Arc<Settings>,
     pub email: Arc<dyn EmailSender>,
     pub counts: Arc<crm::CountCache>,
+    /// Present on SQLite only: see [`WriteTxn`].
+    write_turns: Option<Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl Kite {
     pub fn new(db: DatabaseConnection, settings: Settings, email: Arc<dyn EmailSender>) -> Self {
         Self {
-            db,
             settings: Arc::new(settings),
             email,
             counts: Arc::default(),
+            write_turns: (db.get_database_backend() == sea_orm::DbBackend::Sqlite).then(Arc::default),
+            db,
         }
+    }
+
+    /// Starts a write transaction; every mutation goes through here.
+    pub async fn begin(&self) -> Result<WriteTxn, sea_orm::DbErr> {
+        WriteTxn::begin(&self.db, self.write_turns.as_ref()).await
     }
 
     pub fn auth(&self) -> auth::AuthService<'_> {
@@ -84,6 +94,10 @@ impl Kite {
 
     pub fn notes(&self) -> crm::notes::NoteService<'_> {
         crm::notes::NoteService::new(self)
+    }
+
+    pub fn bulk(&self) -> crm::bulk::BulkService<'_> {
+        crm::bulk::BulkService::new(self)
     }
 
     pub fn demo(&self) -> crm::demo::DemoService<'_> {

@@ -16,7 +16,7 @@ use sea_orm::ExprTrait;
 use sea_orm::sea_query::{Condition, Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -79,9 +79,9 @@ impl<'a> UserService<'a> {
             return Err(crate::auth::email_taken());
         }
         let now = Utc::now();
-        let txn = self.kite.db.begin().await?;
+        let txn = self.kite.begin().await?;
         let org = organization::Entity::find_by_id(ctx.organization_id.into_uuid())
-            .one(&txn)
+            .one(&*txn)
             .await?
             .ok_or(CoreError::NotFound("organization"))?;
         let invitee = user::ActiveModel {
@@ -98,11 +98,11 @@ impl<'a> UserService<'a> {
             created_at: Set(now),
             updated_at: Set(now),
         }
-        .insert(&txn)
+        .insert(&*txn)
         .await
         .map_err(unique_email)?;
         let issued = crate::auth::one_time_issue(
-            &txn,
+            &*txn,
             org.id,
             invitee.id,
             Purpose::Invitation,
@@ -110,7 +110,7 @@ impl<'a> UserService<'a> {
         )
         .await?;
         audit::record(
-            &txn,
+            &*txn,
             &Actor::from(ctx),
             Event::new("user.invited", "user", invitee.id)
                 .after(json!({"email": invitee.email, "name": invitee.name, "role": invitee.role})),
@@ -137,8 +137,8 @@ impl<'a> UserService<'a> {
     pub async fn update(&self, ctx: &Ctx, id: UserId, req: &UpdateUserRequest) -> Result<UserDto, CoreError> {
         ctx.require(Permission::ManageUsers)?;
         CoreError::validation(req.validate())?;
-        let txn = self.kite.db.begin().await?;
-        let before = find_in_org(&txn, ctx, id).await?;
+        let txn = self.kite.begin().await?;
+        let before = find_in_org(&*txn, ctx, id).await?;
         let mut row = before.clone().into_active_model();
         if let Some(name) = &req.name {
             row.name = Set(name.trim().to_owned());
@@ -150,19 +150,19 @@ impl<'a> UserService<'a> {
             row.active = Set(active);
         }
         row.updated_at = Set(Utc::now());
-        let after = row.update(&txn).await?;
+        let after = row.update(&*txn).await?;
         if before.active && !after.active {
-            crate::auth::revoke_all_sessions(&txn, after.id).await?;
+            crate::auth::revoke_all_sessions(&*txn, after.id).await?;
         }
         audit::record(
-            &txn,
+            &*txn,
             &Actor::from(ctx),
             Event::new("user.updated", "user", after.id)
                 .before(snapshot(&before))
                 .after(snapshot(&after)),
         )
         .await?;
-        ensure_an_active_admin(&txn, ctx).await?;
+        ensure_an_active_admin(&*txn, ctx).await?;
         txn.commit().await?;
         Ok(user_dto(&after))
     }

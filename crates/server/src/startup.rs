@@ -4,7 +4,9 @@ use crate::config::Config;
 use crate::error::{ApiError, json_error, path_error, query_error};
 use crate::openapi::ApiDoc;
 use crate::rate_limit::{ClientIp, governor};
-use crate::routes::{activities, audit, auth, companies, contacts, deals, health, me, outbox, pipelines, users};
+use crate::routes::{
+    activities, audit, auth, companies, contacts, deals, health, me, outbox, pipelines, records, users,
+};
 use crate::{db, spa};
 use actix_governor::Governor;
 use actix_governor::GovernorConfig;
@@ -129,21 +131,25 @@ fn api(
         .service(pipelines::board)
         .service(pipelines::search)
         .service(pipelines::load_demo_data)
+        .service(deals::list_deals)
         .service(deals::create_deal)
         .service(deals::get_deal)
         .service(deals::update_deal)
         .service(deals::move_deal)
         .service(deals::deal_history)
         .service(deals::delete_deal)
+        .service(deals::restore_deal)
         .service(activities::list_activities)
         .service(activities::create_activity)
         .service(activities::update_activity)
         .service(activities::delete_activity)
         .service(activities::my_tasks)
-        .service(activities::delete_note)
-        .service(activities::list_notes)
-        .service(activities::create_note)
-        .service(activities::timeline)
+        .service(records::trash)
+        .service(records::delete_note)
+        .service(records::list_notes)
+        .service(records::create_note)
+        .service(records::timeline)
+        .service(records::bulk)
         .default_service(web::to(|| async {
             Err::<actix_web::HttpResponse, _>(ApiError::RouteNotFound)
         }))

@@ -17,7 +17,13 @@ pub fn Search() -> impl IntoView {
             if q.chars().count() < 2 {
                 return None;
             }
-            Some(api::get::<SearchResults>(&format!("/search{}", api::query(&[("q", Some(q)), ("limit", Some("10".into()))]))).await)
+            Some(
+                api::get::<SearchResults>(&format!(
+                    "/search{}",
+                    api::query(&[("q", Some(q)), ("limit", Some("10".into()))])
+                ))
+                .await,
+            )
         }
     });
     view! {

@@ -10,6 +10,7 @@ pub mod notes;
 pub mod pipelines;
 pub mod search;
 pub mod timeline;
+pub mod trash;
 
 pub use money::Money;
 

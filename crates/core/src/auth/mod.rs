@@ -23,7 +23,6 @@ use kite_shared::validation::{check_password, normalize_email};
 use kite_shared::{OrganizationId, Permission, Role, UserId};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, Set, SqlErr,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -46,13 +45,13 @@ impl<'a> AuthService<'a> {
         }
         let password_hash = passwords::hash(req.password.clone()).await?;
         let now = Utc::now();
-        let txn = self.kite.db.begin().await?;
+        let txn = self.kite.begin().await?;
         let org = organization::ActiveModel {
             id: Set(Uuid::now_v7()),
             name: Set(req.organization_name.trim().to_owned()),
             created_at: Set(now),
         }
-        .insert(&txn)
+        .insert(&*txn)
         .await?;
         let user = user::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -68,24 +67,24 @@ impl<'a> AuthService<'a> {
             created_at: Set(now),
             updated_at: Set(now),
         }
-        .insert(&txn)
+        .insert(&*txn)
         .await
         .map_err(unique_email)?;
         let actor = actor_for(&user, client);
         audit::record(
-            &txn,
+            &*txn,
             &actor,
             Event::new("organization.created", "organization", org.id).after(json!({"name": org.name})),
         )
         .await?;
         audit::record(
-            &txn,
+            &*txn,
             &actor,
             Event::new("auth.signup", "user", user.id).after(json!({"email": user.email, "role": user.role})),
         )
         .await?;
-        crate::crm::pipelines::create_default(&txn, org.id).await?;
-        let refresh = sessions::start_family(&txn, &self.kite.settings, org.id, user.id, client).await?;
+        crate::crm::pipelines::create_default(&*txn, org.id).await?;
+        let refresh = sessions::start_family(&*txn, &self.kite.settings, org.id, user.id, client).await?;
         txn.commit().await?;
         self.respond(&user, &org, refresh)
     }
@@ -131,7 +130,7 @@ impl<'a> AuthService<'a> {
 
         let password_ok = passwords::verify(req.password.clone(), user.password_hash.clone()).await?;
         if !password_ok {
-            let txn = self.kite.db.begin().await?;
+            let txn = self.kite.begin().await?;
             let window_open = user
                 .failed_login_window_start
                 .is_some_and(|start| start > now - settings.lockout_window);
@@ -146,9 +145,9 @@ impl<'a> AuthService<'a> {
             if lock {
                 row.locked_until = Set(locked_until);
             }
-            row.update(&txn).await?;
+            row.update(&*txn).await?;
             audit::record(
-                &txn,
+                &*txn,
                 &actor,
                 Event::new("auth.login_failed", "user", user.id)
                     .after(json!({"reason": "wrong_password", "failures_in_window": count})),
@@ -156,7 +155,7 @@ impl<'a> AuthService<'a> {
             .await?;
             if let Some(until) = locked_until {
                 audit::record(
-                    &txn,
+                    &*txn,
                     &actor,
                     Event::new("auth.account_locked", "user", user.id).after(json!({"locked_until": until})),
                 )
@@ -180,18 +179,18 @@ impl<'a> AuthService<'a> {
         }
 
         let org = find_organization(&self.kite.db, user.organization_id).await?;
-        let txn = self.kite.db.begin().await?;
+        let txn = self.kite.begin().await?;
         let user = if user.failed_login_count != 0 || user.locked_until.is_some() {
             let mut row = user.into_active_model();
             row.failed_login_count = Set(0);
             row.failed_login_window_start = Set(None);
             row.locked_until = Set(None);
-            row.update(&txn).await?
+            row.update(&*txn).await?
         } else {
             user
         };
-        audit::record(&txn, &actor, Event::new("auth.login", "user", user.id)).await?;
-        let refresh = sessions::start_family(&txn, settings, org.id, user.id, client).await?;
+        audit::record(&*txn, &actor, Event::new("auth.login", "user", user.id)).await?;
+        let refresh = sessions::start_family(&*txn, settings, org.id, user.id, client).await?;
         txn.commit().await?;
         self.respond(&user, &org, refresh)
     }
@@ -199,12 +198,12 @@ impl<'a> AuthService<'a> {
     /// Trades a refresh token for a new pair. A token presented twice revokes its family.
     pub async fn refresh(&self, token: &str, client: &ClientInfo) -> Result<AuthResponse, CoreError> {
         let invalid = || CoreError::Unauthenticated(AuthFailure::InvalidRefreshToken);
-        let txn = self.kite.db.begin().await?;
-        let Some(current) = sessions::find(&txn, token).await? else {
+        let txn = self.kite.begin().await?;
+        let Some(current) = sessions::find(&*txn, token).await? else {
             return Err(invalid());
         };
         let user = user::Entity::find_by_id(current.user_id)
-            .one(&txn)
+            .one(&*txn)
             .await?
             .ok_or_else(invalid)?;
         let actor = actor_for(&user, client);
@@ -212,10 +211,10 @@ impl<'a> AuthService<'a> {
             // Ended by logout or deactivation, not stolen.
             return Err(invalid());
         }
-        if current.used_at.is_some() || !sessions::spend(&txn, current.id).await? {
-            let revoked = sessions::revoke_family(&txn, current.family_id).await?;
+        if current.used_at.is_some() || !sessions::spend(&*txn, current.id).await? {
+            let revoked = sessions::revoke_family(&*txn, current.family_id).await?;
             audit::record(
-                &txn,
+                &*txn,
                 &actor,
                 Event::new("auth.refresh_token_reused", "session", current.family_id)
                     .after(json!({"revoked_tokens": revoked})),
@@ -230,9 +229,9 @@ impl<'a> AuthService<'a> {
         if !user.active {
             return Err(CoreError::Unauthenticated(AuthFailure::AccountInactive));
         }
-        let org = find_organization(&txn, user.organization_id).await?;
+        let org = find_organization(&*txn, user.organization_id).await?;
         let next = sessions::issue(
-            &txn,
+            &*txn,
             &self.kite.settings,
             org.id,
             user.id,
@@ -242,7 +241,7 @@ impl<'a> AuthService<'a> {
         )
         .await?;
         audit::record(
-            &txn,
+            &*txn,
             &actor,
             Event::new("auth.token_refreshed", "session", current.family_id),
         )
@@ -254,14 +253,14 @@ impl<'a> AuthService<'a> {
     /// Ends the session the refresh token belongs to. Unknown tokens are ignored, so
     /// logging out twice is harmless.
     pub async fn logout(&self, token: &str, client: &ClientInfo) -> Result<(), CoreError> {
-        let txn = self.kite.db.begin().await?;
-        let Some(current) = sessions::find(&txn, token).await? else {
+        let txn = self.kite.begin().await?;
+        let Some(current) = sessions::find(&*txn, token).await? else {
             return Ok(());
         };
-        sessions::revoke_family(&txn, current.family_id).await?;
-        if let Some(user) = user::Entity::find_by_id(current.user_id).one(&txn).await? {
+        sessions::revoke_family(&*txn, current.family_id).await?;
+        if let Some(user) = user::Entity::find_by_id(current.user_id).one(&*txn).await? {
             audit::record(
-                &txn,
+                &*txn,
                 &actor_for(&user, client),
                 Event::new("auth.logout", "session", current.family_id),
             )
@@ -304,14 +303,14 @@ impl<'a> AuthService<'a> {
     /// Changes the signed-in user's own name.
     pub async fn update_profile(&self, ctx: &Ctx, req: &UpdateProfileRequest) -> Result<MeResponse, CoreError> {
         CoreError::validation(req.validate())?;
-        let txn = self.kite.db.begin().await?;
-        let before = own_user(&txn, ctx).await?;
+        let txn = self.kite.begin().await?;
+        let before = own_user(&*txn, ctx).await?;
         let mut row = before.clone().into_active_model();
         row.name = Set(req.name.trim().to_owned());
         row.updated_at = Set(Utc::now());
-        let after = row.update(&txn).await?;
+        let after = row.update(&*txn).await?;
         audit::record(
-            &txn,
+            &*txn,
             &Actor::from(ctx),
             Event::new("user.profile_updated", "user", after.id)
                 .before(json!({"name": before.name}))
@@ -339,17 +338,17 @@ impl<'a> AuthService<'a> {
                 "This is not your current password.",
             ));
         }
-        let txn = self.kite.db.begin().await?;
-        let user = set_password(&txn, user, &req.new_password).await?;
-        sessions::revoke_all_for_user(&txn, user.id).await?;
+        let txn = self.kite.begin().await?;
+        let user = set_password(&*txn, user, &req.new_password).await?;
+        sessions::revoke_all_for_user(&*txn, user.id).await?;
         audit::record(
-            &txn,
+            &*txn,
             &actor_for(&user, client),
             Event::new("auth.password_changed", "user", user.id),
         )
         .await?;
-        let org = find_organization(&txn, user.organization_id).await?;
-        let refresh = sessions::start_family(&txn, &self.kite.settings, org.id, user.id, client).await?;
+        let org = find_organization(&*txn, user.organization_id).await?;
+        let refresh = sessions::start_family(&*txn, &self.kite.settings, org.id, user.id, client).await?;
         txn.commit().await?;
         self.respond(&user, &org, refresh)
     }
@@ -366,9 +365,9 @@ impl<'a> AuthService<'a> {
         let Some(user) = find_user_by_email(&self.kite.db, &email).await?.filter(|u| u.active) else {
             return Ok(());
         };
-        let txn = self.kite.db.begin().await?;
+        let txn = self.kite.begin().await?;
         let issued = one_time::issue(
-            &txn,
+            &*txn,
             user.organization_id,
             user.id,
             Purpose::PasswordReset,
@@ -376,7 +375,7 @@ impl<'a> AuthService<'a> {
         )
         .await?;
         audit::record(
-            &txn,
+            &*txn,
             &actor_for(&user, client),
             Event::new("auth.password_reset_requested", "user", user.id),
         )
@@ -394,16 +393,16 @@ impl<'a> AuthService<'a> {
         client: &ClientInfo,
     ) -> Result<(), CoreError> {
         CoreError::validation(req.validate())?;
-        let txn = self.kite.db.begin().await?;
-        let token = one_time::consume(&txn, &req.token, Purpose::PasswordReset).await?;
+        let txn = self.kite.begin().await?;
+        let token = one_time::consume(&*txn, &req.token, Purpose::PasswordReset).await?;
         let user = user::Entity::find_by_id(token.user_id)
-            .one(&txn)
+            .one(&*txn)
             .await?
             .ok_or(CoreError::InvalidOneTimeToken)?;
-        let user = set_password(&txn, user, &req.password).await?;
-        sessions::revoke_all_for_user(&txn, user.id).await?;
+        let user = set_password(&*txn, user, &req.password).await?;
+        sessions::revoke_all_for_user(&*txn, user.id).await?;
         audit::record(
-            &txn,
+            &*txn,
             &actor_for(&user, client),
             Event::new("auth.password_reset", "user", user.id),
         )
@@ -419,18 +418,18 @@ impl<'a> AuthService<'a> {
         client: &ClientInfo,
     ) -> Result<AuthResponse, CoreError> {
         CoreError::validation(req.validate())?;
-        let txn = self.kite.db.begin().await?;
-        let token = one_time::consume(&txn, &req.token, Purpose::Invitation).await?;
+        let txn = self.kite.begin().await?;
+        let token = one_time::consume(&*txn, &req.token, Purpose::Invitation).await?;
         let user = user::Entity::find_by_id(token.user_id)
-            .one(&txn)
+            .one(&*txn)
             .await?
             .filter(|u| u.active)
             .ok_or(CoreError::InvalidOneTimeToken)?;
-        let user = set_password(&txn, user, &req.password).await?;
+        let user = set_password(&*txn, user, &req.password).await?;
         let actor = actor_for(&user, client);
-        audit::record(&txn, &actor, Event::new("auth.invitation_accepted", "user", user.id)).await?;
-        let org = find_organization(&txn, user.organization_id).await?;
-        let refresh = sessions::start_family(&txn, &self.kite.settings, org.id, user.id, client).await?;
+        audit::record(&*txn, &actor, Event::new("auth.invitation_accepted", "user", user.id)).await?;
+        let org = find_organization(&*txn, user.organization_id).await?;
+        let refresh = sessions::start_family(&*txn, &self.kite.settings, org.id, user.id, client).await?;
         txn.commit().await?;
         self.respond(&user, &org, refresh)
     }

@@ -17,7 +17,7 @@ use kite_shared::page::Page;
 use kite_shared::{Permission, UserId};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
-    Set, TransactionTrait,
+    Set,
 };
 use uuid::Uuid;
 
@@ -131,9 +131,9 @@ impl<'a> ActivityService<'a> {
     pub async fn create(&self, ctx: &Ctx, input: &ActivityInput) -> Result<ActivityDto, CoreError> {
         ctx.require(Permission::EditOwnRecords)?;
         CoreError::validation(input.validate())?;
-        let txn = self.kite.db.begin().await?;
-        check_links(&txn, ctx, input).await?;
-        let owner = resolve_owner(&txn, ctx, input.owner_id, None).await?;
+        let txn = self.kite.begin().await?;
+        check_links(&*txn, ctx, input).await?;
+        let owner = resolve_owner(&*txn, ctx, input.owner_id, None).await?;
         let now = Utc::now();
         let row = activity::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -152,10 +152,10 @@ impl<'a> ActivityService<'a> {
             updated_at: Set(now),
             deleted_at: Set(None),
         }
-        .insert(&txn)
+        .insert(&*txn)
         .await?;
         audit::record(
-            &txn,
+            &*txn,
             &Actor::from(ctx),
             Event::new("activity.created", "activity", row.id).after(snapshot(&row)),
         )
@@ -168,11 +168,11 @@ impl<'a> ActivityService<'a> {
     /// Replaces the editable fields; `done` marks it done (keeping the first done time) or open.
     pub async fn update(&self, ctx: &Ctx, id: Uuid, input: &ActivityInput) -> Result<ActivityDto, CoreError> {
         CoreError::validation(input.validate())?;
-        let txn = self.kite.db.begin().await?;
-        let before = find_live(&txn, ctx, id).await?;
+        let txn = self.kite.begin().await?;
+        let before = find_live(&*txn, ctx, id).await?;
         require_edit(ctx, before.owner_id)?;
-        check_links(&txn, ctx, input).await?;
-        let owner = resolve_owner(&txn, ctx, input.owner_id, before.owner_id).await?;
+        check_links(&*txn, ctx, input).await?;
+        let owner = resolve_owner(&*txn, ctx, input.owner_id, before.owner_id).await?;
         let mut row = before.clone().into_active_model();
         if let Some(kind) = input.kind {
             row.kind = Set(kind.as_str().to_owned());
@@ -192,9 +192,9 @@ impl<'a> ActivityService<'a> {
         row.company_id = Set(input.company_id);
         row.deal_id = Set(input.deal_id);
         row.updated_at = Set(Utc::now());
-        let after = row.update(&txn).await?;
+        let after = row.update(&*txn).await?;
         audit::record(
-            &txn,
+            &*txn,
             &Actor::from(ctx),
             Event::new("activity.updated", "activity", id)
                 .before(snapshot(&before))
@@ -208,14 +208,14 @@ impl<'a> ActivityService<'a> {
 
     /// Reps delete their own activities; managers and admins any.
     pub async fn delete(&self, ctx: &Ctx, id: Uuid) -> Result<(), CoreError> {
-        let txn = self.kite.db.begin().await?;
-        let before = find_live(&txn, ctx, id).await?;
+        let txn = self.kite.begin().await?;
+        let before = find_live(&*txn, ctx, id).await?;
         require_edit(ctx, before.owner_id)?;
         let mut row = before.clone().into_active_model();
         row.deleted_at = Set(Some(Utc::now()));
-        row.update(&txn).await?;
+        row.update(&*txn).await?;
         audit::record(
-            &txn,
+            &*txn,
             &Actor::from(ctx),
             Event::new("activity.deleted", "activity", id).before(snapshot(&before)),
         )

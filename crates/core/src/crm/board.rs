@@ -46,21 +46,37 @@ impl<'a> BoardService<'a> {
             }
         };
 
-        // One grouped query for every column's count and totals.
-        let sums: Vec<(Uuid, String, i64, i64)> = live()
-            .select_only()
-            .column(deal::Column::StageId)
-            .column(deal::Column::Currency)
-            .column_as(Expr::col(deal::Column::Id).count(), "deals")
-            .column_as(
-                Expr::col(deal::Column::ValueMinor).sum().cast_as(Alias::new("BIGINT")),
-                "total",
-            )
-            .group_by(deal::Column::StageId)
-            .group_by(deal::Column::Currency)
-            .into_tuple()
-            .all(db)
-            .await?;
+        // One grouped query for every column's count and totals, kept until a deal changes.
+        let org = ctx.organization_id.into_uuid();
+        let key = format!("board:{}:{:?}", pipeline.id, query.owner_id);
+        let cached = self
+            .kite
+            .counts
+            .get_value(org, super::deals::KIND, &key)
+            .and_then(|v| serde_json::from_value::<Vec<(Uuid, String, i64, i64)>>(v).ok());
+        let sums: Vec<(Uuid, String, i64, i64)> = match cached {
+            Some(sums) => sums,
+            None => {
+                let sums: Vec<(Uuid, String, i64, i64)> = live()
+                    .select_only()
+                    .column(deal::Column::StageId)
+                    .column(deal::Column::Currency)
+                    .column_as(Expr::col(deal::Column::Id).count(), "deals")
+                    .column_as(
+                        Expr::col(deal::Column::ValueMinor).sum().cast_as(Alias::new("BIGINT")),
+                        "total",
+                    )
+                    .group_by(deal::Column::StageId)
+                    .group_by(deal::Column::Currency)
+                    .into_tuple()
+                    .all(db)
+                    .await?;
+                if let Ok(value) = serde_json::to_value(&sums) {
+                    self.kite.counts.put_value(org, super::deals::KIND, key, value);
+                }
+                sums
+            }
+        };
 
         let mut loaded = Vec::new();
         for stage in stages.iter().filter(|s| s.kind == StageKind::Open.as_str()) {

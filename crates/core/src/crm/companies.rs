@@ -14,7 +14,6 @@ use kite_shared::{Permission, UserId};
 use sea_orm::sea_query::{Condition, Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, IntoActiveModel, QueryFilter, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -123,8 +122,8 @@ impl<'a> CompanyService<'a> {
     pub async fn create(&self, ctx: &Ctx, input: &CompanyInput) -> Result<CompanyDto, CoreError> {
         ctx.require(Permission::EditOwnRecords)?;
         CoreError::validation(input.validate())?;
-        let txn = self.kite.db.begin().await?;
-        let owner = resolve_owner(&txn, ctx, input.owner_id, None).await?;
+        let txn = self.kite.begin().await?;
+        let owner = resolve_owner(&*txn, ctx, input.owner_id, None).await?;
         let now = Utc::now();
         let row = company::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -143,10 +142,10 @@ impl<'a> CompanyService<'a> {
             updated_at: Set(now),
             deleted_at: Set(None),
         }
-        .insert(&txn)
+        .insert(&*txn)
         .await?;
         audit::record(
-            &txn,
+            &*txn,
             &Actor::from(ctx),
             Event::new("company.created", "company", row.id).after(snapshot(&row)),
         )
@@ -158,10 +157,10 @@ impl<'a> CompanyService<'a> {
 
     pub async fn update(&self, ctx: &Ctx, id: Uuid, input: &CompanyInput) -> Result<CompanyDto, CoreError> {
         CoreError::validation(input.validate())?;
-        let txn = self.kite.db.begin().await?;
-        let before = find_live(&txn, ctx, id).await?;
+        let txn = self.kite.begin().await?;
+        let before = find_live(&*txn, ctx, id).await?;
         require_edit(ctx, before.owner_id)?;
-        let owner = resolve_owner(&txn, ctx, input.owner_id, before.owner_id).await?;
+        let owner = resolve_owner(&*txn, ctx, input.owner_id, before.owner_id).await?;
         let mut row = before.clone().into_active_model();
         row.name = Set(input.name.trim().to_owned());
         row.domain = Set(input.domain.as_deref().and_then(normalize_domain));
@@ -173,9 +172,9 @@ impl<'a> CompanyService<'a> {
         row.owner_id = Set(owner);
         row.notes = Set(clean(&input.notes));
         row.updated_at = Set(Utc::now());
-        let after = row.update(&txn).await?;
+        let after = row.update(&*txn).await?;
         audit::record(
-            &txn,
+            &*txn,
             &Actor::from(ctx),
             Event::new("company.updated", "company", id)
                 .before(snapshot(&before))
@@ -190,13 +189,13 @@ impl<'a> CompanyService<'a> {
     /// Moves the company to the trash; admins can restore it.
     pub async fn delete(&self, ctx: &Ctx, id: Uuid) -> Result<(), CoreError> {
         ctx.require(Permission::DeleteRecords)?;
-        let txn = self.kite.db.begin().await?;
-        let before = find_live(&txn, ctx, id).await?;
+        let txn = self.kite.begin().await?;
+        let before = find_live(&*txn, ctx, id).await?;
         let mut row = before.clone().into_active_model();
         row.deleted_at = Set(Some(Utc::now()));
-        row.update(&txn).await?;
+        row.update(&*txn).await?;
         audit::record(
-            &txn,
+            &*txn,
             &Actor::from(ctx),
             Event::new("company.deleted", "company", id).before(snapshot(&before)),
         )
@@ -208,18 +207,18 @@ impl<'a> CompanyService<'a> {
 
     pub async fn restore(&self, ctx: &Ctx, id: Uuid) -> Result<CompanyDto, CoreError> {
         ctx.require(Permission::ManageOrganization)?;
-        let txn = self.kite.db.begin().await?;
+        let txn = self.kite.begin().await?;
         let trashed = company::Entity::find_by_id(id)
             .filter(company::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
             .filter(company::Column::DeletedAt.is_not_null())
-            .one(&txn)
+            .one(&*txn)
             .await?
             .ok_or(CoreError::NotFound("company in the trash"))?;
         let mut row = trashed.into_active_model();
         row.deleted_at = Set(None);
-        let restored = row.update(&txn).await?;
+        let restored = row.update(&*txn).await?;
         audit::record(
-            &txn,
+            &*txn,
             &Actor::from(ctx),
             Event::new("company.restored", "company", id).after(json!({"name": restored.name})),
         )

@@ -16,7 +16,7 @@ use kite_shared::{Permission, UserId};
 use sea_orm::sea_query::{Condition, Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, IntoActiveModel, QueryFilter, Set,
-    SqlErr, TransactionTrait,
+    SqlErr,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -205,15 +205,15 @@ impl<'a> ContactService<'a> {
         ctx.require(Permission::EditOwnRecords)?;
         CoreError::validation(input.validate())?;
         let email = input.email.as_deref().map(normalize_email).filter(|e| !e.is_empty());
-        let txn = self.kite.db.begin().await?;
+        let txn = self.kite.begin().await?;
         if let Some(existing) = match &email {
-            Some(e) => email_holder(&txn, ctx, e, None).await?,
+            Some(e) => email_holder(&*txn, ctx, e, None).await?,
             None => None,
         } {
             return Err(duplicate_email(&existing));
         }
-        let company = check_company(&txn, ctx, "company_id", input.company_id).await?;
-        let owner = resolve_owner(&txn, ctx, input.owner_id, None).await?;
+        let company = check_company(&*txn, ctx, "company_id", input.company_id).await?;
+        let owner = resolve_owner(&*txn, ctx, input.owner_id, None).await?;
         let now = Utc::now();
         let row = contact::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -245,11 +245,11 @@ impl<'a> ContactService<'a> {
             updated_at: Set(now),
             deleted_at: Set(None),
         }
-        .insert(&txn)
+        .insert(&*txn)
         .await
         .map_err(|e| unique_violation(e.clone()).unwrap_or(CoreError::Database(e)))?;
         audit::record(
-            &txn,
+            &*txn,
             &Actor::from(ctx),
             Event::new("contact.created", "contact", row.id).after(snapshot(&row)),
         )
@@ -262,17 +262,17 @@ impl<'a> ContactService<'a> {
     pub async fn update(&self, ctx: &Ctx, id: Uuid, input: &ContactInput) -> Result<ContactDto, CoreError> {
         CoreError::validation(input.validate())?;
         let email = input.email.as_deref().map(normalize_email).filter(|e| !e.is_empty());
-        let txn = self.kite.db.begin().await?;
-        let before = find_live(&txn, ctx, id).await?;
+        let txn = self.kite.begin().await?;
+        let before = find_live(&*txn, ctx, id).await?;
         require_edit(ctx, before.owner_id)?;
         if let Some(existing) = match &email {
-            Some(e) => email_holder(&txn, ctx, e, Some(id)).await?,
+            Some(e) => email_holder(&*txn, ctx, e, Some(id)).await?,
             None => None,
         } {
             return Err(duplicate_email(&existing));
         }
-        let company = check_company(&txn, ctx, "company_id", input.company_id).await?;
-        let owner = resolve_owner(&txn, ctx, input.owner_id, before.owner_id).await?;
+        let company = check_company(&*txn, ctx, "company_id", input.company_id).await?;
+        let owner = resolve_owner(&*txn, ctx, input.owner_id, before.owner_id).await?;
         let mut row = before.clone().into_active_model();
         row.first_name = Set(input.first_name.trim().to_owned());
         row.last_name = Set(input.last_name.trim().to_owned());
@@ -296,11 +296,11 @@ impl<'a> ContactService<'a> {
         row.source = Set(clean(&input.source));
         row.updated_at = Set(Utc::now());
         let after = row
-            .update(&txn)
+            .update(&*txn)
             .await
             .map_err(|e| unique_violation(e.clone()).unwrap_or(CoreError::Database(e)))?;
         audit::record(
-            &txn,
+            &*txn,
             &Actor::from(ctx),
             Event::new("contact.updated", "contact", id)
                 .before(snapshot(&before))
@@ -314,13 +314,13 @@ impl<'a> ContactService<'a> {
 
     pub async fn delete(&self, ctx: &Ctx, id: Uuid) -> Result<(), CoreError> {
         ctx.require(Permission::DeleteRecords)?;
-        let txn = self.kite.db.begin().await?;
-        let before = find_live(&txn, ctx, id).await?;
+        let txn = self.kite.begin().await?;
+        let before = find_live(&*txn, ctx, id).await?;
         let mut row = before.clone().into_active_model();
         row.deleted_at = Set(Some(Utc::now()));
-        row.update(&txn).await?;
+        row.update(&*txn).await?;
         audit::record(
-            &txn,
+            &*txn,
             &Actor::from(ctx),
             Event::new("contact.deleted", "contact", id).before(snapshot(&before)),
         )
@@ -333,23 +333,23 @@ impl<'a> ContactService<'a> {
     /// Brings a contact back from the trash, unless its email was taken meanwhile.
     pub async fn restore(&self, ctx: &Ctx, id: Uuid) -> Result<ContactDto, CoreError> {
         ctx.require(Permission::ManageOrganization)?;
-        let txn = self.kite.db.begin().await?;
+        let txn = self.kite.begin().await?;
         let trashed = contact::Entity::find_by_id(id)
             .filter(contact::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
             .filter(contact::Column::DeletedAt.is_not_null())
-            .one(&txn)
+            .one(&*txn)
             .await?
             .ok_or(CoreError::NotFound("contact in the trash"))?;
         if let Some(email) = &trashed.email
-            && let Some(existing) = email_holder(&txn, ctx, email, Some(id)).await?
+            && let Some(existing) = email_holder(&*txn, ctx, email, Some(id)).await?
         {
             return Err(duplicate_email(&existing));
         }
         let mut row = trashed.into_active_model();
         row.deleted_at = Set(None);
-        let restored = row.update(&txn).await?;
+        let restored = row.update(&*txn).await?;
         audit::record(
-            &txn,
+            &*txn,
             &Actor::from(ctx),
             Event::new("contact.restored", "contact", id).after(snapshot(&restored)),
         )

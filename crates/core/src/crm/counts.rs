@@ -1,7 +1,8 @@
-//! List totals without counting on every page. An exact `count(*)` over 100k rows on
-//! every request caps a list at a few hundred requests per second; instead a total is
-//! counted once per filter and kept until that organization's records of that kind
-//! change in this process, or for at most `TTL` (other processes may have written).
+//! List totals and board sums without recomputing them on every request. An exact
+//! `count(*)` over 100k rows on every page caps a list at a few hundred requests per
+//! second; instead a figure is computed once per filter and kept until that
+//! organization's records of that kind change in this process, or for at most `TTL`
+//! (other processes may have written).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -13,19 +14,28 @@ const MAX_ENTRIES: usize = 10_000;
 
 #[derive(Default)]
 pub struct CountCache {
-    entries: Mutex<HashMap<(Uuid, &'static str, String), (Instant, u64)>>,
+    entries: Mutex<HashMap<(Uuid, &'static str, String), (Instant, serde_json::Value)>>,
 }
 
 impl CountCache {
     pub fn get(&self, organization: Uuid, kind: &'static str, filter: &str) -> Option<u64> {
-        let entries = self.entries.lock().ok()?;
-        entries
-            .get(&(organization, kind, filter.to_owned()))
-            .filter(|(at, _)| at.elapsed() < TTL)
-            .map(|(_, total)| *total)
+        self.get_value(organization, kind, filter)?.as_u64()
     }
 
     pub fn put(&self, organization: Uuid, kind: &'static str, filter: String, total: u64) {
+        self.put_value(organization, kind, filter, total.into());
+    }
+
+    /// Any figure derived from `kind`'s records, e.g. the board's sums per stage.
+    pub fn get_value(&self, organization: Uuid, kind: &'static str, key: &str) -> Option<serde_json::Value> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .get(&(organization, kind, key.to_owned()))
+            .filter(|(at, _)| at.elapsed() < TTL)
+            .map(|(_, value)| value.clone())
+    }
+
+    pub fn put_value(&self, organization: Uuid, kind: &'static str, filter: String, total: serde_json::Value) {
         if let Ok(mut entries) = self.entries.lock() {
             if entries.len() >= MAX_ENTRIES {
                 entries.retain(|_, (at, _)| at.elapsed() < TTL);

@@ -2,18 +2,24 @@
 //! change, which velocity and conversion analytics are computed from.
 
 use super::access::{check_company, require_edit, resolve_owner};
+use super::listing::{page, sort_column};
 use super::pipelines::{find_pipeline, find_stage, stages_of};
 use crate::audit::{self, Actor, Event};
+use crate::paging::PageRequest;
 use crate::{CoreError, Ctx, Kite};
 use chrono::Utc;
 use kite_entity::{company, contact, deal, deal_contact, deal_stage_change, stage};
 use kite_shared::crm::Money;
-use kite_shared::crm::deals::{DealDto, DealInput, DealStatus, MoveDealRequest, StageChangeDto};
+use kite_shared::crm::deals::{DealDto, DealInput, DealListQuery, DealStatus, MoveDealRequest, StageChangeDto};
+use kite_shared::crm::list::Sort;
 use kite_shared::crm::pipelines::StageKind;
+use kite_shared::page::Page;
 use kite_shared::{FieldError, Permission, UserId};
+use sea_orm::ExprTrait;
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -200,6 +206,118 @@ impl<'a> DealService<'a> {
         Self { kite }
     }
 
+    /// Deals as a table: filtered by pipeline, stage, status, owner, company, value range
+    /// (in one currency) and expected close dates; sorted by any column shown.
+    pub async fn list(&self, ctx: &Ctx, query: &DealListQuery) -> Result<Page<DealDto>, CoreError> {
+        ctx.require(Permission::ReadRecords)?;
+        let sort = Sort::parse(query.sort.as_deref(), "-created_at");
+        let column = sort_column(
+            &sort,
+            &[
+                ("title", deal::Column::Title),
+                ("value", deal::Column::ValueMinor),
+                ("expected_close", deal::Column::ExpectedClose),
+                ("probability", deal::Column::Probability),
+                ("created_at", deal::Column::CreatedAt),
+                ("updated_at", deal::Column::UpdatedAt),
+            ],
+        )?;
+        if (query.min_value.is_some() || query.max_value.is_some()) && query.currency.is_none() {
+            return Err(CoreError::field(
+                "currency",
+                "required",
+                "A value range needs a currency: amounts of different currencies do not compare.",
+            ));
+        }
+        let org = ctx.organization_id.into_uuid();
+        let mut select = deal::Entity::find()
+            .filter(deal::Column::OrganizationId.eq(org))
+            .filter(deal::Column::DeletedAt.is_null());
+        if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            select = select.filter(
+                Expr::expr(Func::lower(Expr::col(deal::Column::Title))).like(format!("%{}%", q.to_lowercase())),
+            );
+        }
+        if let Some(id) = query.pipeline_id {
+            select = select.filter(deal::Column::PipelineId.eq(id));
+        }
+        if let Some(id) = query.stage_id {
+            select = select.filter(deal::Column::StageId.eq(id));
+        }
+        if let Some(status) = query.status {
+            select = select.filter(deal::Column::Status.eq(status.as_str()));
+        }
+        if let Some(owner) = query.owner_id {
+            select = select.filter(deal::Column::OwnerId.eq(owner.into_uuid()));
+        }
+        if let Some(id) = query.company_id {
+            select = select.filter(deal::Column::CompanyId.eq(id));
+        }
+        if let Some(currency) = &query.currency {
+            select = select.filter(deal::Column::Currency.eq(currency.as_str()));
+        }
+        if let Some(min) = query.min_value {
+            select = select.filter(deal::Column::ValueMinor.gte(min));
+        }
+        if let Some(max) = query.max_value {
+            select = select.filter(deal::Column::ValueMinor.lte(max));
+        }
+        if let Some(from) = query.close_from {
+            select = select.filter(deal::Column::ExpectedClose.gte(from));
+        }
+        if let Some(to) = query.close_to {
+            select = select.filter(deal::Column::ExpectedClose.lte(to));
+        }
+        let key = format!(
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+            query.q,
+            query.pipeline_id,
+            query.stage_id,
+            query.status,
+            query.owner_id,
+            query.company_id,
+            query.currency,
+            query.min_value,
+            query.max_value,
+            query.close_from,
+            query.close_to
+        );
+        let rows = page(
+            self.kite,
+            &self.kite.db,
+            org,
+            KIND,
+            key,
+            select,
+            (column, sort.descending),
+            deal::Column::Id,
+            PageRequest::new(query.page, query.per_page),
+        )
+        .await?;
+        let company_ids: Vec<Uuid> = rows.items.iter().filter_map(|d| d.company_id).collect();
+        let names: std::collections::HashMap<Uuid, String> = if company_ids.is_empty() {
+            Default::default()
+        } else {
+            company::Entity::find()
+                .filter(company::Column::Id.is_in(company_ids))
+                .all(&self.kite.db)
+                .await?
+                .into_iter()
+                .map(|c| (c.id, c.name))
+                .collect()
+        };
+        Ok(Page {
+            items: rows
+                .items
+                .iter()
+                .map(|d| deal_dto(d, d.company_id.and_then(|c| names.get(&c).cloned()), Vec::new()))
+                .collect(),
+            total: rows.total,
+            page: rows.page,
+            per_page: rows.per_page,
+        })
+    }
+
     pub async fn get(&self, ctx: &Ctx, id: Uuid) -> Result<DealDto, CoreError> {
         ctx.require(Permission::ReadRecords)?;
         let row = find_live(&self.kite.db, ctx, id).await?;
@@ -210,19 +328,19 @@ impl<'a> DealService<'a> {
     pub async fn create(&self, ctx: &Ctx, input: &DealInput) -> Result<DealDto, CoreError> {
         ctx.require(Permission::EditOwnRecords)?;
         CoreError::validation(input.validate())?;
-        let txn = self.kite.db.begin().await?;
-        let pipeline = find_pipeline(&txn, ctx, input.pipeline_id)
+        let txn = self.kite.begin().await?;
+        let pipeline = find_pipeline(&*txn, ctx, input.pipeline_id)
             .await?
             .ok_or_else(|| CoreError::field("pipeline_id", "unknown_pipeline", "No such pipeline."))?;
-        let stages = stages_of(&txn, pipeline.id).await?;
+        let stages = stages_of(&*txn, pipeline.id).await?;
         let stage = match input.stage_id {
             Some(id) => stages.iter().find(|s| s.id == id),
             None => stages.iter().find(|s| s.kind == StageKind::Open.as_str()),
         }
         .cloned()
         .ok_or_else(|| CoreError::field("stage_id", "unknown_stage", "No such stage in this pipeline."))?;
-        let company = check_company(&txn, ctx, "company_id", input.company_id).await?;
-        let owner = resolve_owner(&txn, ctx, input.owner_id, None).await?;
+        let company = check_company(&*txn, ctx, "company_id", input.company_id).await?;
+        let owner = resolve_owner(&*txn, ctx, input.owner_id, None).await?;
         let value = input.value.clone().unwrap_or(Money {
             minor: 0,
             currency: DEFAULT_CURRENCY.into(),
@@ -236,7 +354,7 @@ impl<'a> DealService<'a> {
             currency: Set(value.currency),
             pipeline_id: Set(pipeline.id),
             stage_id: Set(stage.id),
-            position: Set(position_in(&txn, stage.id, None, None).await?),
+            position: Set(position_in(&*txn, stage.id, None, None).await?),
             probability: Set(stage.probability),
             expected_close: Set(input.expected_close),
             owner_id: Set(owner),
@@ -253,11 +371,11 @@ impl<'a> DealService<'a> {
         if let Some(probability) = input.probability {
             row.probability = Set(probability);
         }
-        let row = row.insert(&txn).await?;
-        set_contacts(&txn, ctx, row.id, &input.contact_ids).await?;
-        record_stage_change(&txn, ctx, row.id, None, stage.id).await?;
+        let row = row.insert(&*txn).await?;
+        set_contacts(&*txn, ctx, row.id, &input.contact_ids).await?;
+        record_stage_change(&*txn, ctx, row.id, None, stage.id).await?;
         audit::record(
-            &txn,
+            &*txn,
             &Actor::from(ctx),
             Event::new("deal.created", "deal", row.id).after(snapshot(&row)),
         )
@@ -271,8 +389,8 @@ impl<'a> DealService<'a> {
     /// Edits the deal's fields. A different `stage_id` is a move (with its history).
     pub async fn update(&self, ctx: &Ctx, id: Uuid, input: &DealInput) -> Result<DealDto, CoreError> {
         CoreError::validation(input.validate())?;
-        let txn = self.kite.db.begin().await?;
-        let before = find_live(&txn, ctx, id).await?;
+        let txn = self.kite.begin().await?;
+        let before = find_live(&*txn, ctx, id).await?;
         require_edit(ctx, before.owner_id)?;
         if input.pipeline_id.is_some_and(|p| p != before.pipeline_id) {
             return Err(CoreError::field(
@@ -281,8 +399,8 @@ impl<'a> DealService<'a> {
                 "Move the deal to a stage of the other pipeline instead.",
             ));
         }
-        let company = check_company(&txn, ctx, "company_id", input.company_id).await?;
-        let owner = resolve_owner(&txn, ctx, input.owner_id, before.owner_id).await?;
+        let company = check_company(&*txn, ctx, "company_id", input.company_id).await?;
+        let owner = resolve_owner(&*txn, ctx, input.owner_id, before.owner_id).await?;
         let mut row = before.clone().into_active_model();
         row.title = Set(input.title.trim().to_owned());
         if let Some(value) = &input.value {
@@ -293,7 +411,7 @@ impl<'a> DealService<'a> {
         row.owner_id = Set(owner);
         row.company_id = Set(company.as_ref().map(|c| c.id));
         if let Some(stage_id) = input.stage_id.filter(|s| *s != before.stage_id) {
-            let stage = find_stage(&txn, ctx, stage_id)
+            let stage = find_stage(&*txn, ctx, stage_id)
                 .await?
                 .filter(|s| s.pipeline_id == before.pipeline_id)
                 .ok_or_else(|| CoreError::field("stage_id", "unknown_stage", "No such stage in this pipeline."))?;
@@ -305,17 +423,17 @@ impl<'a> DealService<'a> {
                 ));
             }
             apply_stage(&mut row, &stage, None);
-            row.position = Set(position_in(&txn, stage.id, None, Some(id)).await?);
-            record_stage_change(&txn, ctx, id, Some(before.stage_id), stage.id).await?;
+            row.position = Set(position_in(&*txn, stage.id, None, Some(id)).await?);
+            record_stage_change(&*txn, ctx, id, Some(before.stage_id), stage.id).await?;
         }
         if let Some(probability) = input.probability {
             row.probability = Set(probability);
         }
         row.updated_at = Set(Utc::now());
-        let after = row.update(&txn).await?;
-        set_contacts(&txn, ctx, id, &input.contact_ids).await?;
+        let after = row.update(&*txn).await?;
+        set_contacts(&*txn, ctx, id, &input.contact_ids).await?;
         audit::record(
-            &txn,
+            &*txn,
             &Actor::from(ctx),
             Event::new("deal.updated", "deal", id)
                 .before(snapshot(&before))
@@ -330,10 +448,10 @@ impl<'a> DealService<'a> {
 
     /// Drag and drop on the board: into another stage and/or to another place in a column.
     pub async fn move_to(&self, ctx: &Ctx, id: Uuid, request: &MoveDealRequest) -> Result<DealDto, CoreError> {
-        let txn = self.kite.db.begin().await?;
-        let before = find_live(&txn, ctx, id).await?;
+        let txn = self.kite.begin().await?;
+        let before = find_live(&*txn, ctx, id).await?;
         require_edit(ctx, before.owner_id)?;
-        let stage = find_stage(&txn, ctx, request.stage_id)
+        let stage = find_stage(&*txn, ctx, request.stage_id)
             .await?
             .filter(|s| s.pipeline_id == before.pipeline_id)
             .ok_or_else(|| CoreError::field("stage_id", "unknown_stage", "No such stage in this deal's pipeline."))?;
@@ -356,18 +474,18 @@ impl<'a> DealService<'a> {
         let mut row = before.clone().into_active_model();
         if entering {
             apply_stage(&mut row, &stage, lost_reason);
-            record_stage_change(&txn, ctx, id, Some(before.stage_id), stage.id).await?;
+            record_stage_change(&*txn, ctx, id, Some(before.stage_id), stage.id).await?;
         }
-        row.position = Set(position_in(&txn, stage.id, request.after_deal_id, Some(id)).await?);
+        row.position = Set(position_in(&*txn, stage.id, request.after_deal_id, Some(id)).await?);
         row.updated_at = Set(Utc::now());
-        let after = row.update(&txn).await?;
+        let after = row.update(&*txn).await?;
         let action = if entering {
             "deal.stage_changed"
         } else {
             "deal.reordered"
         };
         audit::record(
-            &txn,
+            &*txn,
             &Actor::from(ctx),
             Event::new(action, "deal", id)
                 .before(snapshot(&before))
@@ -382,13 +500,13 @@ impl<'a> DealService<'a> {
 
     pub async fn delete(&self, ctx: &Ctx, id: Uuid) -> Result<(), CoreError> {
         ctx.require(Permission::DeleteRecords)?;
-        let txn = self.kite.db.begin().await?;
-        let before = find_live(&txn, ctx, id).await?;
+        let txn = self.kite.begin().await?;
+        let before = find_live(&*txn, ctx, id).await?;
         let mut row = before.clone().into_active_model();
         row.deleted_at = Set(Some(Utc::now()));
-        row.update(&txn).await?;
+        row.update(&*txn).await?;
         audit::record(
-            &txn,
+            &*txn,
             &Actor::from(ctx),
             Event::new("deal.deleted", "deal", id).before(snapshot(&before)),
         )
@@ -396,6 +514,30 @@ impl<'a> DealService<'a> {
         txn.commit().await?;
         self.kite.counts.invalidate(before.organization_id, KIND);
         Ok(())
+    }
+
+    pub async fn restore(&self, ctx: &Ctx, id: Uuid) -> Result<DealDto, CoreError> {
+        ctx.require(Permission::ManageOrganization)?;
+        let txn = self.kite.begin().await?;
+        let trashed = deal::Entity::find_by_id(id)
+            .filter(deal::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
+            .filter(deal::Column::DeletedAt.is_not_null())
+            .one(&*txn)
+            .await?
+            .ok_or(CoreError::NotFound("deal in the trash"))?;
+        let mut row = trashed.into_active_model();
+        row.deleted_at = Set(None);
+        let restored = row.update(&*txn).await?;
+        audit::record(
+            &*txn,
+            &Actor::from(ctx),
+            Event::new("deal.restored", "deal", id).after(snapshot(&restored)),
+        )
+        .await?;
+        txn.commit().await?;
+        self.kite.counts.invalidate(restored.organization_id, KIND);
+        let company = company_name(&self.kite.db, restored.company_id).await?;
+        Ok(deal_dto(&restored, company, contact_ids_of(&self.kite.db, id).await?))
     }
 
     /// Every stage the deal has been in, oldest first.

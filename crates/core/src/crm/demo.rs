@@ -357,21 +357,21 @@ impl<'a> DemoService<'a> {
     /// Fills an organization that has no records yet with demo data owned by its active
     /// users, all in one transaction. Admins only.
     pub async fn load(&self, ctx: &crate::Ctx) -> Result<SeedReport, CoreError> {
-        use sea_orm::{PaginatorTrait, TransactionTrait};
+        use sea_orm::PaginatorTrait;
         ctx.require(kite_shared::Permission::ManageOrganization)?;
         let org = ctx.organization_id.into_uuid();
-        let txn = self.kite.db.begin().await?;
+        let txn = self.kite.begin().await?;
         let has_records = company::Entity::find()
             .filter(company::Column::OrganizationId.eq(org))
-            .count(&txn)
+            .count(&*txn)
             .await?
             + contact::Entity::find()
                 .filter(contact::Column::OrganizationId.eq(org))
-                .count(&txn)
+                .count(&*txn)
                 .await?
             + deal::Entity::find()
                 .filter(deal::Column::OrganizationId.eq(org))
-                .count(&txn)
+                .count(&*txn)
                 .await?;
         if has_records > 0 {
             return Err(CoreError::Conflict {
@@ -385,14 +385,14 @@ impl<'a> DemoService<'a> {
             .filter(kite_entity::user::Column::OrganizationId.eq(org))
             .filter(kite_entity::user::Column::Active.eq(true))
             .order_by_asc(kite_entity::user::Column::CreatedAt)
-            .all(&txn)
+            .all(&*txn)
             .await?
             .into_iter()
             .map(|u| u.id)
             .collect();
-        let report = fill(&txn, org, &owners, SeedPlan::DEMO, org.as_u128() as u64).await?;
+        let report = fill(&*txn, org, &owners, SeedPlan::DEMO, org.as_u128() as u64).await?;
         crate::audit::record(
-            &txn,
+            &*txn,
             &crate::audit::Actor::from(ctx),
             crate::audit::Event::new("organization.demo_loaded", "organization", org).after(serde_json::json!({
                 "companies": report.companies, "contacts": report.contacts, "deals": report.deals,

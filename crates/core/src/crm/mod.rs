@@ -3,6 +3,7 @@
 mod access;
 pub mod activities;
 pub mod board;
+pub mod bulk;
 pub mod companies;
 pub mod contacts;
 mod counts;

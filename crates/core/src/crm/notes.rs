@@ -7,9 +7,7 @@ use chrono::Utc;
 use kite_entity::note;
 use kite_shared::crm::notes::{NoteDto, NoteInput, RecordKind};
 use kite_shared::{Permission, UserId};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -44,8 +42,8 @@ impl<'a> NoteService<'a> {
     ) -> Result<NoteDto, CoreError> {
         ctx.require(Permission::EditOwnRecords)?;
         CoreError::validation(input.validate())?;
-        let txn = self.kite.db.begin().await?;
-        require_record(&txn, ctx, kind, record_id).await?;
+        let txn = self.kite.begin().await?;
+        require_record(&*txn, ctx, kind, record_id).await?;
         let row = note::ActiveModel {
             id: Set(Uuid::now_v7()),
             organization_id: Set(ctx.organization_id.into_uuid()),
@@ -55,10 +53,10 @@ impl<'a> NoteService<'a> {
             body: Set(input.body.trim().to_owned()),
             created_at: Set(Utc::now()),
         }
-        .insert(&txn)
+        .insert(&*txn)
         .await?;
         audit::record(
-            &txn,
+            &*txn,
             &Actor::from(ctx),
             Event::new("note.created", "note", row.id).after(json!({"record_kind": kind, "record_id": record_id})),
         )
@@ -87,16 +85,16 @@ impl<'a> NoteService<'a> {
 
     /// Authors delete their own notes; managers and admins any.
     pub async fn delete(&self, ctx: &Ctx, id: Uuid) -> Result<(), CoreError> {
-        let txn = self.kite.db.begin().await?;
+        let txn = self.kite.begin().await?;
         let row = note::Entity::find_by_id(id)
             .filter(note::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
-            .one(&txn)
+            .one(&*txn)
             .await?
             .ok_or(CoreError::NotFound("note"))?;
         require_edit(ctx, row.author_id)?;
-        note::Entity::delete_by_id(id).exec(&txn).await?;
+        note::Entity::delete_by_id(id).exec(&*txn).await?;
         audit::record(
-            &txn,
+            &*txn,
             &Actor::from(ctx),
             Event::new("note.deleted", "note", id).before(json!({"body": row.body})),
         )

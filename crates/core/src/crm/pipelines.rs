@@ -9,7 +9,6 @@ use kite_shared::Permission;
 use kite_shared::crm::pipelines::{DEFAULT_STAGES, PipelineDto, PipelineInput, StageDto, StageKind};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -185,10 +184,10 @@ impl<'a> PipelineService<'a> {
                 })
                 .collect()
         };
-        let txn = self.kite.db.begin().await?;
-        let (row, stages) = create_pipeline(&txn, ctx.organization_id.into_uuid(), &input.name, &open, false).await?;
+        let txn = self.kite.begin().await?;
+        let (row, stages) = create_pipeline(&*txn, ctx.organization_id.into_uuid(), &input.name, &open, false).await?;
         audit::record(
-            &txn,
+            &*txn,
             &Actor::from(ctx),
             Event::new("pipeline.created", "pipeline", row.id)
                 .after(json!({"name": row.name, "stages": stages.iter().map(|s| &s.name).collect::<Vec<_>>()})),

@@ -5,7 +5,8 @@ use crate::extract::Auth;
 use crate::startup::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use kite_shared::ErrorBody;
-use kite_shared::crm::deals::{DealDto, DealInput, MoveDealRequest, StageChangeDto};
+use kite_shared::crm::deals::{DealDto, DealInput, DealListQuery, MoveDealRequest, StageChangeDto};
+use kite_shared::page::Page;
 use uuid::Uuid;
 
 /// Creates a deal, by default in the first stage of the default pipeline.
@@ -117,4 +118,36 @@ pub async fn delete_deal(
 ) -> Result<HttpResponse, ApiError> {
     state.kite.deals().delete(&ctx, *id).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Deals as a table. In a list, `contact_ids` is left empty; the deal's page has them.
+#[utoipa::path(
+    tag = "deals",
+    security(("bearer_auth" = [])),
+    params(DealListQuery),
+    responses((status = 200, body = Page<DealDto>), (status = 422, body = ErrorBody))
+)]
+#[get("/deals")]
+pub async fn list_deals(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    query: web::Query<DealListQuery>,
+) -> Result<web::Json<Page<DealDto>>, ApiError> {
+    Ok(web::Json(state.kite.deals().list(&ctx, &query).await?))
+}
+
+/// Brings the deal back from the trash (admins).
+#[utoipa::path(
+    tag = "deals",
+    security(("bearer_auth" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = DealDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+#[post("/deals/{id}/restore")]
+pub async fn restore_deal(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<DealDto>, ApiError> {
+    Ok(web::Json(state.kite.deals().restore(&ctx, *id).await?))
 }

@@ -10,4 +10,5 @@ pub mod health;
 pub mod me;
 pub mod outbox;
 pub mod pipelines;
+pub mod records;
 pub mod users;

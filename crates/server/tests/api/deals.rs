@@ -288,3 +288,31 @@ async fn invalid_money_is_refused(backend: Backend) {
     assert_eq!(app.count_rows("deals", "").await, 0);
 }
 on_both_databases!(invalid_money_is_refused);
+
+async fn deals_are_listed_with_value_ranges_in_one_currency(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    new_deal(&app, &admin, "Small", 100_00, "EUR").await;
+    new_deal(&app, &admin, "Large", 9_000_00, "EUR").await;
+    new_deal(&app, &admin, "Dollar", 9_000_00, "USD").await;
+    let list = app
+        .get(
+            "/api/v1/deals?sort=-value&currency=EUR&min_value=50000",
+            &admin.access_token,
+        )
+        .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert_eq!(list.body["total"], 1);
+    assert_eq!(list.body["items"][0]["title"], "Large");
+    let mixed = app.get("/api/v1/deals?min_value=1", &admin.access_token).await;
+    assert_eq!(mixed.field_codes(), vec![("currency".into(), "required".into())]);
+    let all = app.get("/api/v1/deals?sort=title", &admin.access_token).await;
+    let titles: Vec<&str> = all.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|d| d["title"].as_str())
+        .collect();
+    assert_eq!(titles, ["Dollar", "Large", "Small"]);
+}
+on_both_databases!(deals_are_listed_with_value_ranges_in_one_currency);

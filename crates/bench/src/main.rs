@@ -1,0 +1,196 @@
+//! Drives a running Kite with concurrent requests and reports median and p99 latency per
+//! scenario: the list page, search, the board, and a deal move. `just bench` seeds the
+//! database and starts the server first.
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use reqwest::{Client, Method};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+struct Args {
+    #[arg(long, default_value = "http://127.0.0.1:8090")]
+    base_url: String,
+    #[arg(long, default_value = "bench@kite.example")]
+    email: String,
+    #[arg(long, default_value = "kite-demo-password")]
+    password: String,
+    #[arg(long, default_value_t = 16)]
+    concurrency: usize,
+    /// Requests per scenario.
+    #[arg(long, default_value_t = 2000)]
+    requests: usize,
+    /// A label for the report (e.g. the database).
+    #[arg(long, default_value = "")]
+    label: String,
+}
+
+struct Scenario {
+    name: &'static str,
+    method: Method,
+    /// Builds the i-th request's path and body.
+    request: Box<dyn Fn(usize) -> (String, Option<Value>) + Send + Sync>,
+}
+
+async fn json(client: &Client, method: Method, url: String, token: &str, body: Option<Value>) -> Result<Value> {
+    let mut request = client.request(method, &url).bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await?;
+    let status = response.status();
+    let value: Value = response.json().await.unwrap_or(Value::Null);
+    if !status.is_success() {
+        bail!("{url} answered {status}: {value}");
+    }
+    Ok(value)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+async fn run(client: &Client, base: &str, token: &str, scenario: &Scenario, args: &Args) -> Result<Vec<Duration>> {
+    // Requests are dealt round-robin to `concurrency` workers that each send theirs in turn.
+    let mut plans: Vec<Vec<(String, Option<Value>)>> = vec![Vec::new(); args.concurrency.max(1)];
+    for i in 0..args.requests {
+        let worker = i % plans.len();
+        plans[worker].push((scenario.request)(i));
+    }
+    let mut workers = Vec::new();
+    for plan in plans {
+        let (client, token, base, method) = (
+            client.clone(),
+            token.to_owned(),
+            base.to_owned(),
+            scenario.method.clone(),
+        );
+        workers.push(tokio::spawn(async move {
+            let mut timings = Vec::with_capacity(plan.len());
+            for (path, body) in plan {
+                let started = Instant::now();
+                let mut request = client
+                    .request(method.clone(), format!("{base}{path}"))
+                    .bearer_auth(&token);
+                if let Some(body) = body {
+                    request = request.json(&body);
+                }
+                let response = request.send().await?;
+                let status = response.status();
+                response.bytes().await?;
+                if !status.is_success() {
+                    bail!("{path} answered {status}");
+                }
+                timings.push(started.elapsed());
+            }
+            Ok::<_, anyhow::Error>(timings)
+        }));
+    }
+    let mut all = Vec::new();
+    for worker in workers {
+        all.extend(worker.await??);
+    }
+    all.sort();
+    Ok(all)
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args = Args::parse();
+    let client = Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
+    let base = format!("{}/api/v1", args.base_url.trim_end_matches('/'));
+    let login = client
+        .post(format!("{base}/auth/login"))
+        .json(&json!({"email": args.email, "password": args.password}))
+        .send()
+        .await?
+        .json::<Value>()
+        .await?;
+    let token = login["access_token"]
+        .as_str()
+        .context("login failed; was the database seeded?")?
+        .to_owned();
+    let board = json(&client, Method::GET, format!("{base}/board"), &token, None).await?;
+    let stages: Vec<String> = board["columns"]
+        .as_array()
+        .context("board")?
+        .iter()
+        .filter_map(|c| c["stage"]["id"].as_str().map(str::to_owned))
+        .collect();
+    let deals: Vec<String> = board["columns"][0]["deals"]
+        .as_array()
+        .context("board deals")?
+        .iter()
+        .filter_map(|d| d["id"].as_str().map(str::to_owned))
+        .collect();
+    if stages.len() < 2 || deals.is_empty() {
+        bail!("the seeded board has too few stages or deals");
+    }
+    let terms = [
+        "ada", "berg", "nova", "harbor", "schmidt", "labs", "555 1", "renewal", "maya", "tanaka",
+    ];
+    let scenarios = vec![
+        Scenario {
+            name: "contacts list (50, sorted, filtered)",
+            method: Method::GET,
+            request: Box::new(|i| {
+                (
+                    format!(
+                        "/contacts?per_page=50&sort=-created_at&lifecycle_stage=lead&page={}",
+                        1 + i % 20
+                    ),
+                    None,
+                )
+            }),
+        },
+        Scenario {
+            name: "search",
+            method: Method::GET,
+            request: Box::new(move |i| {
+                (
+                    format!("/search?q={}", terms[i % terms.len()].replace(' ', "%20")),
+                    None,
+                )
+            }),
+        },
+        Scenario {
+            name: "board load",
+            method: Method::GET,
+            request: Box::new(|_| ("/board".to_owned(), None)),
+        },
+        Scenario {
+            name: "deal move",
+            method: Method::POST,
+            request: Box::new(move |i| {
+                let deal = &deals[i % deals.len()];
+                let stage = &stages[(i / deals.len()) % 2];
+                (format!("/deals/{deal}/move"), Some(json!({"stage_id": stage})))
+            }),
+        },
+    ];
+    println!(
+        "| {} scenario | requests | concurrency | median ms | p99 ms | req/s |",
+        args.label
+    );
+    println!("|---|---|---|---|---|---|");
+    for scenario in &scenarios {
+        let started = Instant::now();
+        let timings = run(&client, &base, &token, scenario, &args).await?;
+        let wall = started.elapsed().as_secs_f64();
+        println!(
+            "| {} | {} | {} | {:.1} | {:.1} | {:.0} |",
+            scenario.name,
+            timings.len(),
+            args.concurrency,
+            percentile(&timings, 50.0).as_secs_f64() * 1000.0,
+            percentile(&timings, 99.0).as_secs_f64() * 1000.0,
+            timings.len() as f64 / wall
+        );
+    }
+    Ok(())
+}
