@@ -3,6 +3,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_foundation;
 mod m20261125_000002_crm;
 mod m20261125_000003_activities;
+mod m20261125_000004_search;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_foundation::Migration),
             Box::new(m20261125_000002_crm::Migration),
             Box::new(m20261125_000003_activities::Migration),
+            Box::new(m20261125_000004_search::Migration),
         ]
     }
 }

@@ -24,6 +24,9 @@ struct Args {
     /// A label for the report (e.g. the database).
     #[arg(long, default_value = "")]
     label: String,
+    /// Run only the scenarios whose name contains this.
+    #[arg(long)]
+    only: Option<String>,
 }
 
 struct Scenario {
@@ -178,7 +181,10 @@ async fn main() -> Result<()> {
         args.label
     );
     println!("|---|---|---|---|---|---|");
-    for scenario in &scenarios {
+    for scenario in scenarios
+        .iter()
+        .filter(|s| args.only.as_ref().is_none_or(|o| s.name.contains(o.as_str())))
+    {
         let started = Instant::now();
         let timings = run(&client, &base, &token, scenario, &args).await?;
         let wall = started.elapsed().as_secs_f64();

@@ -34,17 +34,24 @@ async fn search_finds_contacts_companies_and_deals_of_the_organization_only(back
 
     let results = app.get("/api/v1/search?q=ANALYT", &ours.access_token).await;
     assert_eq!(results.status, StatusCode::OK, "{}", results.body);
-    assert_eq!(results.body["contacts"][0]["title"], "Ada Lovelace", "found by email");
     assert_eq!(
         results.body["contacts"].as_array().expect("contacts").len(),
-        1,
-        "not their contact"
+        0,
+        "not their contact, whose first name starts so"
     );
     assert_eq!(results.body["companies"][0]["subtitle"], "analytical.io");
     assert_eq!(results.body["deals"][0]["title"], "Analytical engine upgrade");
 
     let by_last_name = app.get("/api/v1/search?q=lovel", &ours.access_token).await;
     assert_eq!(by_last_name.body["contacts"][0]["title"], "Ada Lovelace");
+    let by_email = app.get("/api/v1/search?q=Ada%40Ana", &ours.access_token).await;
+    assert_eq!(by_email.body["contacts"][0]["subtitle"], "ada@analytical.io");
+    let inside = app.get("/api/v1/search?q=velace", &ours.access_token).await;
+    assert_eq!(
+        inside.body["contacts"].as_array().expect("contacts").len(),
+        0,
+        "prefixes, not substrings"
+    );
     let literal = app.get("/api/v1/search?q=%25%25", &ours.access_token).await;
     assert_eq!(
         literal.body["contacts"].as_array().expect("contacts").len(),
