@@ -216,59 +216,7 @@ impl MigrationTrait for Migration {
             .await?;
 
         for statement in [
-            index(
-                "idx_companies_list",
-                "companies",
-                &["organization_id", "deleted_at", "name", "id"],
-            ),
             index("idx_companies_domain", "companies", &["organization_id", "domain"]),
-            index(
-                "idx_contacts_list",
-                "contacts",
-                &["organization_id", "deleted_at", "last_name", "id"],
-            ),
-            // One index per sortable column of each list, led by the tenant and the trash
-            // mark, so a sorted page walks an index instead of sorting every row.
-            index(
-                "idx_contacts_first_name",
-                "contacts",
-                &["organization_id", "deleted_at", "first_name", "id"],
-            ),
-            index(
-                "idx_contacts_created",
-                "contacts",
-                &["organization_id", "deleted_at", "created_at", "id"],
-            ),
-            index(
-                "idx_contacts_updated",
-                "contacts",
-                &["organization_id", "deleted_at", "updated_at", "id"],
-            ),
-            index(
-                "idx_contacts_stage",
-                "contacts",
-                &["organization_id", "deleted_at", "lifecycle_stage", "id"],
-            ),
-            index(
-                "idx_companies_created",
-                "companies",
-                &["organization_id", "deleted_at", "created_at", "id"],
-            ),
-            index(
-                "idx_companies_updated",
-                "companies",
-                &["organization_id", "deleted_at", "updated_at", "id"],
-            ),
-            index(
-                "idx_deals_updated",
-                "deals",
-                &["organization_id", "deleted_at", "updated_at", "id"],
-            ),
-            index(
-                "idx_deals_value",
-                "deals",
-                &["organization_id", "deleted_at", "value_minor", "id"],
-            ),
             index("idx_contacts_company", "contacts", &["organization_id", "company_id"]),
             index("idx_contacts_owner", "contacts", &["organization_id", "owner_id"]),
             index("idx_stages_pipeline", "stages", &["pipeline_id", "position"]),
@@ -276,11 +224,6 @@ impl MigrationTrait for Migration {
                 "idx_deals_board",
                 "deals",
                 &["organization_id", "pipeline_id", "stage_id", "position", "id"],
-            ),
-            index(
-                "idx_deals_list",
-                "deals",
-                &["organization_id", "deleted_at", "created_at", "id"],
             ),
             index("idx_deal_contacts_contact", "deal_contacts", &["contact_id"]),
             index("idx_stage_history_deal", "deal_stage_history", &["deal_id", "moved_at"]),

@@ -55,6 +55,8 @@ pub async fn run(config: Config, options: SeedOptions) -> Result<()> {
     )
     .await
     .context("seeding failed")?;
+    // Fresh statistics, so the query planner knows the tables are no longer empty.
+    sea_orm::ConnectionTrait::execute_unprepared(&state.kite.db, "ANALYZE").await?;
     println!(
         "Seeded \"{}\" in {:.1}s: {} companies, {} contacts, {} deals, {} activities.",
         options.organization,
