@@ -351,3 +351,28 @@ async fn a_viewer_sees_the_board_but_cannot_create_or_move_deals() {
     browser.wait_for_text(&column(1), "Hammock district").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn an_admin_of_an_empty_organization_loads_demo_data_from_the_dashboard() {
+    let server = Server::start().await;
+    let email = server.signup("Empty Co").await;
+    let browser = Browser::open(&server, 1280, 800).await;
+    browser.login(&email, PASSWORD).await;
+    browser.find("[data-testid=demo-offer]").await;
+    browser.screenshot("dashboard-empty-light").await;
+    browser
+        .click_text("[data-testid=demo-offer] button", "Load demo data")
+        .await;
+    browser.wait_for_path("/deals").await;
+    browser.wait_for_text(".toast", "Loaded 40 companies").await;
+    browser.screenshot("board-demo-light").await;
+    browser.goto("/").await;
+    browser.wait_for_text(".people", "Ada Admin").await;
+    // Both lookups of the offer have answered by the time the team list shows, plus a margin.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        !browser.exists("[data-testid=demo-offer]").await,
+        "the offer is gone once there are records"
+    );
+    browser.close().await;
+}

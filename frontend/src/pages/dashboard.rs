@@ -33,6 +33,9 @@ pub fn Dashboard() -> impl IntoView {
                     <p class="muted">{move || session.me().map(|m| m.organization.name).unwrap_or_default()}</p>
                 </div>
             </header>
+            <Show when=move || session.can(Permission::ManageOrganization)>
+                <DemoDataOffer />
+            </Show>
             <div class="card-grid">
                 <section class="card">
                     <h2 class="card-title">
@@ -93,5 +96,58 @@ pub fn Dashboard() -> impl IntoView {
                 </section>
             </div>
         </div>
+    }
+}
+
+/// For an organization without records: one click fills it with a believable demo, so a
+/// new team sees a living CRM before importing its own data.
+#[component]
+fn DemoDataOffer() -> impl IntoView {
+    let toasts = crate::toast::use_toasts();
+    let navigate = leptos_router::hooks::use_navigate();
+    let empty = LocalResource::new(|| async {
+        let contacts = api::get::<Page<kite_shared::crm::contacts::ContactDto>>("/contacts?per_page=1").await;
+        let deals = api::get::<Page<kite_shared::crm::deals::DealDto>>("/deals?per_page=1").await;
+        matches!((contacts, deals), (Ok(c), Ok(d)) if c.total == 0 && d.total == 0)
+    });
+    let busy = RwSignal::new(false);
+    let load = move |_| {
+        busy.set(true);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match api::post::<kite_shared::crm::DemoReport>("/demo-data", &serde_json::json!({})).await {
+                Ok(report) => {
+                    toasts.success(format!(
+                        "Loaded {} companies, {} contacts and {} deals.",
+                        report.companies, report.contacts, report.deals
+                    ));
+                    navigate("/deals", Default::default());
+                }
+                Err(error) => {
+                    busy.set(false);
+                    toasts.error(error.message);
+                }
+            }
+        });
+    };
+    view! {
+        <Show when=move || empty.get().unwrap_or(false)>
+            <section class="card demo-offer" data-testid="demo-offer">
+                <h2 class="card-title">
+                    <Icon icon=icondata::LuSparkles />
+                    "Your CRM is empty"
+                </h2>
+                <p class="muted">
+                    "Import your contacts, add them by hand, or look around first with demo data: "
+                    "companies, contacts, deals across your pipeline with their history, and activities. "
+                    "Delete it any time."
+                </p>
+                <div>
+                    <button class="btn btn-primary" disabled=move || busy.get() on:click=load.clone()>
+                        {move || if busy.get() { "Loading…" } else { "Load demo data" }}
+                    </button>
+                </div>
+            </section>
+        </Show>
     }
 }
