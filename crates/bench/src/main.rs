@@ -137,7 +137,7 @@ async fn main() -> Result<()> {
     let terms = [
         "ada", "berg", "nova", "harbor", "schmidt", "labs", "555 1", "renewal", "maya", "tanaka",
     ];
-    let scenarios = vec![
+    let scenarios = [
         Scenario {
             name: "contacts list (50, sorted, filtered)",
             method: Method::GET,

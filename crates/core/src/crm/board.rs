@@ -116,7 +116,7 @@ impl<'a> BoardService<'a> {
                         count: u64::try_from(*count).unwrap_or(0),
                     })
                     .collect();
-                totals.sort_by(|a, b| b.minor.cmp(&a.minor));
+                totals.sort_by_key(|t| std::cmp::Reverse(t.minor));
                 BoardColumn {
                     stage: stage_dto(stage),
                     count: totals.iter().map(|t| t.count).sum(),

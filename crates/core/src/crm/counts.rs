@@ -12,9 +12,12 @@ use uuid::Uuid;
 const TTL: Duration = Duration::from_secs(30);
 const MAX_ENTRIES: usize = 10_000;
 
+/// (organization, kind of record, filter) → when computed, and the figure.
+type Entries = HashMap<(Uuid, &'static str, String), (Instant, serde_json::Value)>;
+
 #[derive(Default)]
 pub struct CountCache {
-    entries: Mutex<HashMap<(Uuid, &'static str, String), (Instant, serde_json::Value)>>,
+    entries: Mutex<Entries>,
 }
 
 impl CountCache {

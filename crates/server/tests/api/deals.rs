@@ -110,9 +110,9 @@ on_both_databases!(losing_a_deal_needs_a_reason);
 async fn board_totals_never_mix_currencies(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.signup("Acme", &unique_email("admin")).await;
-    new_deal(&app, &admin, "Euro 1", 100_00, "EUR").await;
-    new_deal(&app, &admin, "Euro 2", 250_00, "EUR").await;
-    new_deal(&app, &admin, "Dollar", 999_00, "USD").await;
+    new_deal(&app, &admin, "Euro 1", 10000, "EUR").await;
+    new_deal(&app, &admin, "Euro 2", 25000, "EUR").await;
+    new_deal(&app, &admin, "Dollar", 99900, "USD").await;
     let board = app.get("/api/v1/board", &admin.access_token).await;
     assert_eq!(board.status, StatusCode::OK, "{}", board.body);
     let columns = board.body["columns"].as_array().expect("columns");
@@ -121,11 +121,11 @@ async fn board_totals_never_mix_currencies(backend: Backend) {
     assert_eq!(first["count"], 3);
     let totals = first["totals"].as_array().expect("totals");
     assert!(
-        totals.contains(&json!({"currency": "EUR", "minor": 350_00, "count": 2})),
+        totals.contains(&json!({"currency": "EUR", "minor": 35000, "count": 2})),
         "{totals:?}"
     );
     assert!(
-        totals.contains(&json!({"currency": "USD", "minor": 999_00, "count": 1})),
+        totals.contains(&json!({"currency": "USD", "minor": 99900, "count": 1})),
         "{totals:?}"
     );
     assert_eq!(first["deals"][0]["title"], "Dollar", "new deals go on top");
@@ -292,9 +292,9 @@ on_both_databases!(invalid_money_is_refused);
 async fn deals_are_listed_with_value_ranges_in_one_currency(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.signup("Acme", &unique_email("admin")).await;
-    new_deal(&app, &admin, "Small", 100_00, "EUR").await;
-    new_deal(&app, &admin, "Large", 9_000_00, "EUR").await;
-    new_deal(&app, &admin, "Dollar", 9_000_00, "USD").await;
+    new_deal(&app, &admin, "Small", 10000, "EUR").await;
+    new_deal(&app, &admin, "Large", 900000, "EUR").await;
+    new_deal(&app, &admin, "Dollar", 900000, "USD").await;
     let list = app
         .get(
             "/api/v1/deals?sort=-value&currency=EUR&min_value=50000",
