@@ -83,7 +83,7 @@ impl Server {
             .env("KITE_DATA_DIR", data_dir.path())
             .env("KITE_STATIC_DIR", &static_dir)
             .env("KITE_PUBLIC_URL", &base_url)
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", "error")
             .stdout(Stdio::null())
             .kill_on_drop(true)
             .spawn()
