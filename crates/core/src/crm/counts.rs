@@ -5,19 +5,23 @@
 //! (other processes may have written).
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 const TTL: Duration = Duration::from_secs(30);
 const MAX_ENTRIES: usize = 10_000;
 
-/// (organization, kind of record, filter) → when computed, and the figure.
-type Entries = HashMap<(Uuid, &'static str, String), (Instant, serde_json::Value)>;
+/// (organization, kind of record, filter)
+type Key = (Uuid, &'static str, String);
 
 #[derive(Default)]
 pub struct CountCache {
-    entries: Mutex<Entries>,
+    /// When each figure was computed, and the figure.
+    entries: Mutex<HashMap<Key, (Instant, serde_json::Value)>>,
+    /// One lock per figure being computed, so that the first requests for a filter wait
+    /// for one count instead of all running their own.
+    computing: Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl CountCache {
@@ -49,6 +53,44 @@ impl CountCache {
         }
     }
 
+    /// The figure for `filter`, computed by `compute` only when no fresh one is cached and
+    /// by one caller at a time.
+    pub async fn count_once<F, Fut, E>(
+        &self,
+        organization: Uuid,
+        kind: &'static str,
+        filter: String,
+        compute: F,
+    ) -> Result<u64, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<u64, E>>,
+    {
+        if let Some(total) = self.get(organization, kind, &filter) {
+            return Ok(total);
+        }
+        let key = (organization, kind, filter.clone());
+        let lock = match self.computing.lock() {
+            Ok(mut computing) => {
+                if computing.len() >= MAX_ENTRIES {
+                    computing.clear();
+                }
+                Some(computing.entry(key).or_default().clone())
+            }
+            Err(_) => None,
+        };
+        let _turn = match &lock {
+            Some(lock) => Some(lock.lock().await),
+            None => None,
+        };
+        if let Some(total) = self.get(organization, kind, &filter) {
+            return Ok(total);
+        }
+        let total = compute().await?;
+        self.put(organization, kind, filter, total);
+        Ok(total)
+    }
+
     /// A write to `kind` in `organization` makes its totals stale.
     pub fn invalidate(&self, organization: Uuid, kind: &'static str) {
         if let Ok(mut entries) = self.entries.lock() {
@@ -60,6 +102,29 @@ impl CountCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn concurrent_first_requests_count_once() {
+        let cache = Arc::new(CountCache::default());
+        let runs = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let (cache, runs) = (cache.clone(), runs.clone());
+            tasks.push(tokio::spawn(async move {
+                cache
+                    .count_once(Uuid::nil(), "contacts", "q=".into(), || async {
+                        runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                        Ok::<u64, ()>(42)
+                    })
+                    .await
+            }));
+        }
+        for task in tasks {
+            assert_eq!(task.await.ok().and_then(Result::ok), Some(42));
+        }
+        assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
 
     #[test]
     fn a_write_makes_only_that_kinds_totals_stale() {

@@ -41,14 +41,16 @@ where
     E: EntityTrait,
     E::Model: Send + Sync,
 {
-    let total = match kite.counts.get(organization, kind, &filter_key) {
-        Some(total) => total,
-        None => {
-            let total = select.clone().count(conn).await?;
-            kite.counts.put(organization, kind, filter_key, total);
-            total
-        }
-    };
+    let counted = select.clone();
+    let total = kite
+        .counts
+        .count_once(
+            organization,
+            kind,
+            filter_key,
+            || async move { counted.count(conn).await },
+        )
+        .await?;
     let (column, descending) = order;
     let ordered = if descending {
         select.order_by_desc(column).order_by_desc(tiebreak)
