@@ -1,6 +1,7 @@
 //! The route table and the app-wide providers.
 
 use crate::layout::{AppShell, SettingsLayout};
+use crate::pages::activities::ActivitiesPage;
 use crate::pages::auth::{AcceptInvite, ForgotPassword, Login, ResetPassword, Signup};
 use crate::pages::companies::{CompanyDetail, CompanyList};
 use crate::pages::contacts::{ContactDetail, ContactList};
@@ -35,7 +36,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("companies/:id") view=CompanyDetail />
                     <Route path=path!("deals") view=DealBoard />
                     <Route path=path!("deals/:id") view=DealDetail />
-                    <Route path=path!("activities") view=|| view! { <ModulePage module="activities" /> } />
+                    <Route path=path!("activities") view=ActivitiesPage />
                     <Route path=path!("campaigns") view=|| view! { <ModulePage module="campaigns" /> } />
                     <Route path=path!("reports") view=|| view! { <ModulePage module="reports" /> } />
                     <Route path=path!("search") view=Search />

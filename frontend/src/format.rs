@@ -44,3 +44,11 @@ pub fn day(day: &chrono::NaiveDate) -> String {
         .map(|at| date(&at.and_utc()))
         .unwrap_or_else(|| day.to_string())
 }
+
+/// e.g. "Nov 25, 2026, 9:30 AM": a due time, to the minute, as the user's locale writes it.
+pub fn due(at: &DateTime<Utc>) -> String {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    js_date(at).to_locale_string("default", &options).into()
+}

@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod activities;
 pub mod auth;
 pub mod companies;
 pub mod contacts;

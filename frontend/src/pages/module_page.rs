@@ -1,7 +1,7 @@
 use crate::components::EmptyState;
 use leptos::prelude::*;
 
-/// The CRM modules whose pages arrive with their records (deals, activities, ...). Until
+/// The CRM modules whose pages arrive with their records (campaigns, reports). Until
 /// then the page says plainly what will be here, instead of showing made-up data.
 #[component]
 pub fn ModulePage(module: &'static str) -> impl IntoView {
@@ -10,11 +10,6 @@ pub fn ModulePage(module: &'static str) -> impl IntoView {
             "Deals",
             icondata::LuKanban,
             "Your pipeline board: drag deals from stage to stage.",
-        ),
-        "activities" => (
-            "Activities",
-            icondata::LuCalendarCheck,
-            "Calls, meetings, tasks and notes, with your tasks for today.",
         ),
         "campaigns" => (
             "Campaigns",
