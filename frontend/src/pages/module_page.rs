@@ -6,11 +6,6 @@ use leptos::prelude::*;
 #[component]
 pub fn ModulePage(module: &'static str) -> impl IntoView {
     let (title, icon, text) = match module {
-        "deals" => (
-            "Deals",
-            icondata::LuKanban,
-            "Your pipeline board: drag deals from stage to stage.",
-        ),
         "campaigns" => (
             "Campaigns",
             icondata::LuMail,
