@@ -24,6 +24,10 @@ struct Args {
     /// A label for the report (e.g. the database).
     #[arg(long, default_value = "")]
     label: String,
+    /// Untimed requests per scenario first, so that connection pools have grown and
+    /// caches are warm: a server's first seconds are not its steady state.
+    #[arg(long, default_value_t = 100)]
+    warmup: usize,
     /// Run only the scenarios whose name contains this.
     #[arg(long)]
     only: Option<String>,
@@ -58,10 +62,17 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[rank.min(sorted.len() - 1)]
 }
 
-async fn run(client: &Client, base: &str, token: &str, scenario: &Scenario, args: &Args) -> Result<Vec<Duration>> {
+async fn run(
+    client: &Client,
+    base: &str,
+    token: &str,
+    scenario: &Scenario,
+    concurrency: usize,
+    requests: usize,
+) -> Result<Vec<Duration>> {
     // Requests are dealt round-robin to `concurrency` workers that each send theirs in turn.
-    let mut plans: Vec<Vec<(String, Option<Value>)>> = vec![Vec::new(); args.concurrency.max(1)];
-    for i in 0..args.requests {
+    let mut plans: Vec<Vec<(String, Option<Value>)>> = vec![Vec::new(); concurrency.max(1)];
+    for i in 0..requests {
         let worker = i % plans.len();
         plans[worker].push((scenario.request)(i));
     }
@@ -185,8 +196,9 @@ async fn main() -> Result<()> {
         .iter()
         .filter(|s| args.only.as_ref().is_none_or(|o| s.name.contains(o.as_str())))
     {
+        run(&client, &base, &token, scenario, args.concurrency, args.warmup).await?;
         let started = Instant::now();
-        let timings = run(&client, &base, &token, scenario, &args).await?;
+        let timings = run(&client, &base, &token, scenario, args.concurrency, args.requests).await?;
         let wall = started.elapsed().as_secs_f64();
         println!(
             "| {} | {} | {} | {:.1} | {:.1} | {:.0} |",
