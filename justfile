@@ -94,7 +94,7 @@ spa-size: build-spa
     echo "gzip: $(gzip -9 -c "$wasm" | wc -c) bytes"
 
 # Formatting and lints, as CI checks them.
-lint:
+lint: setup
     cargo fmt --all --check
     cargo clippy --workspace --exclude kite-frontend --all-targets -- -D warnings
     cargo clippy -p kite-frontend --target wasm32-unknown-unknown -- -D warnings

@@ -4,6 +4,7 @@ mod m20261125_000001_foundation;
 mod m20261125_000002_crm;
 mod m20261125_000003_activities;
 mod m20261125_000004_search;
+mod m20261125_000005_tags_merge_stages;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_crm::Migration),
             Box::new(m20261125_000003_activities::Migration),
             Box::new(m20261125_000004_search::Migration),
+            Box::new(m20261125_000005_tags_merge_stages::Migration),
         ]
     }
 }

@@ -100,6 +100,18 @@ impl Kite {
         crm::bulk::BulkService::new(self)
     }
 
+    pub fn tags(&self) -> crm::tags::TagService<'_> {
+        crm::tags::TagService::new(self)
+    }
+
+    pub fn stages(&self) -> crm::stages::StageService<'_> {
+        crm::stages::StageService::new(self)
+    }
+
+    pub fn merges(&self) -> crm::merge::MergeService<'_> {
+        crm::merge::MergeService::new(self)
+    }
+
     pub fn demo(&self) -> crm::demo::DemoService<'_> {
         crm::demo::DemoService::new(self)
     }

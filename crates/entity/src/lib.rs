@@ -13,6 +13,8 @@ pub mod one_time_token;
 pub mod organization;
 pub mod outbox_message;
 pub mod pipeline;
+pub mod record_tag;
 pub mod refresh_token;
 pub mod stage;
+pub mod tag;
 pub mod user;

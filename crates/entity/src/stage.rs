@@ -13,6 +13,8 @@ pub struct Model {
     /// `open`, `won` or `lost`.
     pub kind: String,
     pub created_at: DateTimeUtc,
+    /// Deleted stages stay for the stage history that names them.
+    pub deleted_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,7 +5,8 @@ use crate::error::{ApiError, json_error, path_error, query_error};
 use crate::openapi::ApiDoc;
 use crate::rate_limit::{ClientIp, governor};
 use crate::routes::{
-    activities, audit, auth, companies, contacts, deals, health, me, outbox, pipelines, records, users,
+    activities, audit, auth, companies, contacts, deals, health, me, merge, outbox, pipelines, records, stages, tags,
+    users,
 };
 use crate::{db, spa};
 use actix_governor::Governor;
@@ -113,6 +114,10 @@ fn api(
         .service(users::update_user)
         .service(audit::list_audit_log)
         .service(outbox::list_outbox)
+        .service(merge::company_duplicates)
+        .service(merge::merge_companies)
+        .service(merge::contact_duplicates)
+        .service(merge::merge_contacts)
         .service(companies::list_companies)
         .service(companies::create_company)
         .service(companies::get_company)
@@ -131,6 +136,16 @@ fn api(
         .service(pipelines::board)
         .service(pipelines::search)
         .service(pipelines::load_demo_data)
+        .service(stages::update_pipeline)
+        .service(stages::delete_pipeline)
+        .service(stages::add_stage)
+        .service(stages::reorder_stages)
+        .service(stages::update_stage)
+        .service(stages::delete_stage)
+        .service(tags::list_tags)
+        .service(tags::create_tag)
+        .service(tags::update_tag)
+        .service(tags::delete_tag)
         .service(deals::list_deals)
         .service(deals::create_deal)
         .service(deals::get_deal)

@@ -65,6 +65,13 @@ pub struct ActivityDto {
     pub contact_id: Option<Uuid>,
     pub company_id: Option<Uuid>,
     pub deal_id: Option<Uuid>,
+    /// Names of the linked records, for links that say more than "Contact".
+    #[serde(default)]
+    pub contact_name: Option<String>,
+    #[serde(default)]
+    pub company_name: Option<String>,
+    #[serde(default)]
+    pub deal_title: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

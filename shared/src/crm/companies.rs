@@ -1,3 +1,4 @@
+use super::tags::check_tags;
 use crate::validation::{self, check_name};
 use crate::{FieldError, UserId};
 use chrono::{DateTime, Utc};
@@ -17,6 +18,9 @@ pub struct CompanyDto {
     pub website: Option<String>,
     pub owner_id: Option<UserId>,
     pub notes: Option<String>,
+    /// Tag names, sorted.
+    #[serde(default)]
+    pub tags: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -44,6 +48,9 @@ pub struct CompanyInput {
     pub owner_id: Option<UserId>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// Replaces the record's tags (created when new); left out, the tags stay as they are.
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
 }
 
 /// `acme.com` from `https://www.Acme.com/about`, or None when it is not a domain.
@@ -88,6 +95,9 @@ impl CompanyInput {
         if self.notes.as_ref().is_some_and(|n| n.chars().count() > 20_000) {
             errors.push(FieldError::new("notes", "too_long", "At most 20,000 characters."));
         }
+        if let Some(tags) = &self.tags {
+            errors.extend(check_tags(tags));
+        }
         errors
     }
 }
@@ -103,6 +113,9 @@ pub struct CompanyListQuery {
     pub owner_id: Option<UserId>,
     #[serde(default)]
     pub industry: Option<String>,
+    /// Only records with this tag (by name, any case).
+    #[serde(default)]
+    pub tag: Option<String>,
     /// `name`, `domain`, `industry`, `created_at`, `updated_at`; `-` in front for descending.
     #[serde(default)]
     pub sort: Option<String>,

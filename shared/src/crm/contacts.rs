@@ -1,3 +1,4 @@
+use super::tags::check_tags;
 use crate::validation::{self, NAME_MAX_CHARS, check_email};
 use crate::{FieldError, UserId};
 use chrono::{DateTime, Utc};
@@ -97,6 +98,9 @@ pub struct ContactDto {
     pub owner_id: Option<UserId>,
     pub lifecycle_stage: LifecycleStage,
     pub source: Option<String>,
+    /// Tag names, sorted.
+    #[serde(default)]
+    pub tags: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -132,6 +136,9 @@ pub struct ContactInput {
     pub lifecycle_stage: Option<LifecycleStage>,
     #[serde(default)]
     pub source: Option<String>,
+    /// Replaces the record's tags (created when new); left out, the tags stay as they are.
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
 }
 
 impl ContactInput {
@@ -167,6 +174,9 @@ impl ContactInput {
                 errors.push(FieldError::new(field, "too_long", "At most 200 characters."));
             }
         }
+        if let Some(tags) = &self.tags {
+            errors.extend(check_tags(tags));
+        }
         validation::collect(errors.into_iter().map(Some))
     }
 }
@@ -184,6 +194,9 @@ pub struct ContactListQuery {
     pub company_id: Option<Uuid>,
     #[serde(default)]
     pub lifecycle_stage: Option<LifecycleStage>,
+    /// Only records with this tag (by name, any case).
+    #[serde(default)]
+    pub tag: Option<String>,
     /// Created at or after (RFC 3339).
     #[serde(default)]
     pub created_from: Option<DateTime<Utc>>,

@@ -1,5 +1,6 @@
 use super::money::{CurrencyTotal, Money, check_money};
 use super::pipelines::{PipelineDto, StageDto};
+use super::tags::check_tags;
 use crate::validation::{self, check_name};
 use crate::{FieldError, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -50,6 +51,9 @@ pub struct DealDto {
     pub status: DealStatus,
     pub lost_reason: Option<String>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// Tag names, sorted.
+    #[serde(default)]
+    pub tags: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -77,6 +81,9 @@ pub struct DealInput {
     pub company_id: Option<Uuid>,
     #[serde(default)]
     pub contact_ids: Vec<Uuid>,
+    /// Replaces the record's tags (created when new); left out, the tags stay as they are.
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
 }
 
 impl DealInput {
@@ -98,6 +105,9 @@ impl DealInput {
                 "too_many",
                 "At most 50 contacts per deal.",
             ));
+        }
+        if let Some(tags) = &self.tags {
+            errors.extend(check_tags(tags));
         }
         errors
     }
@@ -188,6 +198,9 @@ pub struct DealListQuery {
     pub owner_id: Option<UserId>,
     #[serde(default)]
     pub company_id: Option<Uuid>,
+    /// Only records with this tag (by name, any case).
+    #[serde(default)]
+    pub tag: Option<String>,
     /// Only deals in this currency (with `min_value`/`max_value`, in minor units).
     #[serde(default)]
     pub currency: Option<String>,

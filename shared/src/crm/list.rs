@@ -30,7 +30,16 @@ impl Sort {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum BulkAction {
-    AssignOwner { owner_id: crate::UserId },
+    AssignOwner {
+        owner_id: crate::UserId,
+    },
+    /// Puts the tag on every selected record (creating the tag when new).
+    AddTag {
+        tag: String,
+    },
+    RemoveTag {
+        tag: String,
+    },
     Delete,
 }
 

@@ -5,10 +5,12 @@ pub mod companies;
 pub mod contacts;
 pub mod deals;
 pub mod list;
+pub mod merge;
 pub mod money;
 pub mod notes;
 pub mod pipelines;
 pub mod search;
+pub mod tags;
 pub mod timeline;
 pub mod trash;
 

@@ -101,6 +101,39 @@ impl PipelineInput {
     }
 }
 
+/// Renames a pipeline, or makes it the one the board and new deals start with.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PipelineUpdate {
+    pub name: String,
+    #[serde(default)]
+    pub is_default: Option<bool>,
+}
+
+impl PipelineUpdate {
+    pub fn validate(&self) -> Vec<FieldError> {
+        validation::collect([check_name("name", "Pipeline name", &self.name)])
+    }
+}
+
+/// The open stages of a pipeline in their new order (won and lost stay last).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StageOrder {
+    pub stage_ids: Vec<Uuid>,
+}
+
+/// Where the deals of a stage being deleted go; required when it holds any.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct DeleteStageQuery {
+    #[serde(default)]
+    pub move_deals_to: Option<Uuid>,
+}
+
 /// The stages every new pipeline starts with.
 pub const DEFAULT_STAGES: [(&str, i32); 5] = [
     ("Lead in", 10),

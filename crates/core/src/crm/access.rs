@@ -1,6 +1,7 @@
 //! Who may change a record, and whether the people and companies an input points at
 //! belong to the caller's organization.
 
+use super::records;
 use crate::{CoreError, Ctx};
 use kite_entity::{company, contact, deal, user};
 use kite_shared::crm::notes::RecordKind;
@@ -87,31 +88,10 @@ pub async fn require_record(
     kind: RecordKind,
     id: Uuid,
 ) -> Result<(), CoreError> {
-    let org = ctx.organization_id.into_uuid();
-    let found = match kind {
-        RecordKind::Contact => contact::Entity::find_by_id(id)
-            .filter(contact::Column::OrganizationId.eq(org))
-            .filter(contact::Column::DeletedAt.is_null())
-            .one(conn)
-            .await?
-            .is_some(),
-        RecordKind::Company => company::Entity::find_by_id(id)
-            .filter(company::Column::OrganizationId.eq(org))
-            .filter(company::Column::DeletedAt.is_null())
-            .one(conn)
-            .await?
-            .is_some(),
-        RecordKind::Deal => deal::Entity::find_by_id(id)
-            .filter(deal::Column::OrganizationId.eq(org))
-            .filter(deal::Column::DeletedAt.is_null())
-            .one(conn)
-            .await?
-            .is_some(),
-    };
-    if found {
-        Ok(())
-    } else {
-        Err(CoreError::NotFound(kind.as_str()))
+    match kind {
+        RecordKind::Contact => records::find_live::<contact::Entity>(conn, ctx, id).await.map(drop),
+        RecordKind::Company => records::find_live::<company::Entity>(conn, ctx, id).await.map(drop),
+        RecordKind::Deal => records::find_live::<deal::Entity>(conn, ctx, id).await.map(drop),
     }
 }
 

@@ -3,11 +3,12 @@
 
 use super::access::{check_link, require_edit, resolve_owner};
 use super::listing::{page, sort_column};
+use super::records;
 use crate::audit::{self, Actor, Event};
 use crate::paging::PageRequest;
 use crate::{CoreError, Ctx, Kite};
 use chrono::{Duration, Utc};
-use kite_entity::activity;
+use kite_entity::{activity, company, contact, deal};
 use kite_shared::crm::activities::{
     ActivityDto, ActivityInput, ActivityKind, ActivityListQuery, MyTasks, MyTasksQuery,
 };
@@ -36,9 +37,35 @@ pub fn activity_dto(row: &activity::Model) -> ActivityDto {
         contact_id: row.contact_id,
         company_id: row.company_id,
         deal_id: row.deal_id,
+        contact_name: None,
+        company_name: None,
+        deal_title: None,
         created_at: row.created_at,
         updated_at: row.updated_at,
     }
+}
+
+/// The activities with the names of the records they are linked to.
+async fn named(conn: &impl ConnectionTrait, rows: &[activity::Model]) -> Result<Vec<ActivityDto>, CoreError> {
+    let contacts = records::names::<contact::Entity>(conn, rows.iter().filter_map(|a| a.contact_id)).await?;
+    let companies = records::names::<company::Entity>(conn, rows.iter().filter_map(|a| a.company_id)).await?;
+    let deals = records::names::<deal::Entity>(conn, rows.iter().filter_map(|a| a.deal_id)).await?;
+    let name =
+        |names: &std::collections::HashMap<Uuid, String>, id: Option<Uuid>| id.and_then(|id| names.get(&id).cloned());
+    Ok(rows
+        .iter()
+        .map(|row| ActivityDto {
+            contact_name: name(&contacts, row.contact_id),
+            company_name: name(&companies, row.company_id),
+            deal_title: name(&deals, row.deal_id),
+            ..activity_dto(row)
+        })
+        .collect())
+}
+
+async fn named_one(conn: &impl ConnectionTrait, row: &activity::Model) -> Result<ActivityDto, CoreError> {
+    let mut named = named(conn, std::slice::from_ref(row)).await?;
+    Ok(named.pop().unwrap_or_else(|| activity_dto(row)))
 }
 
 fn snapshot(row: &activity::Model) -> serde_json::Value {
@@ -121,7 +148,7 @@ impl<'a> ActivityService<'a> {
         )
         .await?;
         Ok(Page {
-            items: rows.items.iter().map(activity_dto).collect(),
+            items: named(&self.kite.db, &rows.items).await?,
             total: rows.total,
             page: rows.page,
             per_page: rows.per_page,
@@ -162,7 +189,7 @@ impl<'a> ActivityService<'a> {
         .await?;
         txn.commit().await?;
         self.kite.counts.invalidate(row.organization_id, KIND);
-        Ok(activity_dto(&row))
+        named_one(&self.kite.db, &row).await
     }
 
     /// Replaces the editable fields; `done` marks it done (keeping the first done time) or open.
@@ -203,7 +230,7 @@ impl<'a> ActivityService<'a> {
         .await?;
         txn.commit().await?;
         self.kite.counts.invalidate(after.organization_id, KIND);
-        Ok(activity_dto(&after))
+        named_one(&self.kite.db, &after).await
     }
 
     /// Reps delete their own activities; managers and admins any.
@@ -249,7 +276,7 @@ impl<'a> ActivityService<'a> {
                 .limit(GROUP_LIMIT)
                 .all(db)
                 .await?;
-            Ok::<_, CoreError>(rows.iter().map(activity_dto).collect::<Vec<_>>())
+            named(db, &rows).await
         };
         Ok(MyTasks {
             overdue: fetch(open().filter(activity::Column::DueAt.lt(today_start))).await?,

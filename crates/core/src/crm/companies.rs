@@ -2,6 +2,8 @@
 
 use super::access::{clean, require_edit, resolve_owner};
 use super::listing::{page, sort_column};
+use super::records;
+use super::tags;
 use crate::audit::{self, Actor, Event};
 use crate::paging::PageRequest;
 use crate::{CoreError, Ctx, Kite};
@@ -9,18 +11,16 @@ use chrono::Utc;
 use kite_entity::company;
 use kite_shared::crm::companies::{CompanyDto, CompanyInput, CompanyListQuery, normalize_domain};
 use kite_shared::crm::list::Sort;
+use kite_shared::crm::notes::RecordKind;
 use kite_shared::page::Page;
 use kite_shared::{Permission, UserId};
 use sea_orm::sea_query::{Condition, Expr, Func};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, IntoActiveModel, QueryFilter, Set,
-};
-use serde_json::json;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, ExprTrait, IntoActiveModel, QueryFilter, Set};
 use uuid::Uuid;
 
 pub const KIND: &str = "companies";
 
-pub fn company_dto(row: &company::Model) -> CompanyDto {
+pub fn company_dto(row: &company::Model, tags: Vec<String>) -> CompanyDto {
     CompanyDto {
         id: row.id,
         name: row.name.clone(),
@@ -32,22 +32,18 @@ pub fn company_dto(row: &company::Model) -> CompanyDto {
         website: row.website.clone(),
         owner_id: row.owner_id.map(UserId),
         notes: row.notes.clone(),
+        tags,
         created_at: row.created_at,
         updated_at: row.updated_at,
     }
 }
 
-fn snapshot(row: &company::Model) -> serde_json::Value {
-    serde_json::to_value(company_dto(row)).unwrap_or_default()
+fn snapshot(row: &company::Model, tags: &[String]) -> serde_json::Value {
+    serde_json::to_value(company_dto(row, tags.to_vec())).unwrap_or_default()
 }
 
 pub(crate) async fn find_live(conn: &impl ConnectionTrait, ctx: &Ctx, id: Uuid) -> Result<company::Model, CoreError> {
-    company::Entity::find_by_id(id)
-        .filter(company::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
-        .filter(company::Column::DeletedAt.is_null())
-        .one(conn)
-        .await?
-        .ok_or(CoreError::NotFound("company"))
+    records::find_live::<company::Entity>(conn, ctx, id).await
 }
 
 pub struct CompanyService<'a> {
@@ -73,9 +69,7 @@ impl<'a> CompanyService<'a> {
             ],
         )?;
         let org = ctx.organization_id.into_uuid();
-        let mut select = company::Entity::find()
-            .filter(company::Column::OrganizationId.eq(org))
-            .filter(company::Column::DeletedAt.is_null());
+        let mut select = records::live::<company::Entity>(ctx);
         if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             let pattern = format!("%{}%", q.to_lowercase());
             select = select.filter(
@@ -90,9 +84,12 @@ impl<'a> CompanyService<'a> {
         if let Some(industry) = query.industry.as_deref().filter(|i| !i.is_empty()) {
             select = select.filter(company::Column::Industry.eq(industry));
         }
+        if let Some(tag) = query.tag.as_deref().filter(|t| !t.trim().is_empty()) {
+            select = select.filter(tags::filter(&self.kite.db, org, company::Column::Id, tag).await?);
+        }
         let key = format!(
-            "q={:?}&owner={:?}&industry={:?}",
-            query.q, query.owner_id, query.industry
+            "q={:?}&owner={:?}&industry={:?}&tag={:?}",
+            query.q, query.owner_id, query.industry, query.tag
         );
         let rows = page(
             self.kite,
@@ -106,8 +103,14 @@ impl<'a> CompanyService<'a> {
             PageRequest::new(query.page, query.per_page),
         )
         .await?;
+        let ids: Vec<Uuid> = rows.items.iter().map(|c| c.id).collect();
+        let mut tag_names = tags::names_of(&self.kite.db, &ids).await?;
         Ok(Page {
-            items: rows.items.iter().map(company_dto).collect(),
+            items: rows
+                .items
+                .iter()
+                .map(|c| company_dto(c, tag_names.remove(&c.id).unwrap_or_default()))
+                .collect(),
             total: rows.total,
             page: rows.page,
             per_page: rows.per_page,
@@ -116,7 +119,8 @@ impl<'a> CompanyService<'a> {
 
     pub async fn get(&self, ctx: &Ctx, id: Uuid) -> Result<CompanyDto, CoreError> {
         ctx.require(Permission::ReadRecords)?;
-        Ok(company_dto(&find_live(&self.kite.db, ctx, id).await?))
+        let row = find_live(&self.kite.db, ctx, id).await?;
+        Ok(company_dto(&row, tags::names_of_one(&self.kite.db, id).await?))
     }
 
     pub async fn create(&self, ctx: &Ctx, input: &CompanyInput) -> Result<CompanyDto, CoreError> {
@@ -141,18 +145,23 @@ impl<'a> CompanyService<'a> {
             created_at: Set(now),
             updated_at: Set(now),
             deleted_at: Set(None),
+            merged_into_id: Set(None),
         }
         .insert(&*txn)
         .await?;
+        let tag_names = match &input.tags {
+            Some(names) => tags::replace(&*txn, row.organization_id, RecordKind::Company, row.id, names).await?,
+            None => Vec::new(),
+        };
         audit::record(
             &*txn,
             &Actor::from(ctx),
-            Event::new("company.created", "company", row.id).after(snapshot(&row)),
+            Event::new("company.created", "company", row.id).after(snapshot(&row, &tag_names)),
         )
         .await?;
         txn.commit().await?;
         self.kite.counts.invalidate(row.organization_id, KIND);
-        Ok(company_dto(&row))
+        Ok(company_dto(&row, tag_names))
     }
 
     pub async fn update(&self, ctx: &Ctx, id: Uuid, input: &CompanyInput) -> Result<CompanyDto, CoreError> {
@@ -173,58 +182,31 @@ impl<'a> CompanyService<'a> {
         row.notes = Set(clean(&input.notes));
         row.updated_at = Set(Utc::now());
         let after = row.update(&*txn).await?;
+        let tags_before = tags::names_of_one(&*txn, id).await?;
+        let tags_after = match &input.tags {
+            Some(names) => tags::replace(&*txn, after.organization_id, RecordKind::Company, id, names).await?,
+            None => tags_before.clone(),
+        };
         audit::record(
             &*txn,
             &Actor::from(ctx),
             Event::new("company.updated", "company", id)
-                .before(snapshot(&before))
-                .after(snapshot(&after)),
+                .before(snapshot(&before, &tags_before))
+                .after(snapshot(&after, &tags_after)),
         )
         .await?;
         txn.commit().await?;
         self.kite.counts.invalidate(after.organization_id, KIND);
-        Ok(company_dto(&after))
+        Ok(company_dto(&after, tags_after))
     }
 
     /// Moves the company to the trash; admins can restore it.
     pub async fn delete(&self, ctx: &Ctx, id: Uuid) -> Result<(), CoreError> {
-        ctx.require(Permission::DeleteRecords)?;
-        let txn = self.kite.begin().await?;
-        let before = find_live(&*txn, ctx, id).await?;
-        let mut row = before.clone().into_active_model();
-        row.deleted_at = Set(Some(Utc::now()));
-        row.update(&*txn).await?;
-        audit::record(
-            &*txn,
-            &Actor::from(ctx),
-            Event::new("company.deleted", "company", id).before(snapshot(&before)),
-        )
-        .await?;
-        txn.commit().await?;
-        self.kite.counts.invalidate(before.organization_id, KIND);
-        Ok(())
+        records::soft_delete::<company::Entity>(self.kite, ctx, id, |row| snapshot(row, &[])).await
     }
 
     pub async fn restore(&self, ctx: &Ctx, id: Uuid) -> Result<CompanyDto, CoreError> {
-        ctx.require(Permission::ManageOrganization)?;
-        let txn = self.kite.begin().await?;
-        let trashed = company::Entity::find_by_id(id)
-            .filter(company::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
-            .filter(company::Column::DeletedAt.is_not_null())
-            .one(&*txn)
-            .await?
-            .ok_or(CoreError::NotFound("company in the trash"))?;
-        let mut row = trashed.into_active_model();
-        row.deleted_at = Set(None);
-        let restored = row.update(&*txn).await?;
-        audit::record(
-            &*txn,
-            &Actor::from(ctx),
-            Event::new("company.restored", "company", id).after(json!({"name": restored.name})),
-        )
-        .await?;
-        txn.commit().await?;
-        self.kite.counts.invalidate(restored.organization_id, KIND);
-        Ok(company_dto(&restored))
+        records::restore::<company::Entity>(self.kite, ctx, id).await?;
+        self.get(ctx, id).await
     }
 }

@@ -3,6 +3,8 @@
 
 use super::access::{check_company, clean, require_edit, resolve_owner};
 use super::listing::{page, sort_column};
+use super::records;
+use super::tags;
 use crate::audit::{self, Actor, Event};
 use crate::paging::PageRequest;
 use crate::{CoreError, Ctx, Kite};
@@ -10,6 +12,7 @@ use chrono::Utc;
 use kite_entity::{company, contact};
 use kite_shared::crm::contacts::{ContactDto, ContactInput, ContactListQuery, LifecycleStage};
 use kite_shared::crm::list::Sort;
+use kite_shared::crm::notes::RecordKind;
 use kite_shared::page::Page;
 use kite_shared::validation::normalize_email;
 use kite_shared::{Permission, UserId};
@@ -19,7 +22,6 @@ use sea_orm::{
     SqlErr,
 };
 use serde_json::json;
-use std::collections::HashMap;
 use uuid::Uuid;
 
 pub const KIND: &str = "contacts";
@@ -43,35 +45,22 @@ pub fn contact_dto(row: &contact::Model, company_name: Option<String>) -> Contac
         owner_id: row.owner_id.map(UserId),
         lifecycle_stage: row.lifecycle_stage.parse().unwrap_or(LifecycleStage::Other),
         source: row.source.clone(),
+        tags: Vec::new(),
         created_at: row.created_at,
         updated_at: row.updated_at,
     }
 }
 
-fn snapshot(row: &contact::Model) -> serde_json::Value {
-    serde_json::to_value(contact_dto(row, None)).unwrap_or_default()
-}
-
-async fn company_names(conn: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, String>, CoreError> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(company::Entity::find()
-        .filter(company::Column::Id.is_in(ids))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect())
+fn snapshot(row: &contact::Model, tags: &[String]) -> serde_json::Value {
+    let dto = ContactDto {
+        tags: tags.to_vec(),
+        ..contact_dto(row, None)
+    };
+    serde_json::to_value(dto).unwrap_or_default()
 }
 
 pub(crate) async fn find_live(conn: &impl ConnectionTrait, ctx: &Ctx, id: Uuid) -> Result<contact::Model, CoreError> {
-    contact::Entity::find_by_id(id)
-        .filter(contact::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
-        .filter(contact::Column::DeletedAt.is_null())
-        .one(conn)
-        .await?
-        .ok_or(CoreError::NotFound("contact"))
+    records::find_live::<contact::Entity>(conn, ctx, id).await
 }
 
 /// The live contact that already has `email`, other than `except`.
@@ -137,9 +126,7 @@ impl<'a> ContactService<'a> {
             ],
         )?;
         let org = ctx.organization_id.into_uuid();
-        let mut select = contact::Entity::find()
-            .filter(contact::Column::OrganizationId.eq(org))
-            .filter(contact::Column::DeletedAt.is_null());
+        let mut select = records::live::<contact::Entity>(ctx);
         if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             let pattern = format!("%{}%", q.to_lowercase());
             select = select.filter(
@@ -159,6 +146,9 @@ impl<'a> ContactService<'a> {
         if let Some(stage) = query.lifecycle_stage {
             select = select.filter(contact::Column::LifecycleStage.eq(stage.as_str()));
         }
+        if let Some(tag) = query.tag.as_deref().filter(|t| !t.trim().is_empty()) {
+            select = select.filter(tags::filter(&self.kite.db, org, contact::Column::Id, tag).await?);
+        }
         if let Some(from) = query.created_from {
             select = select.filter(contact::Column::CreatedAt.gte(from));
         }
@@ -166,8 +156,14 @@ impl<'a> ContactService<'a> {
             select = select.filter(contact::Column::CreatedAt.lt(to));
         }
         let key = format!(
-            "q={:?}&owner={:?}&company={:?}&stage={:?}&from={:?}&to={:?}",
-            query.q, query.owner_id, query.company_id, query.lifecycle_stage, query.created_from, query.created_to
+            "q={:?}&owner={:?}&company={:?}&stage={:?}&tag={:?}&from={:?}&to={:?}",
+            query.q,
+            query.owner_id,
+            query.company_id,
+            query.lifecycle_stage,
+            query.tag,
+            query.created_from,
+            query.created_to
         );
         let rows = page(
             self.kite,
@@ -181,12 +177,18 @@ impl<'a> ContactService<'a> {
             PageRequest::new(query.page, query.per_page),
         )
         .await?;
-        let names = company_names(&self.kite.db, rows.items.iter().filter_map(|c| c.company_id).collect()).await?;
+        let names =
+            records::names::<company::Entity>(&self.kite.db, rows.items.iter().filter_map(|c| c.company_id)).await?;
+        let ids: Vec<Uuid> = rows.items.iter().map(|c| c.id).collect();
+        let mut tag_names = tags::names_of(&self.kite.db, &ids).await?;
         Ok(Page {
             items: rows
                 .items
                 .iter()
-                .map(|c| contact_dto(c, c.company_id.and_then(|id| names.get(&id).cloned())))
+                .map(|c| ContactDto {
+                    tags: tag_names.remove(&c.id).unwrap_or_default(),
+                    ..contact_dto(c, c.company_id.and_then(|id| names.get(&id).cloned()))
+                })
                 .collect(),
             total: rows.total,
             page: rows.page,
@@ -197,8 +199,11 @@ impl<'a> ContactService<'a> {
     pub async fn get(&self, ctx: &Ctx, id: Uuid) -> Result<ContactDto, CoreError> {
         ctx.require(Permission::ReadRecords)?;
         let row = find_live(&self.kite.db, ctx, id).await?;
-        let names = company_names(&self.kite.db, row.company_id.into_iter().collect()).await?;
-        Ok(contact_dto(&row, row.company_id.and_then(|id| names.get(&id).cloned())))
+        let names = records::names::<company::Entity>(&self.kite.db, row.company_id).await?;
+        Ok(ContactDto {
+            tags: tags::names_of_one(&self.kite.db, id).await?,
+            ..contact_dto(&row, row.company_id.and_then(|id| names.get(&id).cloned()))
+        })
     }
 
     pub async fn create(&self, ctx: &Ctx, input: &ContactInput) -> Result<ContactDto, CoreError> {
@@ -244,19 +249,27 @@ impl<'a> ContactService<'a> {
             created_at: Set(now),
             updated_at: Set(now),
             deleted_at: Set(None),
+            merged_into_id: Set(None),
         }
         .insert(&*txn)
         .await
         .map_err(|e| unique_violation(e.clone()).unwrap_or(CoreError::Database(e)))?;
+        let tag_names = match &input.tags {
+            Some(names) => tags::replace(&*txn, row.organization_id, RecordKind::Contact, row.id, names).await?,
+            None => Vec::new(),
+        };
         audit::record(
             &*txn,
             &Actor::from(ctx),
-            Event::new("contact.created", "contact", row.id).after(snapshot(&row)),
+            Event::new("contact.created", "contact", row.id).after(snapshot(&row, &tag_names)),
         )
         .await?;
         txn.commit().await?;
         self.kite.counts.invalidate(row.organization_id, KIND);
-        Ok(contact_dto(&row, company.map(|c| c.name)))
+        Ok(ContactDto {
+            tags: tag_names,
+            ..contact_dto(&row, company.map(|c| c.name))
+        })
     }
 
     pub async fn update(&self, ctx: &Ctx, id: Uuid, input: &ContactInput) -> Result<ContactDto, CoreError> {
@@ -299,63 +312,49 @@ impl<'a> ContactService<'a> {
             .update(&*txn)
             .await
             .map_err(|e| unique_violation(e.clone()).unwrap_or(CoreError::Database(e)))?;
+        let tags_before = tags::names_of_one(&*txn, id).await?;
+        let tags_after = match &input.tags {
+            Some(names) => tags::replace(&*txn, after.organization_id, RecordKind::Contact, id, names).await?,
+            None => tags_before.clone(),
+        };
         audit::record(
             &*txn,
             &Actor::from(ctx),
             Event::new("contact.updated", "contact", id)
-                .before(snapshot(&before))
-                .after(snapshot(&after)),
+                .before(snapshot(&before, &tags_before))
+                .after(snapshot(&after, &tags_after)),
         )
         .await?;
         txn.commit().await?;
         self.kite.counts.invalidate(after.organization_id, KIND);
-        Ok(contact_dto(&after, company.map(|c| c.name)))
+        Ok(ContactDto {
+            tags: tags_after,
+            ..contact_dto(&after, company.map(|c| c.name))
+        })
     }
 
     pub async fn delete(&self, ctx: &Ctx, id: Uuid) -> Result<(), CoreError> {
-        ctx.require(Permission::DeleteRecords)?;
-        let txn = self.kite.begin().await?;
-        let before = find_live(&*txn, ctx, id).await?;
-        let mut row = before.clone().into_active_model();
-        row.deleted_at = Set(Some(Utc::now()));
-        row.update(&*txn).await?;
-        audit::record(
-            &*txn,
-            &Actor::from(ctx),
-            Event::new("contact.deleted", "contact", id).before(snapshot(&before)),
-        )
-        .await?;
-        txn.commit().await?;
-        self.kite.counts.invalidate(before.organization_id, KIND);
-        Ok(())
+        records::soft_delete::<contact::Entity>(self.kite, ctx, id, |row| snapshot(row, &[])).await
     }
 
     /// Brings a contact back from the trash, unless its email was taken meanwhile.
     pub async fn restore(&self, ctx: &Ctx, id: Uuid) -> Result<ContactDto, CoreError> {
         ctx.require(Permission::ManageOrganization)?;
-        let txn = self.kite.begin().await?;
         let trashed = contact::Entity::find_by_id(id)
             .filter(contact::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
-            .filter(contact::Column::DeletedAt.is_not_null())
-            .one(&*txn)
-            .await?
-            .ok_or(CoreError::NotFound("contact in the trash"))?;
-        if let Some(email) = &trashed.email
-            && let Some(existing) = email_holder(&*txn, ctx, email, Some(id)).await?
+            .one(&self.kite.db)
+            .await?;
+        if let Some(email) = trashed.and_then(|c| c.email)
+            && let Some(existing) = email_holder(&self.kite.db, ctx, &email, Some(id)).await?
         {
             return Err(duplicate_email(&existing));
         }
-        let mut row = trashed.into_active_model();
-        row.deleted_at = Set(None);
-        let restored = row.update(&*txn).await?;
-        audit::record(
-            &*txn,
-            &Actor::from(ctx),
-            Event::new("contact.restored", "contact", id).after(snapshot(&restored)),
-        )
-        .await?;
-        txn.commit().await?;
-        self.kite.counts.invalidate(restored.organization_id, KIND);
-        Ok(contact_dto(&restored, None))
+        records::restore::<contact::Entity>(self.kite, ctx, id)
+            .await
+            .map_err(|e| match e {
+                CoreError::Database(db) => unique_violation(db.clone()).unwrap_or(CoreError::Database(db)),
+                other => other,
+            })?;
+        self.get(ctx, id).await
     }
 }

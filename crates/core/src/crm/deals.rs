@@ -4,6 +4,8 @@
 use super::access::{check_company, require_edit, resolve_owner};
 use super::listing::{page, sort_column};
 use super::pipelines::{find_pipeline, find_stage, stages_of};
+use super::records;
+use super::tags;
 use crate::audit::{self, Actor, Event};
 use crate::paging::PageRequest;
 use crate::{CoreError, Ctx, Kite};
@@ -12,6 +14,7 @@ use kite_entity::{company, contact, deal, deal_contact, deal_stage_change, stage
 use kite_shared::crm::Money;
 use kite_shared::crm::deals::{DealDto, DealInput, DealListQuery, DealStatus, MoveDealRequest, StageChangeDto};
 use kite_shared::crm::list::Sort;
+use kite_shared::crm::notes::RecordKind;
 use kite_shared::crm::pipelines::StageKind;
 use kite_shared::page::Page;
 use kite_shared::{FieldError, Permission, UserId};
@@ -27,7 +30,7 @@ use uuid::Uuid;
 pub const KIND: &str = "deals";
 const DEFAULT_CURRENCY: &str = "EUR";
 
-fn deal_dto(row: &deal::Model, company_name: Option<String>, contact_ids: Vec<Uuid>) -> DealDto {
+fn deal_dto(row: &deal::Model, company_name: Option<String>, contact_ids: Vec<Uuid>, tags: Vec<String>) -> DealDto {
     DealDto {
         id: row.id,
         title: row.title.clone(),
@@ -46,6 +49,7 @@ fn deal_dto(row: &deal::Model, company_name: Option<String>, contact_ids: Vec<Uu
         status: DealStatus::parse(&row.status),
         lost_reason: row.lost_reason.clone(),
         closed_at: row.closed_at,
+        tags,
         created_at: row.created_at,
         updated_at: row.updated_at,
     }
@@ -60,12 +64,17 @@ fn snapshot(row: &deal::Model) -> serde_json::Value {
 }
 
 pub(crate) async fn find_live(conn: &impl ConnectionTrait, ctx: &Ctx, id: Uuid) -> Result<deal::Model, CoreError> {
-    deal::Entity::find_by_id(id)
-        .filter(deal::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
-        .filter(deal::Column::DeletedAt.is_null())
-        .one(conn)
-        .await?
-        .ok_or(CoreError::NotFound("deal"))
+    records::find_live::<deal::Entity>(conn, ctx, id).await
+}
+
+/// The deal with its company's name, its contacts and its tags.
+async fn full_dto(conn: &impl ConnectionTrait, row: &deal::Model) -> Result<DealDto, CoreError> {
+    Ok(deal_dto(
+        row,
+        company_name(conn, row.company_id).await?,
+        contact_ids_of(conn, row.id).await?,
+        tags::names_of_one(conn, row.id).await?,
+    ))
 }
 
 async fn contact_ids_of(conn: &impl ConnectionTrait, deal_id: Uuid) -> Result<Vec<Uuid>, CoreError> {
@@ -79,8 +88,7 @@ async fn contact_ids_of(conn: &impl ConnectionTrait, deal_id: Uuid) -> Result<Ve
 }
 
 async fn company_name(conn: &impl ConnectionTrait, id: Option<Uuid>) -> Result<Option<String>, CoreError> {
-    let Some(id) = id else { return Ok(None) };
-    Ok(company::Entity::find_by_id(id).one(conn).await?.map(|c| c.name))
+    Ok(records::names::<company::Entity>(conn, id).await?.into_values().next())
 }
 
 /// Replaces the deal's contacts, checking each is a live contact of the organization.
@@ -230,9 +238,7 @@ impl<'a> DealService<'a> {
             ));
         }
         let org = ctx.organization_id.into_uuid();
-        let mut select = deal::Entity::find()
-            .filter(deal::Column::OrganizationId.eq(org))
-            .filter(deal::Column::DeletedAt.is_null());
+        let mut select = records::live::<deal::Entity>(ctx);
         if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             select = select.filter(
                 Expr::expr(Func::lower(Expr::col(deal::Column::Title))).like(format!("%{}%", q.to_lowercase())),
@@ -253,6 +259,9 @@ impl<'a> DealService<'a> {
         if let Some(id) = query.company_id {
             select = select.filter(deal::Column::CompanyId.eq(id));
         }
+        if let Some(tag) = query.tag.as_deref().filter(|t| !t.trim().is_empty()) {
+            select = select.filter(tags::filter(&self.kite.db, org, deal::Column::Id, tag).await?);
+        }
         if let Some(currency) = &query.currency {
             select = select.filter(deal::Column::Currency.eq(currency.as_str()));
         }
@@ -269,8 +278,9 @@ impl<'a> DealService<'a> {
             select = select.filter(deal::Column::ExpectedClose.lte(to));
         }
         let key = format!(
-            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
             query.q,
+            query.tag,
             query.pipeline_id,
             query.stage_id,
             query.status,
@@ -294,23 +304,22 @@ impl<'a> DealService<'a> {
             PageRequest::new(query.page, query.per_page),
         )
         .await?;
-        let company_ids: Vec<Uuid> = rows.items.iter().filter_map(|d| d.company_id).collect();
-        let names: std::collections::HashMap<Uuid, String> = if company_ids.is_empty() {
-            Default::default()
-        } else {
-            company::Entity::find()
-                .filter(company::Column::Id.is_in(company_ids))
-                .all(&self.kite.db)
-                .await?
-                .into_iter()
-                .map(|c| (c.id, c.name))
-                .collect()
-        };
+        let names =
+            records::names::<company::Entity>(&self.kite.db, rows.items.iter().filter_map(|d| d.company_id)).await?;
+        let ids: Vec<Uuid> = rows.items.iter().map(|d| d.id).collect();
+        let mut tag_names = tags::names_of(&self.kite.db, &ids).await?;
         Ok(Page {
             items: rows
                 .items
                 .iter()
-                .map(|d| deal_dto(d, d.company_id.and_then(|c| names.get(&c).cloned()), Vec::new()))
+                .map(|d| {
+                    deal_dto(
+                        d,
+                        d.company_id.and_then(|c| names.get(&c).cloned()),
+                        Vec::new(),
+                        tag_names.remove(&d.id).unwrap_or_default(),
+                    )
+                })
                 .collect(),
             total: rows.total,
             page: rows.page,
@@ -320,9 +329,7 @@ impl<'a> DealService<'a> {
 
     pub async fn get(&self, ctx: &Ctx, id: Uuid) -> Result<DealDto, CoreError> {
         ctx.require(Permission::ReadRecords)?;
-        let row = find_live(&self.kite.db, ctx, id).await?;
-        let company = company_name(&self.kite.db, row.company_id).await?;
-        Ok(deal_dto(&row, company, contact_ids_of(&self.kite.db, id).await?))
+        full_dto(&self.kite.db, &find_live(&self.kite.db, ctx, id).await?).await
     }
 
     pub async fn create(&self, ctx: &Ctx, input: &DealInput) -> Result<DealDto, CoreError> {
@@ -374,16 +381,19 @@ impl<'a> DealService<'a> {
         let row = row.insert(&*txn).await?;
         set_contacts(&*txn, ctx, row.id, &input.contact_ids).await?;
         record_stage_change(&*txn, ctx, row.id, None, stage.id).await?;
+        let tag_names = match &input.tags {
+            Some(names) => tags::replace(&*txn, row.organization_id, RecordKind::Deal, row.id, names).await?,
+            None => Vec::new(),
+        };
         audit::record(
             &*txn,
             &Actor::from(ctx),
-            Event::new("deal.created", "deal", row.id).after(snapshot(&row)),
+            Event::new("deal.created", "deal", row.id).after(tags::annotate(snapshot(&row), &tag_names)),
         )
         .await?;
         txn.commit().await?;
         self.kite.counts.invalidate(row.organization_id, KIND);
-        let contact_ids = contact_ids_of(&self.kite.db, row.id).await?;
-        Ok(deal_dto(&row, company.map(|c| c.name), contact_ids))
+        full_dto(&self.kite.db, &row).await
     }
 
     /// Edits the deal's fields. A different `stage_id` is a move (with its history).
@@ -432,18 +442,22 @@ impl<'a> DealService<'a> {
         row.updated_at = Set(Utc::now());
         let after = row.update(&*txn).await?;
         set_contacts(&*txn, ctx, id, &input.contact_ids).await?;
+        let tags_before = tags::names_of_one(&*txn, id).await?;
+        let tags_after = match &input.tags {
+            Some(names) => tags::replace(&*txn, after.organization_id, RecordKind::Deal, id, names).await?,
+            None => tags_before.clone(),
+        };
         audit::record(
             &*txn,
             &Actor::from(ctx),
             Event::new("deal.updated", "deal", id)
-                .before(snapshot(&before))
-                .after(snapshot(&after)),
+                .before(tags::annotate(snapshot(&before), &tags_before))
+                .after(tags::annotate(snapshot(&after), &tags_after)),
         )
         .await?;
         txn.commit().await?;
         self.kite.counts.invalidate(after.organization_id, KIND);
-        let contact_ids = contact_ids_of(&self.kite.db, id).await?;
-        Ok(deal_dto(&after, company.map(|c| c.name), contact_ids))
+        full_dto(&self.kite.db, &after).await
     }
 
     /// Drag and drop on the board: into another stage and/or to another place in a column.
@@ -494,50 +508,16 @@ impl<'a> DealService<'a> {
         .await?;
         txn.commit().await?;
         self.kite.counts.invalidate(after.organization_id, KIND);
-        let company = company_name(&self.kite.db, after.company_id).await?;
-        Ok(deal_dto(&after, company, contact_ids_of(&self.kite.db, id).await?))
+        full_dto(&self.kite.db, &after).await
     }
 
     pub async fn delete(&self, ctx: &Ctx, id: Uuid) -> Result<(), CoreError> {
-        ctx.require(Permission::DeleteRecords)?;
-        let txn = self.kite.begin().await?;
-        let before = find_live(&*txn, ctx, id).await?;
-        let mut row = before.clone().into_active_model();
-        row.deleted_at = Set(Some(Utc::now()));
-        row.update(&*txn).await?;
-        audit::record(
-            &*txn,
-            &Actor::from(ctx),
-            Event::new("deal.deleted", "deal", id).before(snapshot(&before)),
-        )
-        .await?;
-        txn.commit().await?;
-        self.kite.counts.invalidate(before.organization_id, KIND);
-        Ok(())
+        records::soft_delete::<deal::Entity>(self.kite, ctx, id, snapshot).await
     }
 
     pub async fn restore(&self, ctx: &Ctx, id: Uuid) -> Result<DealDto, CoreError> {
-        ctx.require(Permission::ManageOrganization)?;
-        let txn = self.kite.begin().await?;
-        let trashed = deal::Entity::find_by_id(id)
-            .filter(deal::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
-            .filter(deal::Column::DeletedAt.is_not_null())
-            .one(&*txn)
-            .await?
-            .ok_or(CoreError::NotFound("deal in the trash"))?;
-        let mut row = trashed.into_active_model();
-        row.deleted_at = Set(None);
-        let restored = row.update(&*txn).await?;
-        audit::record(
-            &*txn,
-            &Actor::from(ctx),
-            Event::new("deal.restored", "deal", id).after(snapshot(&restored)),
-        )
-        .await?;
-        txn.commit().await?;
-        self.kite.counts.invalidate(restored.organization_id, KIND);
-        let company = company_name(&self.kite.db, restored.company_id).await?;
-        Ok(deal_dto(&restored, company, contact_ids_of(&self.kite.db, id).await?))
+        records::restore::<deal::Entity>(self.kite, ctx, id).await?;
+        self.get(ctx, id).await
     }
 
     /// Every stage the deal has been in, oldest first.

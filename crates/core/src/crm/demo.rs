@@ -147,6 +147,7 @@ pub async fn fill(
             created_at: Set(created),
             updated_at: Set(created),
             deleted_at: Set(None),
+            merged_into_id: Set(None),
         });
     }
     let company_ids: Vec<Uuid> = companies.iter().filter_map(|c| c.id.clone().take()).collect();
@@ -186,6 +187,7 @@ pub async fn fill(
             created_at: Set(created),
             updated_at: Set(created),
             deleted_at: Set(None),
+            merged_into_id: Set(None),
         });
     }
     let contact_ids: Vec<Uuid> = contacts.iter().filter_map(|c| c.id.clone().take()).collect();
@@ -340,6 +342,7 @@ async fn default_stages(conn: &impl ConnectionTrait, organization: Uuid) -> Resu
         .ok_or(CoreError::NotFound("pipeline"))?;
     Ok(stage::Entity::find()
         .filter(stage::Column::PipelineId.eq(pipeline.id))
+        .filter(stage::Column::DeletedAt.is_null())
         .order_by_asc(stage::Column::Position)
         .all(conn)
         .await?)

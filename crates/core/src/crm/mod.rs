@@ -10,9 +10,13 @@ mod counts;
 pub mod deals;
 pub mod demo;
 mod listing;
+pub mod merge;
 pub mod notes;
 pub mod pipelines;
+mod records;
 pub mod search;
+pub mod stages;
+pub mod tags;
 pub mod timeline;
 
 pub use counts::CountCache;

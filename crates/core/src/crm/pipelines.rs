@@ -24,7 +24,7 @@ pub fn stage_dto(row: &stage::Model) -> StageDto {
     }
 }
 
-fn pipeline_dto(row: &pipeline::Model, stages: &[stage::Model]) -> PipelineDto {
+pub(crate) fn pipeline_dto(row: &pipeline::Model, stages: &[stage::Model]) -> PipelineDto {
     PipelineDto {
         id: row.id,
         name: row.name.clone(),
@@ -79,6 +79,7 @@ pub(crate) async fn create_pipeline(
             probability: Set(probability),
             kind: Set(kind.as_str().to_owned()),
             created_at: Set(now),
+            deleted_at: Set(None),
         }
         .insert(conn)
         .await?;
@@ -101,6 +102,7 @@ pub(crate) async fn find_stage(
 ) -> Result<Option<stage::Model>, CoreError> {
     Ok(stage::Entity::find_by_id(stage_id)
         .filter(stage::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
+        .filter(stage::Column::DeletedAt.is_null())
         .one(conn)
         .await?)
 }
@@ -108,6 +110,7 @@ pub(crate) async fn find_stage(
 pub(crate) async fn stages_of(conn: &impl ConnectionTrait, pipeline_id: Uuid) -> Result<Vec<stage::Model>, CoreError> {
     Ok(stage::Entity::find()
         .filter(stage::Column::PipelineId.eq(pipeline_id))
+        .filter(stage::Column::DeletedAt.is_null())
         .order_by_asc(stage::Column::Position)
         .all(conn)
         .await?)
@@ -149,6 +152,7 @@ impl<'a> PipelineService<'a> {
             .await?;
         let stages = stage::Entity::find()
             .filter(stage::Column::OrganizationId.eq(org))
+            .filter(stage::Column::DeletedAt.is_null())
             .order_by_asc(stage::Column::Position)
             .all(&self.kite.db)
             .await?;

@@ -4,7 +4,7 @@
 use super::access::require_record;
 use crate::{CoreError, Ctx, Kite};
 use chrono::{DateTime, Utc};
-use kite_entity::{activity, audit_log, deal_stage_change, note, stage, user};
+use kite_entity::{activity, audit_log, company, contact, deal_stage_change, note, stage, user};
 use kite_shared::crm::activities::ActivityKind;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::crm::timeline::{TimelineEntry, TimelineQuery};
@@ -176,12 +176,39 @@ impl<'a> TimelineService<'a> {
             }
         }
 
+        // Records merged into this one bring their edits along.
+        let mut entity_ids = vec![id.to_string()];
+        let absorbed: Vec<Uuid> = match kind {
+            RecordKind::Contact => {
+                contact::Entity::find()
+                    .select_only()
+                    .column(contact::Column::Id)
+                    .filter(contact::Column::OrganizationId.eq(org))
+                    .filter(contact::Column::MergedIntoId.eq(id))
+                    .into_tuple()
+                    .all(db)
+                    .await?
+            }
+            RecordKind::Company => {
+                company::Entity::find()
+                    .select_only()
+                    .column(company::Column::Id)
+                    .filter(company::Column::OrganizationId.eq(org))
+                    .filter(company::Column::MergedIntoId.eq(id))
+                    .into_tuple()
+                    .all(db)
+                    .await?
+            }
+            RecordKind::Deal => Vec::new(),
+        };
+        entity_ids.extend(absorbed.iter().map(Uuid::to_string));
+        let merged_action = format!("{}.merged", kind.as_str());
         let edits = before_cursor(
             audit_log::Entity::find()
                 .filter(audit_log::Column::OrganizationId.eq(org))
                 .filter(audit_log::Column::EntityType.eq(kind.as_str()))
-                .filter(audit_log::Column::EntityId.eq(id.to_string()))
-                .filter(audit_log::Column::Action.eq(format!("{}.updated", kind.as_str()))),
+                .filter(audit_log::Column::EntityId.is_in(entity_ids))
+                .filter(audit_log::Column::Action.is_in([format!("{}.updated", kind.as_str()), merged_action.clone()])),
             audit_log::Column::CreatedAt,
             query.before,
         )
@@ -190,15 +217,25 @@ impl<'a> TimelineService<'a> {
         .all(db)
         .await?;
         for e in edits {
-            let fields = changed_fields(e.before.as_ref(), e.after.as_ref());
-            if fields.is_empty() {
-                continue;
-            }
+            let title = if e.action == merged_action {
+                let name = e
+                    .after
+                    .as_ref()
+                    .and_then(|a| a["merged"]["name"].as_str())
+                    .unwrap_or("a duplicate");
+                format!("Merged {name} into this record")
+            } else {
+                let fields = changed_fields(e.before.as_ref(), e.after.as_ref());
+                if fields.is_empty() {
+                    continue;
+                }
+                format!("Changed {}", fields.join(", "))
+            };
             entries.push((
                 TimelineEntry {
                     at: e.created_at,
                     kind: "change".into(),
-                    title: format!("Changed {}", fields.join(", ")),
+                    title,
                     body: None,
                     actor_id: e.actor_user_id.map(UserId),
                     actor_name: None,

@@ -66,6 +66,8 @@ fn CompanyForm(
         website: optional(&website.get()),
         owner_id: owner.get().parse().ok().map(UserId),
         notes: optional(&notes.get()),
+        // The form does not edit tags; left out, the server keeps them.
+        tags: None,
     };
     let errors = Memo::new(move |_| request().validate());
     let error = move |field: &'static str| Signal::derive(move || form.error(field, &errors.get()));

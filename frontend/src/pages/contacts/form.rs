@@ -92,6 +92,7 @@ fn ContactForm(
         owner_id: owner.get().parse().ok().map(UserId),
         lifecycle_stage: stage.get().parse().ok(),
         source: source.clone(),
+        tags: None,
     };
     let request = StoredValue::new(request);
     let errors = Memo::new(move |_| request.with_value(|r| r()).validate());

@@ -122,6 +122,7 @@ fn DealForm(open: RwSignal<bool>, team: Team, deal: Option<DealDto>, on_saved: C
             owner_id: owner.get().parse().ok().map(UserId),
             company_id: company.get().parse().ok(),
             contact_ids: contacts.get(),
+            tags: None,
         }
     };
     let errors = Memo::new(move |_| {
