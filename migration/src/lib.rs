@@ -5,6 +5,7 @@ mod m20261125_000002_crm;
 mod m20261125_000003_activities;
 mod m20261125_000004_search;
 mod m20261125_000005_tags_merge_stages;
+mod m20261125_000006_jobs;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_activities::Migration),
             Box::new(m20261125_000004_search::Migration),
             Box::new(m20261125_000005_tags_merge_stages::Migration),
+            Box::new(m20261125_000006_jobs::Migration),
         ]
     }
 }

@@ -7,7 +7,9 @@ pub mod auth;
 pub mod crm;
 pub mod ctx;
 pub mod error;
-mod mail;
+pub mod events;
+pub mod jobs;
+pub mod mail;
 pub mod outbox;
 pub mod settings;
 pub mod users;
@@ -32,6 +34,9 @@ pub struct Kite {
     pub settings: Arc<Settings>,
     pub email: Arc<dyn EmailSender>,
     pub counts: Arc<crm::CountCache>,
+    pub events: Arc<events::EventBus>,
+    /// Woken when a job is queued, so an idle worker in this process starts at once.
+    pub jobs_waiting: Arc<tokio::sync::Notify>,
     /// Present on SQLite only: see [`WriteTxn`].
     write_turns: Option<Arc<tokio::sync::Mutex<()>>>,
 }
@@ -42,6 +47,8 @@ impl Kite {
             settings: Arc::new(settings),
             email,
             counts: Arc::default(),
+            events: Arc::default(),
+            jobs_waiting: Arc::default(),
             write_turns: (db.get_database_backend() == sea_orm::DbBackend::Sqlite).then(Arc::default),
             db,
         }
@@ -50,6 +57,26 @@ impl Kite {
     /// Starts a write transaction; every mutation goes through here.
     pub async fn begin(&self) -> Result<WriteTxn, sea_orm::DbErr> {
         WriteTxn::begin(&self.db, self.write_turns.as_ref()).await
+    }
+
+    /// On SQLite, a job claim takes its turn with the writers.
+    pub(crate) async fn claim_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        match &self.write_turns {
+            Some(lock) => Some(lock.clone().lock_owned().await),
+            None => None,
+        }
+    }
+
+    pub fn queue(&self) -> jobs::JobQueue<'_> {
+        jobs::JobQueue::new(self)
+    }
+
+    pub fn jobs(&self) -> jobs::JobService<'_> {
+        jobs::JobService::new(self)
+    }
+
+    pub fn events(&self) -> events::EventService<'_> {
+        events::EventService::new(self)
     }
 
     pub fn auth(&self) -> auth::AuthService<'_> {

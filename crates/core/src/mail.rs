@@ -1,15 +1,22 @@
 //! The emails the core sends, and how it sends them.
 
-use crate::{Kite, Settings};
+use crate::jobs::NewJob;
+use crate::{CoreError, Kite, Settings};
 use kite_email::EmailMessage;
 use kite_entity::user;
+use sea_orm::ConnectionTrait;
 
-/// Sends after the change is committed; a mail failure is logged, not returned, because
-/// the change itself succeeded and the user can ask for the email again.
-pub(crate) async fn send_logged(kite: &Kite, message: &EmailMessage) {
-    if let Err(error) = kite.email.send(message).await {
-        tracing::error!(%error, to = ?message.to, subject = %message.subject, "email not sent");
-    }
+/// The job kind that sends one email through the EmailSender.
+pub const SEND_EMAIL: &str = "email.send";
+
+/// Queues the email in the transaction of the change it belongs to: it leaves only if
+/// the change is committed, and a worker sends it (retrying while the mail service is
+/// down) without keeping the user waiting.
+pub(crate) async fn queue(kite: &Kite, conn: &impl ConnectionTrait, message: &EmailMessage) -> Result<(), CoreError> {
+    let mut job = NewJob::new(SEND_EMAIL, message);
+    job.organization_id = message.organization_id;
+    kite.queue().enqueue(conn, job).await?;
+    Ok(())
 }
 
 fn link(settings: &Settings, path: &str, token: &str) -> String {

@@ -1,9 +1,14 @@
-//! Write transactions. SQLite allows one writer at a time, and a transaction that reads
-//! before it writes fails with SQLITE_BUSY_SNAPSHOT (which no busy timeout waits out)
-//! when another writer commits in between; so on SQLite, Kite's writers take turns
-//! through an in-process lock. PostgreSQL needs no turn-taking.
+//! Write transactions. SQLite allows one writer at a time, and a deferred transaction
+//! that reads before it writes fails with SQLITE_BUSY_SNAPSHOT (which no busy timeout
+//! waits out) when another writer commits in between. So on SQLite every write
+//! transaction begins IMMEDIATE (it takes the write lock first, waiting for single
+//! statements such as a worker's heartbeat), and the transactions of this process take
+//! turns through an in-process lock rather than spinning on SQLite's busy handler.
+//! PostgreSQL needs neither.
 
-use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
+use sea_orm::{
+    DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 use std::ops::Deref;
 use std::sync::Arc;
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -19,10 +24,16 @@ impl WriteTxn {
             Some(lock) => Some(lock.clone().lock_owned().await),
             None => None,
         };
-        Ok(Self {
-            txn: db.begin().await?,
-            _turn: turn,
-        })
+        let txn = if turn.is_some() {
+            let immediate = TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..TransactionOptions::default()
+            };
+            db.begin_with_options(immediate).await?
+        } else {
+            db.begin().await?
+        };
+        Ok(Self { txn, _turn: turn })
     }
 
     pub async fn commit(self) -> Result<(), DbErr> {

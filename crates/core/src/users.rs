@@ -116,7 +116,6 @@ impl<'a> UserService<'a> {
                 .after(json!({"email": invitee.email, "name": invitee.name, "role": invitee.role})),
         )
         .await?;
-        txn.commit().await?;
         let message = mail::invitation(
             &self.kite.settings,
             &invitee,
@@ -124,7 +123,8 @@ impl<'a> UserService<'a> {
             &org.name,
             &issued.token,
         );
-        mail::send_logged(self.kite, &message).await;
+        mail::queue(self.kite, &*txn, &message).await?;
+        txn.commit().await?;
         Ok(InviteResponse {
             user: user_dto(&invitee),
             invitation_expires_at: issued.expires_at,

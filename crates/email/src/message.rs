@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EmailMessage {
     /// The organization the message is sent for, so its admins see it in the outbox.
     pub organization_id: Option<Uuid>,

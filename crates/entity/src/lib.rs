@@ -8,6 +8,7 @@ pub mod contact;
 pub mod deal;
 pub mod deal_contact;
 pub mod deal_stage_change;
+pub mod job;
 pub mod note;
 pub mod one_time_token;
 pub mod organization;

@@ -29,6 +29,10 @@ pub struct Config {
     pub lockout_minutes: i64,
     pub access_token_minutes: i64,
     pub max_json_bytes: usize,
+    /// Background jobs this process runs at once; 0 leaves them to other instances.
+    pub workers: usize,
+    /// How long a job stays with a worker that stopped sending heartbeats.
+    pub job_lease_seconds: i64,
 }
 
 impl Config {
@@ -69,7 +73,17 @@ impl Config {
             lockout_minutes: parse("KITE_LOCKOUT_MINUTES", 15)?,
             access_token_minutes: parse("KITE_ACCESS_TOKEN_MINUTES", 15)?,
             max_json_bytes: parse("KITE_MAX_JSON_BYTES", 1024 * 1024)?,
+            workers: parse("KITE_WORKERS", 2)?,
+            job_lease_seconds: parse("KITE_JOB_LEASE_SECONDS", 30)?,
         })
+    }
+
+    pub fn worker_config(&self) -> kite_jobs::WorkerConfig {
+        kite_jobs::WorkerConfig {
+            workers: self.workers,
+            lease: chrono::Duration::seconds(self.job_lease_seconds.max(3)),
+            ..kite_jobs::WorkerConfig::default()
+        }
     }
 
     pub fn core_settings(&self) -> kite_core::Settings {

@@ -25,6 +25,8 @@ use utoipa::{Modify, OpenApi};
         (name = "tags", description = "Labels on contacts, companies and deals"),
         (name = "records", description = "Notes, timelines, bulk actions and the trash of contacts, companies and deals"),
         (name = "search", description = "One box over contacts, companies and deals"),
+        (name = "jobs", description = "Background work: imports, exports, email sends"),
+        (name = "events", description = "The live stream of server-sent events"),
         (name = "audit", description = "Who changed what"),
         (name = "email", description = "The development outbox"),
         (name = "system", description = "Health"),

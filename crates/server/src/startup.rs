@@ -5,8 +5,8 @@ use crate::error::{ApiError, json_error, path_error, query_error};
 use crate::openapi::ApiDoc;
 use crate::rate_limit::{ClientIp, governor};
 use crate::routes::{
-    activities, audit, auth, companies, contacts, deals, health, me, merge, outbox, pipelines, records, stages, tags,
-    users,
+    activities, audit, auth, companies, contacts, deals, events, health, jobs, me, merge, outbox, pipelines, records,
+    stages, tags, users,
 };
 use crate::{db, spa};
 use actix_governor::Governor;
@@ -21,6 +21,7 @@ use actix_web::{App, HttpMessage, HttpServer, web};
 use anyhow::Result;
 use kite_core::Kite;
 use kite_email::{EmailSender, OutboxSender, SendGridSender};
+use kite_jobs::Workers;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -165,6 +166,10 @@ fn api(
         .service(records::create_note)
         .service(records::timeline)
         .service(records::bulk)
+        .service(jobs::get_job)
+        .service(jobs::cancel_job)
+        .service(events::event_ticket)
+        .service(events::events)
         .default_service(web::to(|| async {
             Err::<actix_web::HttpResponse, _>(ApiError::RouteNotFound)
         }))
@@ -231,9 +236,45 @@ pub fn app(
         .wrap(TracingLogger::default())
 }
 
-/// Binds and runs until SIGINT/SIGTERM, then finishes in-flight requests.
+/// What runs beside the HTTP server: the job workers and, on PostgreSQL, the listener
+/// that brings other instances' events to this one's streams.
+pub struct Background {
+    workers: Option<Workers>,
+    listener: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Background {
+    pub fn start(state: &AppState, config: &Config) -> Background {
+        let kite = state.kite.clone();
+        let listener = (kite.db.get_database_backend() == sea_orm::DbBackend::Postgres).then(|| {
+            let kite = kite.clone();
+            tokio::spawn(async move { kite.events.listen_postgres(kite.db.clone()).await })
+        });
+        let workers =
+            (config.workers > 0).then(|| Workers::start(kite, kite_jobs::kinds::all(), config.worker_config()));
+        Background { workers, listener }
+    }
+
+    /// Lets running jobs finish (up to 20 s) and stops listening.
+    pub async fn stop(mut self) {
+        if let Some(workers) = self.workers.take() {
+            workers.shutdown(std::time::Duration::from_secs(20)).await;
+        }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Some(listener) = &self.listener {
+            listener.abort();
+        }
+    }
+}
+
+/// Binds and runs until SIGINT/SIGTERM, then finishes in-flight requests and jobs.
 pub async fn serve(config: Config) -> Result<()> {
     let state = AppState::build(&config).await?;
+    let background = Background::start(&state, &config);
     let settings = AppSettings::new(&config);
     let listener = TcpListener::bind(&config.bind)?;
     tracing::info!(address = %config.bind, static_dir = %settings.static_dir.display(), "Kite is listening");
@@ -242,6 +283,7 @@ pub async fn serve(config: Config) -> Result<()> {
         .shutdown_timeout(20)
         .run()
         .await?;
+    background.stop().await;
     tracing::info!("Kite stopped");
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Sign-up, login, lockout, token refresh, logout, password reset and invitations.
 
-mod one_time;
+pub(crate) mod one_time;
 mod passwords;
 mod sessions;
 mod tokens;
@@ -380,9 +380,9 @@ impl<'a> AuthService<'a> {
             Event::new("auth.password_reset_requested", "user", user.id),
         )
         .await?;
-        txn.commit().await?;
         let message = mail::password_reset(&self.kite.settings, &user, &issued.token);
-        mail::send_logged(self.kite, &message).await;
+        mail::queue(self.kite, &*txn, &message).await?;
+        txn.commit().await?;
         Ok(())
     }
 

@@ -1,4 +1,5 @@
-//! Single-use tokens sent by email: invitations and password resets.
+//! Single-use tokens: invitations and password resets sent by email, and the tickets
+//! that open a user's event stream.
 
 use super::tokens::{generate_opaque_token, hash_opaque_token};
 use crate::CoreError;
@@ -12,6 +13,7 @@ use uuid::Uuid;
 pub enum Purpose {
     Invitation,
     PasswordReset,
+    EventStream,
 }
 
 impl Purpose {
@@ -19,6 +21,7 @@ impl Purpose {
         match self {
             Purpose::Invitation => "invitation",
             Purpose::PasswordReset => "password_reset",
+            Purpose::EventStream => "event_stream",
         }
     }
 }
@@ -28,8 +31,8 @@ pub struct IssuedOneTimeToken {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Issues a new token and voids the user's earlier unused ones for the same purpose, so
-/// only the newest emailed link works.
+/// Issues a new token. For emailed links it voids the user's earlier unused ones, so only
+/// the newest link works; event tickets of several open tabs all stay valid.
 pub async fn issue(
     conn: &impl ConnectionTrait,
     organization_id: Uuid,
@@ -38,13 +41,15 @@ pub async fn issue(
     ttl: Duration,
 ) -> Result<IssuedOneTimeToken, CoreError> {
     let now = Utc::now();
-    one_time_token::Entity::update_many()
-        .col_expr(one_time_token::Column::UsedAt, Expr::value(now))
-        .filter(one_time_token::Column::UserId.eq(user_id))
-        .filter(one_time_token::Column::Purpose.eq(purpose.as_str()))
-        .filter(one_time_token::Column::UsedAt.is_null())
-        .exec(conn)
-        .await?;
+    if purpose != Purpose::EventStream {
+        one_time_token::Entity::update_many()
+            .col_expr(one_time_token::Column::UsedAt, Expr::value(now))
+            .filter(one_time_token::Column::UserId.eq(user_id))
+            .filter(one_time_token::Column::Purpose.eq(purpose.as_str()))
+            .filter(one_time_token::Column::UsedAt.is_null())
+            .exec(conn)
+            .await?;
+    }
     let token = generate_opaque_token()?;
     let expires_at = now + ttl;
     one_time_token::ActiveModel {

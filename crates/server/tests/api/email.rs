@@ -27,6 +27,7 @@ async fn with_a_sendgrid_key_invitations_go_to_sendgrid_not_the_outbox(backend: 
         )
         .await;
     assert_eq!(response.status, StatusCode::CREATED);
+    app.settle_jobs().await;
 
     let received = fake.received();
     assert_eq!(received.len(), 1);

@@ -2,7 +2,7 @@
 //! throw-away PostgreSQL database) and talks to it over HTTP.
 
 use kite_server::config::{Config, RateLimit};
-use kite_server::startup::{AppSettings, AppState, app};
+use kite_server::startup::{AppSettings, AppState, Background, app};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Database, Statement};
@@ -42,6 +42,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     _data_dir: tempfile::TempDir,
     postgres_database: Option<String>,
+    _background: Background,
 }
 
 pub struct Response {
@@ -135,9 +136,12 @@ impl TestApp {
             lockout_minutes: 15,
             access_token_minutes: 15,
             max_json_bytes: 64 * 1024,
+            workers: 2,
+            job_lease_seconds: 30,
         };
         adjust(&mut config);
         let state = AppState::build(&config).await.expect("app state");
+        let background = Background::start(&state, &config);
         let settings = AppSettings::new(&config);
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
@@ -157,6 +161,7 @@ impl TestApp {
                 .expect("client"),
             _data_dir: data_dir,
             postgres_database,
+            _background: background,
         }
     }
 
@@ -250,7 +255,19 @@ impl TestApp {
 
     /// The token of the newest outbox message of `category` to `email`, read through the
     /// admin's outbox API as a developer would.
+    /// Waits until no job is queued or running (emails are sent by workers).
+    pub async fn settle_jobs(&self) {
+        for _ in 0..200 {
+            if self.count_rows("jobs", "WHERE status IN ('queued', 'running')").await == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("jobs still pending after 10 s");
+    }
+
     pub async fn emailed_token(&self, admin: &Session, email: &str, category: &str) -> String {
+        self.settle_jobs().await;
         let outbox = self
             .get(
                 &format!("/api/v1/outbox?to={email}&category={category}"),

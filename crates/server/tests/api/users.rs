@@ -17,6 +17,7 @@ async fn an_invited_user_sets_a_password_from_the_emailed_link_and_signs_in(back
     assert_eq!(invited.status, StatusCode::CREATED, "{}", invited.body);
     assert_eq!(invited.body["user"]["has_password"], false);
 
+    app.settle_jobs().await;
     let outbox = app
         .get(&format!("/api/v1/outbox?to={email}"), &admin.access_token)
         .await;

@@ -1,0 +1,28 @@
+//! Sends one queued email through the EmailSender (SendGrid or the outbox).
+
+use crate::{JobError, JobHandler, JobRun};
+use kite_core::mail::SEND_EMAIL;
+use kite_email::{EmailError, EmailMessage};
+use serde_json::json;
+
+pub struct SendEmail;
+
+#[async_trait::async_trait]
+impl JobHandler for SendEmail {
+    fn kind(&self) -> &'static str {
+        SEND_EMAIL
+    }
+
+    async fn run(&self, run: &JobRun) -> Result<serde_json::Value, JobError> {
+        let message: EmailMessage = run.payload()?;
+        match run.kite.email.send(&message).await {
+            Ok(()) => Ok(json!({"sent_to": message.to.len()})),
+            // A refused key or a rejected message fails the same way on every attempt;
+            // throttling and the provider's own failures pass.
+            Err(error @ EmailError::Rejected { status, .. }) if status != 429 && status < 500 => {
+                Err(JobError::Fail(error.to_string()))
+            }
+            Err(error) => Err(JobError::Retry(error.to_string())),
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! The kinds of job Kite runs.
+
+mod email;
+
+use crate::JobHandler;
+use std::sync::Arc;
+
+/// Every handler a server process registers.
+pub fn all() -> Vec<Arc<dyn JobHandler>> {
+    vec![Arc::new(email::SendEmail)]
+}

@@ -1,0 +1,99 @@
+//! Background jobs as the API shows them, and the events the live stream carries.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Queued => "queued",
+            JobStatus::Running => "running",
+            JobStatus::Succeeded => "succeeded",
+            JobStatus::Failed => "failed",
+            JobStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(raw: &str) -> JobStatus {
+        match raw {
+            "running" => JobStatus::Running,
+            "succeeded" => JobStatus::Succeeded,
+            "failed" => JobStatus::Failed,
+            "cancelled" => JobStatus::Cancelled,
+            _ => JobStatus::Queued,
+        }
+    }
+
+    /// A job in this state will not change any more.
+    pub fn is_finished(self) -> bool {
+        matches!(self, JobStatus::Succeeded | JobStatus::Failed | JobStatus::Cancelled)
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JobProgress {
+    pub done: u64,
+    /// Unknown until the job has counted its work.
+    pub total: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JobDto {
+    pub id: Uuid,
+    pub kind: String,
+    pub status: JobStatus,
+    pub progress: JobProgress,
+    pub attempts: i32,
+    /// What the job produced, when it succeeded.
+    pub result: Option<serde_json::Value>,
+    /// Why the last attempt failed.
+    pub error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// What the live stream (`GET /api/v1/events`) sends; the SSE event name is `kind`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ServerEvent {
+    /// A job of the user's moved on.
+    JobProgress {
+        job_id: Uuid,
+        job_kind: String,
+        status: JobStatus,
+        progress: JobProgress,
+    },
+}
+
+impl ServerEvent {
+    pub fn name(&self) -> &'static str {
+        match self {
+            ServerEvent::JobProgress { .. } => "job_progress",
+        }
+    }
+}
+
+/// A one-time ticket that opens the event stream: browsers' EventSource cannot send an
+/// Authorization header, and an access token in a URL would end up in logs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventTicket {
+    pub ticket: String,
+    pub expires_at: DateTime<Utc>,
+}
