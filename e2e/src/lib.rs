@@ -155,9 +155,17 @@ impl Server {
         let admin = self.api_login(admin_email).await;
         let invite = json!({"email": email, "name": format!("Test {role}"), "role": role});
         self.api("POST", "/users", Some(&admin), invite).await;
-        let outbox = self
-            .api("GET", &format!("/outbox?to={email}"), Some(&admin), json!(null))
-            .await;
+        // A worker sends the invitation a moment after the request.
+        let mut outbox = json!(null);
+        for _ in 0..100 {
+            outbox = self
+                .api("GET", &format!("/outbox?to={email}"), Some(&admin), json!(null))
+                .await;
+            if outbox["items"][0]["text_body"].is_string() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
         let text = outbox["items"][0]["text_body"].as_str().expect("an invitation email");
         let token = text
             .split("token=")
@@ -322,6 +330,19 @@ impl Browser {
         }
         self.failure_screenshot().await;
         panic!("`{css}` still shows {gone:?}");
+    }
+
+    /// Waits until nothing matches `css` any more.
+    pub async fn wait_gone(&self, css: &str) {
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline {
+            if !self.exists(css).await {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.failure_screenshot().await;
+        panic!("`{css}` is still there");
     }
 
     pub async fn wait_for_path(&self, expected: &str) {

@@ -5,8 +5,8 @@ use crate::pages::activities::ActivitiesPage;
 use crate::pages::auth::{AcceptInvite, ForgotPassword, Login, ResetPassword, Signup};
 use crate::pages::companies::{CompanyDetail, CompanyList};
 use crate::pages::contacts::{ContactDetail, ContactList};
-use crate::pages::deals::{DealBoard, DealDetail};
-use crate::pages::settings::{AuditLog, Outbox, Profile, Users};
+use crate::pages::deals::{DealBoard, DealDetail, DealList};
+use crate::pages::settings::{AuditLog, Outbox, Profile, Trash, Users};
 use crate::pages::{Dashboard, ModulePage, NotFound, Search};
 use crate::session::provide_session;
 use crate::theme::provide_theme;
@@ -35,6 +35,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("companies") view=CompanyList />
                     <Route path=path!("companies/:id") view=CompanyDetail />
                     <Route path=path!("deals") view=DealBoard />
+                    <Route path=path!("deals/list") view=DealList />
                     <Route path=path!("deals/:id") view=DealDetail />
                     <Route path=path!("activities") view=ActivitiesPage />
                     <Route path=path!("campaigns") view=|| view! { <ModulePage module="campaigns" /> } />
@@ -46,6 +47,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("users") view=Users />
                         <Route path=path!("audit-log") view=AuditLog />
                         <Route path=path!("outbox") view=Outbox />
+                        <Route path=path!("trash") view=Trash />
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

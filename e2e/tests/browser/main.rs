@@ -4,5 +4,7 @@ mod activities;
 mod auth;
 mod crm;
 mod deals;
+mod lists;
 mod settings;
 mod shell;
+mod trash;

@@ -38,7 +38,7 @@ async fn an_invited_user_joins_from_the_outbox_link_and_sees_no_admin_settings()
     browser.find(".tabs").await;
     let tabs = browser.find(".tabs").await.text().await.expect("tabs");
     assert!(tabs.contains("Profile"), "{tabs}");
-    for hidden in ["Users", "Audit log", "Email outbox"] {
+    for hidden in ["Users", "Audit log", "Email outbox", "Trash"] {
         assert!(!tabs.contains(hidden), "a sales rep sees {hidden}: {tabs}");
     }
     let nav = browser.find(".sidebar").await.text().await.expect("nav");

@@ -1,5 +1,6 @@
 //! Building blocks every page uses.
 
+mod data_table;
 mod delete_record;
 mod details;
 mod dialog;
@@ -10,6 +11,7 @@ mod skeleton;
 mod sortable_header;
 mod timeline;
 
+pub use data_table::{Column, DataTable, EmptyText, ListRow, ListState, OwnerFilter};
 pub use delete_record::DeleteRecord;
 pub use details::{Detail, or_dash};
 pub use dialog::{ConfirmDialog, Modal};

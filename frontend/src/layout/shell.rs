@@ -217,6 +217,7 @@ pub fn SettingsLayout() -> impl IntoView {
         ("/settings/users", "Users", Some(Permission::ManageUsers)),
         ("/settings/audit-log", "Audit log", Some(Permission::ViewAuditLog)),
         ("/settings/outbox", "Email outbox", Some(Permission::ViewOutbox)),
+        ("/settings/trash", "Trash", Some(Permission::ManageOrganization)),
     ];
     view! {
         <div class="page">

@@ -5,6 +5,7 @@ use super::drag::{DragController, Dropped};
 use super::form::DealDialog;
 use super::move_dialog::{MoveChoice, MoveDialog, MovePrompt};
 use super::mover::Mover;
+use super::view_switch::ViewSwitch;
 use crate::api;
 use crate::session::use_session;
 use crate::team::Team;
@@ -165,6 +166,7 @@ pub fn DealBoard() -> impl IntoView {
                     <p class="muted">"Drag a card to move it, or use its move button."</p>
                 </div>
                 <div class="page-actions">
+                    <ViewSwitch />
                     {pipeline_options}
                     <select aria-label="Owner" data-testid="owner-filter" on:change=move |ev| owner.set(event_target_value(&ev))>
                         {owner_options}

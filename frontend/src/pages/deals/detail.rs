@@ -2,6 +2,7 @@ use super::form::DealDialog;
 use super::history::StageHistory;
 use super::move_dialog::{MoveChoice, MoveDialog, MovePrompt};
 use super::stage_bar::StageBar;
+use super::status::status_badge_parts;
 use crate::api::{self, ApiError};
 use crate::components::{DeleteRecord, Detail, EmptyState, RecordTimeline, SkeletonRows};
 use crate::format::{date_time, day};
@@ -11,7 +12,7 @@ use crate::team::Team;
 use crate::toast::use_toasts;
 use kite_shared::Permission;
 use kite_shared::crm::contacts::ContactDto;
-use kite_shared::crm::deals::{DealDto, DealStatus, MoveDealRequest};
+use kite_shared::crm::deals::{DealDto, MoveDealRequest};
 use kite_shared::crm::money::format_money;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::crm::pipelines::{PipelineDto, StageDto, StageKind};
@@ -71,11 +72,7 @@ pub fn DealDetail() -> impl IntoView {
 }
 
 fn status_badge(deal: &DealDto) -> impl IntoView + use<> {
-    let (class, label) = match deal.status {
-        DealStatus::Open => ("badge badge-accent", "Open"),
-        DealStatus::Won => ("badge badge-success", "Won"),
-        DealStatus::Lost => ("badge badge-danger", "Lost"),
-    };
+    let (class, label) = status_badge_parts(deal.status);
     view! { <span class=class data-testid="deal-status">{label}</span> }
 }
 

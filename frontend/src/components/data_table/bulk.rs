@@ -1,0 +1,148 @@
+//! The bar that appears over a list when rows are selected: how many, and what can be
+//! done to all of them at once. Each action is offered only to roles the server lets do
+//! it, so nobody is shown a button that can only fail.
+
+use crate::api;
+use crate::components::{ConfirmDialog, Modal, SelectField};
+use crate::team::Team;
+use crate::toast::use_toasts;
+use kite_shared::UserId;
+use kite_shared::crm::list::{BulkAction, BulkRequest, BulkResult};
+use kite_shared::crm::notes::RecordKind;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_icons::Icon;
+use std::collections::HashSet;
+use uuid::Uuid;
+
+/// "1 contact", "3 companies".
+fn records(kind: RecordKind, count: u64) -> String {
+    let noun = if count == 1 { kind.as_str() } else { kind.plural() };
+    format!("{count} {noun}")
+}
+
+#[component]
+pub fn BulkBar(
+    kind: RecordKind,
+    selected: RwSignal<HashSet<Uuid>>,
+    team: Team,
+    can_assign: Signal<bool>,
+    can_delete: Signal<bool>,
+    /// After an action succeeded: the list clears its selection and reloads.
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let toasts = use_toasts();
+    let busy = RwSignal::new(false);
+    let assign_open = RwSignal::new(false);
+    let delete_open = RwSignal::new(false);
+    let owner = RwSignal::new(String::new());
+    let count = move || selected.with(|s| s.len() as u64);
+    let run = move |action: BulkAction, said: Box<dyn FnOnce(u64) -> String>| {
+        let ids: Vec<Uuid> = selected.get_untracked().into_iter().collect();
+        busy.set(true);
+        spawn_local(async move {
+            let request = BulkRequest { ids, action };
+            let result = api::post::<BulkResult>(&format!("/{}/bulk", kind.plural()), &request).await;
+            busy.set(false);
+            match result {
+                Ok(done) => {
+                    toasts.success(said(done.updated));
+                    on_done.run(());
+                }
+                Err(e) => toasts.error(e.message),
+            }
+        });
+    };
+    let assign = move |_| {
+        let Ok(id) = Uuid::parse_str(&owner.get_untracked()) else {
+            return;
+        };
+        let owner_id = UserId(id);
+        let name = team.name_of(Some(owner_id));
+        assign_open.set(false);
+        run(
+            BulkAction::AssignOwner { owner_id },
+            Box::new(move |n| format!("{} assigned to {name}.", records(kind, n))),
+        );
+    };
+    let on_delete = Callback::new(move |_| {
+        run(
+            BulkAction::Delete,
+            Box::new(move |n| {
+                let verb = if n == 1 { "was" } else { "were" };
+                format!("{} {verb} moved to the trash.", records(kind, n))
+            }),
+        )
+    });
+    let owner_options = Signal::derive(move || {
+        let mut options = vec![(String::new(), "Choose a person…".to_owned())];
+        options.extend(team.owner_options(None));
+        options
+    });
+    let delete_message = Signal::derive(move || {
+        let n = count();
+        let (verb, them) = if n == 1 { ("moves", "it") } else { ("move", "them") };
+        format!("{} {verb} to the trash. An admin can restore {them}.", records(kind, n))
+    });
+    view! {
+        <div class="bulk-bar" role="toolbar" aria-label="Selected records" data-testid="bulk-bar">
+            <strong data-testid="selected-count">{move || format!("{} selected", count())}</strong>
+            <button type="button" class="btn btn-ghost btn-small" on:click=move |_| selected.set(HashSet::new())>
+                "Clear"
+            </button>
+            <span class="spacer"></span>
+            <Show when=move || can_assign.get()>
+                <button
+                    type="button"
+                    class="btn btn-secondary btn-small"
+                    data-testid="bulk-assign"
+                    disabled=move || busy.get()
+                    on:click=move |_| {
+                        owner.set(String::new());
+                        assign_open.set(true);
+                    }
+                >
+                    <Icon icon=icondata::LuUserCheck />
+                    "Assign owner…"
+                </button>
+            </Show>
+            <Show when=move || can_delete.get()>
+                <button
+                    type="button"
+                    class="btn btn-ghost btn-small btn-danger-text"
+                    data-testid="bulk-delete"
+                    disabled=move || busy.get()
+                    on:click=move |_| delete_open.set(true)
+                >
+                    <Icon icon=icondata::LuTrash2 />
+                    "Delete"
+                </button>
+            </Show>
+        </div>
+        <Modal open=assign_open title="Assign owner">
+            <p class="modal-text">{move || format!("Who should own the {} you selected?", records(kind, count()))}</p>
+            <SelectField name="new_owner" label="New owner" value=owner options=owner_options />
+            <div class="modal-actions">
+                <button type="button" class="btn btn-ghost" on:click=move |_| assign_open.set(false)>
+                    "Cancel"
+                </button>
+                <button
+                    type="button"
+                    class="btn btn-primary"
+                    data-testid="bulk-assign-confirm"
+                    disabled=move || owner.with(String::is_empty) || busy.get()
+                    on:click=assign
+                >
+                    "Assign"
+                </button>
+            </div>
+        </Modal>
+        <ConfirmDialog
+            open=delete_open
+            title=format!("Delete the selected {}?", kind.plural())
+            message=delete_message
+            confirm_label="Delete"
+            on_confirm=on_delete
+        />
+    }
+}

@@ -1,0 +1,245 @@
+//! Deals as a table: every pipeline and outcome at once, sorted and filtered, with the
+//! bulk actions the board has no room for.
+
+use super::form::DealDialog;
+use super::status::status_badge_parts;
+use super::view_switch::ViewSwitch;
+use crate::api::{self, ApiError};
+use crate::components::{Column, DataTable, EmptyText, ListRow, ListState, OwnerFilter};
+use crate::format::{date, day};
+use crate::session::use_session;
+use crate::team::Team;
+use kite_shared::Permission;
+use kite_shared::crm::deals::DealDto;
+use kite_shared::crm::money::format_money;
+use kite_shared::crm::notes::RecordKind;
+use kite_shared::crm::pipelines::PipelineDto;
+use leptos::prelude::*;
+use leptos_icons::Icon;
+use leptos_router::components::A;
+use leptos_use_signal_debounce_throttle::signal_debounced;
+use uuid::Uuid;
+
+type Pipelines = LocalResource<Result<Vec<PipelineDto>, ApiError>>;
+
+impl ListRow for DealDto {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+
+    fn name(&self) -> String {
+        self.title.clone()
+    }
+}
+
+/// The stage's name; empty while the pipelines load, so no id flashes up.
+fn stage_name(pipelines: Pipelines, stage: Uuid) -> String {
+    pipelines.with(|p| {
+        p.as_ref()
+            .and_then(|r| r.as_ref().ok())
+            .and_then(|list| list.iter().flat_map(|p| &p.stages).find(|s| s.id == stage))
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
+    })
+}
+
+fn columns(team: Team, pipelines: Pipelines) -> Vec<Column<DealDto>> {
+    vec![
+        Column::new("title", "Title", |d: &DealDto| {
+            let title = d.title.clone();
+            view! { <A href=format!("/deals/{}", d.id)>{title}</A> }.into_any()
+        })
+        .sort("title")
+        .cell_class("cell-primary"),
+        Column::new("value", "Value", |d: &DealDto| {
+            format_money(d.value.minor, &d.value.currency).into_any()
+        })
+        .sort("value")
+        .cell_class("cell-number nowrap"),
+        Column::new("stage", "Stage", move |d: &DealDto| {
+            let stage = d.stage_id;
+            (move || stage_name(pipelines, stage)).into_any()
+        })
+        .cell_class("nowrap"),
+        Column::new("status", "Status", |d: &DealDto| {
+            let (class, label) = status_badge_parts(d.status);
+            view! { <span class=class data-status=d.status.as_str()>{label}</span> }.into_any()
+        }),
+        Column::new("probability", "Probability", |d: &DealDto| {
+            format!("{}%", d.probability).into_any()
+        })
+        .sort("probability")
+        .class("hide-narrow")
+        .cell_class("cell-number muted")
+        .hidden(),
+        Column::new("owner", "Owner", move |d: &DealDto| {
+            let owner = d.owner_id;
+            (move || team.name_of(owner)).into_any()
+        })
+        .class("hide-narrow")
+        .cell_class("nowrap"),
+        Column::new("expected_close", "Expected close", |d: &DealDto| {
+            d.expected_close.as_ref().map_or_else(|| "—".to_owned(), day).into_any()
+        })
+        .sort("expected_close")
+        .class("hide-narrow")
+        .cell_class("muted nowrap"),
+        Column::new("company", "Company", |d: &DealDto| {
+            match (d.company_id, d.company_name.clone()) {
+                (Some(id), Some(name)) => view! { <A href=format!("/companies/{id}")>{name}</A> }.into_any(),
+                _ => view! { <span class="muted">"—"</span> }.into_any(),
+            }
+        })
+        .class("hide-narrow"),
+        Column::new("created", "Created", |d: &DealDto| date(&d.created_at).into_any())
+            .sort("created_at")
+            .class("hide-narrow")
+            .cell_class("muted nowrap")
+            .hidden(),
+    ]
+}
+
+#[component]
+pub fn DealList() -> impl IntoView {
+    let session = use_session();
+    let can_create = move || session.can(Permission::EditOwnRecords);
+    let team = Team::load();
+    let pipelines: Pipelines = LocalResource::new(|| api::get::<Vec<PipelineDto>>("/pipelines"));
+    let list = ListState::new("-created_at");
+    let search = RwSignal::new(String::new());
+    let q = signal_debounced(search, 250.0);
+    let status = RwSignal::new(String::new());
+    let owner = RwSignal::new(String::new());
+    let pipeline = RwSignal::new(String::new());
+    let stage = RwSignal::new(String::new());
+    let create_open = RwSignal::new(false);
+    let filters = Signal::derive(move || {
+        vec![
+            ("q", q.get()),
+            ("status", status.get()),
+            ("owner_id", owner.get()),
+            ("pipeline_id", pipeline.get()),
+            ("stage_id", stage.get()),
+        ]
+    });
+    let all_pipelines = move || pipelines.get().and_then(Result::ok).unwrap_or_default();
+    // One pipeline needs no choosing; with several, stages are named with their pipeline
+    // until one is chosen, since each pipeline has its own "Qualified".
+    let pipeline_filter = move || {
+        let list = all_pipelines();
+        (list.len() > 1).then(|| {
+            view! {
+                <select
+                    aria-label="Filter by pipeline"
+                    on:change=move |ev| {
+                        pipeline.set(event_target_value(&ev));
+                        stage.set(String::new());
+                    }
+                >
+                    <option value="">"All pipelines"</option>
+                    {list
+                        .into_iter()
+                        .map(|p| {
+                            let id = p.id.to_string();
+                            let selected = id == pipeline.get_untracked();
+                            view! { <option value=id selected=selected>{p.name}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            }
+        })
+    };
+    let stage_options = move || {
+        let list = all_pipelines();
+        let chosen = pipeline.get();
+        let named = list.len() > 1 && chosen.is_empty();
+        list.into_iter()
+            .filter(|p| chosen.is_empty() || p.id.to_string() == chosen)
+            .flat_map(|p| {
+                let pipeline_name = p.name;
+                p.stages.into_iter().map(move |s| {
+                    let label = if named {
+                        format!("{pipeline_name} · {}", s.name)
+                    } else {
+                        s.name
+                    };
+                    (s.id.to_string(), label)
+                })
+            })
+            .map(|(id, label)| {
+                let selected = {
+                    let id = id.clone();
+                    move || stage.with(|s| *s == id)
+                };
+                view! { <option value=id prop:selected=selected>{label}</option> }
+            })
+            .collect_view()
+    };
+    let new_button = move || {
+        can_create().then(|| {
+            view! {
+                <button class="btn btn-primary" data-testid="new-deal" on:click=move |_| create_open.set(true)>
+                    <Icon icon=icondata::LuPlus />
+                    "New deal"
+                </button>
+            }
+        })
+    };
+    let empty = EmptyText {
+        icon: icondata::LuHandshake,
+        title: "No deals yet",
+        text: "Add the opportunities you are working on, with their value and expected close.",
+        no_match_title: "No deals match",
+        no_match_text: "Try another search, status, owner or stage.",
+    };
+    view! {
+        <div class="page page-wide">
+            <header class="page-header">
+                <div>
+                    <h1>"Deals"</h1>
+                    <p class="muted">"Every deal in one table: sort, filter, and act on many at once."</p>
+                </div>
+                <div class="page-actions">
+                    <ViewSwitch />
+                    {new_button}
+                </div>
+            </header>
+            <DataTable
+                kind=RecordKind::Deal
+                columns=columns(team, pipelines)
+                state=list
+                filters=filters
+                team=team
+                dense=true
+                empty=empty
+                empty_action=new_button
+            >
+                <div class="search search-inline">
+                    <Icon icon=icondata::LuSearch />
+                    <input
+                        type="search"
+                        placeholder="Search by title"
+                        aria-label="Search deals"
+                        prop:value=move || search.get()
+                        on:input=move |ev| search.set(event_target_value(&ev))
+                    />
+                </div>
+                <select aria-label="Filter by status" on:change=move |ev| status.set(event_target_value(&ev))>
+                    <option value="">"All statuses"</option>
+                    <option value="open">"Open"</option>
+                    <option value="won">"Won"</option>
+                    <option value="lost">"Lost"</option>
+                </select>
+                <OwnerFilter value=owner team=team />
+                {pipeline_filter}
+                <select aria-label="Filter by stage" on:change=move |ev| stage.set(event_target_value(&ev))>
+                    <option value="" prop:selected=move || stage.with(String::is_empty)>
+                        "All stages"
+                    </option>
+                    {stage_options}
+                </select>
+            </DataTable>
+        </div>
+        <DealDialog open=create_open team=team on_saved=Callback::new(move |_| list.reload()) />
+    }
+}
