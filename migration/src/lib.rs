@@ -6,6 +6,7 @@ mod m20261125_000003_activities;
 mod m20261125_000004_search;
 mod m20261125_000005_tags_merge_stages;
 mod m20261125_000006_jobs;
+mod m20261125_000007_imports;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_search::Migration),
             Box::new(m20261125_000005_tags_merge_stages::Migration),
             Box::new(m20261125_000006_jobs::Migration),
+            Box::new(m20261125_000007_imports::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ pub mod crm;
 pub mod error;
 pub mod health;
 pub mod ids;
+pub mod imports;
 pub mod jobs;
 pub mod outbox;
 pub mod page;

@@ -8,6 +8,7 @@ pub mod crm;
 pub mod ctx;
 pub mod error;
 pub mod events;
+pub mod imports;
 pub mod jobs;
 pub mod mail;
 pub mod outbox;
@@ -69,6 +70,10 @@ impl Kite {
 
     pub fn queue(&self) -> jobs::JobQueue<'_> {
         jobs::JobQueue::new(self)
+    }
+
+    pub fn imports(&self) -> imports::ImportService<'_> {
+        imports::ImportService::new(self)
     }
 
     pub fn jobs(&self) -> jobs::JobService<'_> {

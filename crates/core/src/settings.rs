@@ -17,6 +17,8 @@ pub struct Settings {
     pub password_reset_ttl: Duration,
     /// Where users reach the SPA; links in emails start with it.
     pub public_url: String,
+    /// Where uploaded files are kept (`imports/` inside it).
+    pub data_dir: std::path::PathBuf,
 }
 
 impl Settings {
@@ -33,6 +35,7 @@ impl Settings {
             invitation_ttl: Duration::days(7),
             password_reset_ttl: Duration::hours(1),
             public_url,
+            data_dir: std::path::PathBuf::from("data"),
         }
     }
 }

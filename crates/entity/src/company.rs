@@ -21,6 +21,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// Set when moved to the trash.
     pub deleted_at: Option<DateTimeUtc>,
+    /// The import that created the record, if one did.
+    pub import_id: Option<Uuid>,
     /// Set when this record was merged into another one (and trashed).
     pub merged_into_id: Option<Uuid>,
 }

@@ -24,6 +24,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub deleted_at: Option<DateTimeUtc>,
+    /// The import that created the record, if one did.
+    pub import_id: Option<Uuid>,
     /// Set when this record was merged into another one (and trashed).
     pub merged_into_id: Option<Uuid>,
 }

@@ -29,6 +29,8 @@ pub struct Config {
     pub lockout_minutes: i64,
     pub access_token_minutes: i64,
     pub max_json_bytes: usize,
+    /// Largest file an import accepts.
+    pub max_upload_bytes: usize,
     /// Background jobs this process runs at once; 0 leaves them to other instances.
     pub workers: usize,
     /// How long a job stays with a worker that stopped sending heartbeats.
@@ -73,6 +75,7 @@ impl Config {
             lockout_minutes: parse("KITE_LOCKOUT_MINUTES", 15)?,
             access_token_minutes: parse("KITE_ACCESS_TOKEN_MINUTES", 15)?,
             max_json_bytes: parse("KITE_MAX_JSON_BYTES", 1024 * 1024)?,
+            max_upload_bytes: parse("KITE_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)?,
             workers: parse("KITE_WORKERS", 2)?,
             job_lease_seconds: parse("KITE_JOB_LEASE_SECONDS", 30)?,
         })
@@ -92,6 +95,7 @@ impl Config {
         settings.lockout_duration = chrono::Duration::minutes(self.lockout_minutes);
         settings.lockout_window = chrono::Duration::minutes(self.lockout_window_minutes);
         settings.access_token_ttl = chrono::Duration::minutes(self.access_token_minutes);
+        settings.data_dir = self.data_dir.clone();
         settings
     }
 }

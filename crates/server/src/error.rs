@@ -15,6 +15,8 @@ pub enum ApiError {
     BadRequest { code: &'static str, message: String },
     #[error("request body too large")]
     PayloadTooLarge,
+    #[error("uploaded file too large")]
+    FileTooLarge { limit_bytes: usize },
     #[error("no such route")]
     RouteNotFound,
     #[error("too many requests")]
@@ -38,6 +40,16 @@ impl ApiError {
                 "payload_too_large",
                 "The request body is too large.".into(),
                 Vec::new(),
+            ),
+            ApiError::FileTooLarge { limit_bytes } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "file_too_large",
+                format!("The file is larger than {} MB.", limit_bytes / (1024 * 1024)),
+                vec![FieldError::new(
+                    "file",
+                    "too_large",
+                    "Upload a smaller file, or split it.",
+                )],
             ),
             ApiError::RouteNotFound => (
                 StatusCode::NOT_FOUND,

@@ -25,6 +25,7 @@ use utoipa::{Modify, OpenApi};
         (name = "tags", description = "Labels on contacts, companies and deals"),
         (name = "records", description = "Notes, timelines, bulk actions and the trash of contacts, companies and deals"),
         (name = "search", description = "One box over contacts, companies and deals"),
+        (name = "imports", description = "CSV and spreadsheet imports: upload, mapping, dry run, run, report, undo"),
         (name = "jobs", description = "Background work: imports, exports, email sends"),
         (name = "events", description = "The live stream of server-sent events"),
         (name = "audit", description = "Who changed what"),

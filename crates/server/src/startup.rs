@@ -5,8 +5,8 @@ use crate::error::{ApiError, json_error, path_error, query_error};
 use crate::openapi::ApiDoc;
 use crate::rate_limit::{ClientIp, governor};
 use crate::routes::{
-    activities, audit, auth, companies, contacts, deals, events, health, jobs, me, merge, outbox, pipelines, records,
-    stages, tags, users,
+    activities, audit, auth, companies, contacts, deals, events, health, imports, jobs, me, merge, outbox, pipelines,
+    records, stages, tags, users,
 };
 use crate::{db, spa};
 use actix_governor::Governor;
@@ -34,6 +34,8 @@ use utoipa_swagger_ui::SwaggerUi;
 #[derive(Clone)]
 pub struct AppState {
     pub kite: Kite,
+    /// Largest file an import accepts.
+    pub max_upload_bytes: usize,
 }
 
 impl AppState {
@@ -53,6 +55,7 @@ impl AppState {
         );
         Ok(Self {
             kite: Kite::new(db, config.core_settings(), email),
+            max_upload_bytes: config.max_upload_bytes,
         })
     }
 }
@@ -166,6 +169,14 @@ fn api(
         .service(records::create_note)
         .service(records::timeline)
         .service(records::bulk)
+        .service(imports::upload)
+        .service(imports::list_imports)
+        .service(imports::get_import)
+        .service(imports::set_mapping)
+        .service(imports::dry_run)
+        .service(imports::run_import)
+        .service(imports::undo_import)
+        .service(imports::failed_rows)
         .service(jobs::get_job)
         .service(jobs::cancel_job)
         .service(events::event_ticket)

@@ -145,6 +145,7 @@ impl<'a> CompanyService<'a> {
             created_at: Set(now),
             updated_at: Set(now),
             deleted_at: Set(None),
+            import_id: Set(None),
             merged_into_id: Set(None),
         }
         .insert(&*txn)

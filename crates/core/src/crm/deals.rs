@@ -373,6 +373,7 @@ impl<'a> DealService<'a> {
             created_at: Set(now),
             updated_at: Set(now),
             deleted_at: Set(None),
+            import_id: Set(None),
         };
         apply_stage(&mut row, &stage, None);
         if let Some(probability) = input.probability {

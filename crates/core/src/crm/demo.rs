@@ -147,6 +147,7 @@ pub async fn fill(
             created_at: Set(created),
             updated_at: Set(created),
             deleted_at: Set(None),
+            import_id: Set(None),
             merged_into_id: Set(None),
         });
     }
@@ -187,6 +188,7 @@ pub async fn fill(
             created_at: Set(created),
             updated_at: Set(created),
             deleted_at: Set(None),
+            import_id: Set(None),
             merged_into_id: Set(None),
         });
     }
@@ -260,6 +262,7 @@ pub async fn fill(
             created_at: Set(created),
             updated_at: Set(at.min(now)),
             deleted_at: Set(None),
+            import_id: Set(None),
         });
     }
     let deal_ids: Vec<Uuid> = deals.iter().filter_map(|d| d.id.clone().take()).collect();

@@ -1,6 +1,6 @@
 //! Companies, contacts, pipelines and deals.
 
-mod access;
+pub(crate) mod access;
 pub mod activities;
 pub mod board;
 pub mod bulk;
@@ -13,7 +13,7 @@ mod listing;
 pub mod merge;
 pub mod notes;
 pub mod pipelines;
-mod records;
+pub(crate) mod records;
 pub mod search;
 pub mod stages;
 pub mod tags;

@@ -1,11 +1,12 @@
 //! The kinds of job Kite runs.
 
 mod email;
+mod import;
 
 use crate::JobHandler;
 use std::sync::Arc;
 
 /// Every handler a server process registers.
 pub fn all() -> Vec<Arc<dyn JobHandler>> {
-    vec![Arc::new(email::SendEmail)]
+    vec![Arc::new(email::SendEmail), Arc::new(import::RunImport)]
 }

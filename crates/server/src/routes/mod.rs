@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod deals;
 pub mod events;
 pub mod health;
+pub mod imports;
 pub mod jobs;
 pub mod me;
 pub mod merge;

@@ -136,6 +136,7 @@ impl TestApp {
             lockout_minutes: 15,
             access_token_minutes: 15,
             max_json_bytes: 64 * 1024,
+            max_upload_bytes: 5 * 1024 * 1024,
             workers: 2,
             job_lease_seconds: 30,
         };

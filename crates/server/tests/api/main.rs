@@ -12,6 +12,7 @@ mod deals;
 mod demo;
 mod email;
 mod errors;
+mod imports;
 mod jobs;
 mod lockout;
 mod merge;

@@ -1,0 +1,251 @@
+//! `/api/v1/imports`: the import wizard's steps.
+
+use crate::error::ApiError;
+use crate::extract::Auth;
+use crate::startup::AppState;
+use actix_multipart::Multipart;
+use actix_web::{HttpResponse, get, post, put, web};
+use futures_util::StreamExt;
+use kite_core::CoreError;
+use kite_core::imports::Upload;
+use kite_shared::ErrorBody;
+use kite_shared::imports::{
+    DryRunReport, ImportDto, ImportEntity, ImportMappingRequest, ImportStarted, ImportUploaded,
+};
+use std::path::PathBuf;
+use tokio::io::AsyncWriteExt;
+use uuid::Uuid;
+
+/// Small text fields of the upload form.
+const MAX_TEXT_FIELD: usize = 1024;
+
+/// An uploaded file on its way to the import folder; removed unless taken.
+struct Incoming(Option<PathBuf>);
+
+impl Drop for Incoming {
+    fn drop(&mut self) {
+        if let Some(path) = self.0.take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Uploads a file (multipart: `file`, `entity` = contacts|companies|deals, optional
+/// `sheet`). Answers with its columns, first rows and a suggested mapping.
+#[utoipa::path(
+    tag = "imports",
+    security(("bearer_auth" = [])),
+    request_body(content_type = "multipart/form-data", description = "`file`, `entity`, optional `sheet`"),
+    responses(
+        (status = 201, body = ImportUploaded),
+        (status = 413, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    )
+)]
+#[post("/imports")]
+pub async fn upload(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    mut form: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let folder = state.kite.settings.data_dir.join("imports");
+    tokio::fs::create_dir_all(&folder)
+        .await
+        .map_err(|e| CoreError::Internal(e.to_string()))?;
+    let mut entity: Option<String> = None;
+    let mut sheet: Option<String> = None;
+    let mut file: Option<(String, Incoming)> = None;
+    let mut too_large = false;
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|e| ApiError::BadRequest {
+            code: "invalid_multipart",
+            message: format!("The upload could not be read: {e}"),
+        })?;
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            let file_name = field
+                .content_disposition()
+                .and_then(|d| d.get_filename().map(str::to_owned))
+                .unwrap_or_else(|| "upload".into());
+            let path = folder.join(format!("incoming-{}", Uuid::new_v4().simple()));
+            let incoming = Incoming(Some(path.clone()));
+            let mut out = tokio::fs::File::create(&path)
+                .await
+                .map_err(|e| CoreError::Internal(e.to_string()))?;
+            let mut written = 0usize;
+            while let Some(chunk) = field.next().await {
+                let chunk = chunk.map_err(|e| ApiError::BadRequest {
+                    code: "invalid_multipart",
+                    message: format!("The upload broke off: {e}"),
+                })?;
+                written += chunk.len();
+                // The rest is read and dropped, so the client gets the answer instead of
+                // a connection closed mid-upload.
+                too_large |= written > state.max_upload_bytes;
+                if !too_large {
+                    out.write_all(&chunk)
+                        .await
+                        .map_err(|e| CoreError::Internal(e.to_string()))?;
+                }
+            }
+            out.flush().await.map_err(|e| CoreError::Internal(e.to_string()))?;
+            file = Some((file_name, incoming));
+        } else {
+            let mut text = Vec::new();
+            while let Some(chunk) = field.next().await {
+                let chunk = chunk.map_err(|e| ApiError::BadRequest {
+                    code: "invalid_multipart",
+                    message: format!("The upload broke off: {e}"),
+                })?;
+                if text.len() + chunk.len() > MAX_TEXT_FIELD {
+                    return Err(CoreError::field(&name, "too_long", "At most 1 KB.").into());
+                }
+                text.extend_from_slice(&chunk);
+            }
+            let text = String::from_utf8_lossy(&text).trim().to_owned();
+            match name.as_str() {
+                "entity" => entity = Some(text),
+                "sheet" if !text.is_empty() => sheet = Some(text),
+                _ => {}
+            }
+        }
+    }
+    if too_large {
+        return Err(ApiError::FileTooLarge {
+            limit_bytes: state.max_upload_bytes,
+        });
+    }
+    let entity = entity
+        .as_deref()
+        .and_then(ImportEntity::parse)
+        .ok_or_else(|| CoreError::field("entity", "invalid_entity", "Choose contacts, companies or deals."))?;
+    let (file_name, mut incoming) =
+        file.ok_or_else(|| CoreError::field("file", "required", "Choose a file to upload."))?;
+    let path = incoming
+        .0
+        .take()
+        .ok_or_else(|| CoreError::Internal("upload lost".into()))?;
+    let upload = Upload {
+        file_name,
+        path: path.clone(),
+        entity,
+        sheet,
+    };
+    let result = state.kite.imports().create(&ctx, upload).await;
+    // The service moved the file away on success; on failure it may still be here.
+    let _ = tokio::fs::remove_file(&path).await;
+    Ok(HttpResponse::Created().json(result?))
+}
+
+/// The organization's imports, newest first.
+#[utoipa::path(tag = "imports", security(("bearer_auth" = [])), responses((status = 200, body = Vec<ImportDto>)))]
+#[get("/imports")]
+pub async fn list_imports(state: web::Data<AppState>, Auth(ctx): Auth) -> Result<web::Json<Vec<ImportDto>>, ApiError> {
+    Ok(web::Json(state.kite.imports().list(&ctx).await?))
+}
+
+/// An import's status, counts and first errors.
+#[utoipa::path(
+    tag = "imports",
+    security(("bearer_auth" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = ImportDto), (status = 404, body = ErrorBody))
+)]
+#[get("/imports/{id}")]
+pub async fn get_import(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<ImportDto>, ApiError> {
+    Ok(web::Json(state.kite.imports().get(&ctx, *id).await?))
+}
+
+/// Chooses the field of each column and what to do with duplicates.
+#[utoipa::path(
+    tag = "imports",
+    security(("bearer_auth" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = ImportMappingRequest,
+    responses((status = 200, body = ImportDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
+#[put("/imports/{id}/mapping")]
+pub async fn set_mapping(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    id: web::Path<Uuid>,
+    body: web::Json<ImportMappingRequest>,
+) -> Result<web::Json<ImportDto>, ApiError> {
+    Ok(web::Json(state.kite.imports().set_mapping(&ctx, *id, &body).await?))
+}
+
+/// Validates every row and counts what a run would do, writing nothing.
+#[utoipa::path(
+    tag = "imports",
+    security(("bearer_auth" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = DryRunReport), (status = 409, body = ErrorBody))
+)]
+#[post("/imports/{id}/dry-run")]
+pub async fn dry_run(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<DryRunReport>, ApiError> {
+    Ok(web::Json(state.kite.imports().dry_run(&ctx, *id).await?))
+}
+
+/// Starts the import as a background job; follow it with `GET /jobs/{job_id}` or the
+/// event stream.
+#[utoipa::path(
+    tag = "imports",
+    security(("bearer_auth" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 202, body = ImportStarted), (status = 409, body = ErrorBody))
+)]
+#[post("/imports/{id}/run")]
+pub async fn run_import(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Accepted().json(state.kite.imports().run(&ctx, *id).await?))
+}
+
+/// Trashes what the import created and puts back what it updated.
+#[utoipa::path(
+    tag = "imports",
+    security(("bearer_auth" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = ImportDto), (status = 409, body = ErrorBody))
+)]
+#[post("/imports/{id}/undo")]
+pub async fn undo_import(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<ImportDto>, ApiError> {
+    Ok(web::Json(state.kite.imports().undo(&ctx, *id).await?))
+}
+
+/// The rows that failed, with the file's columns and the reason, as CSV.
+#[utoipa::path(
+    tag = "imports",
+    security(("bearer_auth" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, content_type = "text/csv"), (status = 404, body = ErrorBody))
+)]
+#[get("/imports/{id}/failed-rows.csv")]
+pub async fn failed_rows(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let csv = state.kite.imports().failed_rows_csv(&ctx, *id).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"failed-rows-{id}.csv\""),
+        ))
+        .body(csv))
+}
