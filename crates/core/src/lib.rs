@@ -8,6 +8,7 @@ pub mod crm;
 pub mod ctx;
 pub mod error;
 pub mod events;
+pub mod exports;
 pub mod imports;
 pub mod jobs;
 pub mod mail;
@@ -70,6 +71,10 @@ impl Kite {
 
     pub fn queue(&self) -> jobs::JobQueue<'_> {
         jobs::JobQueue::new(self)
+    }
+
+    pub fn exports(&self) -> exports::ExportService<'_> {
+        exports::ExportService::new(self)
     }
 
     pub fn imports(&self) -> imports::ImportService<'_> {

@@ -5,8 +5,8 @@ use crate::error::{ApiError, json_error, path_error, query_error};
 use crate::openapi::ApiDoc;
 use crate::rate_limit::{ClientIp, governor};
 use crate::routes::{
-    activities, audit, auth, companies, contacts, deals, events, health, imports, jobs, me, merge, outbox, pipelines,
-    records, stages, tags, users,
+    activities, audit, auth, companies, contacts, deals, events, exports, health, imports, jobs, me, merge, outbox,
+    pipelines, records, stages, tags, users,
 };
 use crate::{db, spa};
 use actix_governor::Governor;
@@ -118,6 +118,9 @@ fn api(
         .service(users::update_user)
         .service(audit::list_audit_log)
         .service(outbox::list_outbox)
+        .service(exports::export_contacts)
+        .service(exports::export_companies)
+        .service(exports::export_deals)
         .service(merge::company_duplicates)
         .service(merge::merge_companies)
         .service(merge::contact_duplicates)

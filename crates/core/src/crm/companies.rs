@@ -56,6 +56,17 @@ impl<'a> CompanyService<'a> {
     }
 
     pub async fn list(&self, ctx: &Ctx, query: &CompanyListQuery) -> Result<Page<CompanyDto>, CoreError> {
+        self.list_with(ctx, query, PageRequest::new(query.page, query.per_page))
+            .await
+    }
+
+    /// One page of any size (exports read large pages).
+    pub(crate) async fn list_with(
+        &self,
+        ctx: &Ctx,
+        query: &CompanyListQuery,
+        paging: PageRequest,
+    ) -> Result<Page<CompanyDto>, CoreError> {
         ctx.require(Permission::ReadRecords)?;
         let sort = Sort::parse(query.sort.as_deref(), "name");
         let column = sort_column(
@@ -100,7 +111,7 @@ impl<'a> CompanyService<'a> {
             select,
             (column, sort.descending),
             company::Column::Id,
-            PageRequest::new(query.page, query.per_page),
+            paging,
         )
         .await?;
         let ids: Vec<Uuid> = rows.items.iter().map(|c| c.id).collect();

@@ -112,6 +112,17 @@ impl<'a> ContactService<'a> {
     }
 
     pub async fn list(&self, ctx: &Ctx, query: &ContactListQuery) -> Result<Page<ContactDto>, CoreError> {
+        self.list_with(ctx, query, PageRequest::new(query.page, query.per_page))
+            .await
+    }
+
+    /// One page of any size (exports read large pages).
+    pub(crate) async fn list_with(
+        &self,
+        ctx: &Ctx,
+        query: &ContactListQuery,
+        paging: PageRequest,
+    ) -> Result<Page<ContactDto>, CoreError> {
         ctx.require(Permission::ReadRecords)?;
         let sort = Sort::parse(query.sort.as_deref(), "last_name");
         let column = sort_column(
@@ -174,7 +185,7 @@ impl<'a> ContactService<'a> {
             select,
             (column, sort.descending),
             contact::Column::Id,
-            PageRequest::new(query.page, query.per_page),
+            paging,
         )
         .await?;
         let names =

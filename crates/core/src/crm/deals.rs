@@ -217,6 +217,17 @@ impl<'a> DealService<'a> {
     /// Deals as a table: filtered by pipeline, stage, status, owner, company, value range
     /// (in one currency) and expected close dates; sorted by any column shown.
     pub async fn list(&self, ctx: &Ctx, query: &DealListQuery) -> Result<Page<DealDto>, CoreError> {
+        self.list_with(ctx, query, PageRequest::new(query.page, query.per_page))
+            .await
+    }
+
+    /// One page of any size (exports read large pages).
+    pub(crate) async fn list_with(
+        &self,
+        ctx: &Ctx,
+        query: &DealListQuery,
+        paging: PageRequest,
+    ) -> Result<Page<DealDto>, CoreError> {
         ctx.require(Permission::ReadRecords)?;
         let sort = Sort::parse(query.sort.as_deref(), "-created_at");
         let column = sort_column(
@@ -301,7 +312,7 @@ impl<'a> DealService<'a> {
             select,
             (column, sort.descending),
             deal::Column::Id,
-            PageRequest::new(query.page, query.per_page),
+            paging,
         )
         .await?;
         let names =

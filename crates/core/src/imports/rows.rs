@@ -35,7 +35,10 @@ impl Mapping {
     /// The trimmed, non-empty text of `field` in `cells`.
     pub fn get<'c>(&self, cells: &'c [String], field: &str) -> Option<&'c str> {
         let index = *self.columns.get(field)?;
-        cells.get(index).map(|c| c.trim()).filter(|c| !c.is_empty())
+        cells
+            .get(index)
+            .map(|c| crate::exports::unescape_cell(c.trim()))
+            .filter(|c| !c.is_empty())
     }
 
     fn list(&self, cells: &[String], field: &str) -> Vec<String> {

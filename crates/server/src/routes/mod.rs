@@ -7,6 +7,7 @@ pub mod companies;
 pub mod contacts;
 pub mod deals;
 pub mod events;
+pub mod exports;
 pub mod health;
 pub mod imports;
 pub mod jobs;

@@ -12,6 +12,7 @@ mod deals;
 mod demo;
 mod email;
 mod errors;
+mod exports;
 mod imports;
 mod jobs;
 mod lockout;

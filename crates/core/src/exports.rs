@@ -1,0 +1,331 @@
+//! Exports of any list (with its filters and sort) as CSV or XLSX, in columns the
+//! importer recognises, so an export imported back in update mode changes nothing.
+
+use crate::audit::{self, Actor, Event};
+use crate::paging::PageRequest;
+use crate::{CoreError, Ctx, Kite};
+use kite_entity::{pipeline, stage, user};
+use kite_shared::Permission;
+use kite_shared::crm::companies::CompanyListQuery;
+use kite_shared::crm::contacts::ContactListQuery;
+use kite_shared::crm::deals::DealListQuery;
+use kite_shared::crm::money::amount_text;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Rows fetched per query while exporting.
+const PAGE_ROWS: u64 = 2000;
+
+/// What to export: a list and its query.
+pub enum ExportQuery {
+    Contacts(ContactListQuery),
+    Companies(CompanyListQuery),
+    Deals(DealListQuery),
+}
+
+impl ExportQuery {
+    pub fn name(&self) -> &'static str {
+        match self {
+            ExportQuery::Contacts(_) => "contacts",
+            ExportQuery::Companies(_) => "companies",
+            ExportQuery::Deals(_) => "deals",
+        }
+    }
+
+    /// Column titles: the import's field labels, so they map back by themselves.
+    pub fn headers(&self) -> &'static [&'static str] {
+        match self {
+            ExportQuery::Contacts(_) => &[
+                "Kite id",
+                "First name",
+                "Last name",
+                "Email",
+                "Other emails",
+                "Phone",
+                "Other phones",
+                "Job title",
+                "Company",
+                "Lifecycle stage",
+                "Source",
+                "Owner (email)",
+                "Tags",
+                "Created at",
+            ],
+            ExportQuery::Companies(_) => &[
+                "Kite id",
+                "Name",
+                "Domain",
+                "Website",
+                "Industry",
+                "Size",
+                "Phone",
+                "Address",
+                "Owner (email)",
+                "Notes",
+                "Tags",
+                "Created at",
+            ],
+            ExportQuery::Deals(_) => &[
+                "Kite id",
+                "Title",
+                "Value",
+                "Currency",
+                "Pipeline",
+                "Stage",
+                "Status",
+                "Expected close",
+                "Probability",
+                "Company",
+                "Owner (email)",
+                "Lost reason",
+                "Tags",
+                "Created at",
+            ],
+        }
+    }
+}
+
+/// Guards spreadsheet users against formula injection: a cell that a spreadsheet would
+/// run as a formula gets a leading apostrophe (the importer takes it off again).
+pub fn escape_cell(value: &str) -> String {
+    match value.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
+        _ => value.to_owned(),
+    }
+}
+
+/// The original value of a cell [`escape_cell`] protected.
+pub fn unescape_cell(value: &str) -> &str {
+    match value.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => value,
+    }
+}
+
+fn opt(value: &Option<String>) -> String {
+    value.clone().unwrap_or_default()
+}
+
+pub struct ExportService<'a> {
+    kite: &'a Kite,
+}
+
+impl<'a> ExportService<'a> {
+    pub(crate) fn new(kite: &'a Kite) -> Self {
+        Self { kite }
+    }
+
+    async fn owners(&self, ctx: &Ctx) -> Result<HashMap<Uuid, String>, CoreError> {
+        Ok(user::Entity::find()
+            .filter(user::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
+            .all(&self.kite.db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.email))
+            .collect())
+    }
+
+    /// Records the export in the audit log (who took which data out, with what filter).
+    pub async fn start(&self, ctx: &Ctx, query: &ExportQuery, format: &str) -> Result<(), CoreError> {
+        ctx.require(Permission::ReadRecords)?;
+        let filters = match query {
+            ExportQuery::Contacts(q) => serde_json::to_value(q),
+            ExportQuery::Companies(q) => serde_json::to_value(q),
+            ExportQuery::Deals(q) => serde_json::to_value(q),
+        }
+        .unwrap_or_default();
+        let action = format!("{}.exported", query.name());
+        audit::record(
+            &self.kite.db,
+            &Actor::from(ctx),
+            Event::new(&action, query.name(), ctx.organization_id.into_uuid())
+                .after(json!({"format": format, "filters": filters})),
+        )
+        .await
+    }
+
+    /// Page `page` (1-based) of the export's rows, escaped; empty after the last.
+    pub async fn rows(&self, ctx: &Ctx, query: &ExportQuery, page: u64) -> Result<Vec<Vec<String>>, CoreError> {
+        let paging = PageRequest {
+            page,
+            per_page: PAGE_ROWS,
+        };
+        let owners = self.owners(ctx).await?;
+        let owner =
+            |id: Option<kite_shared::UserId>| id.and_then(|o| owners.get(&o.into_uuid()).cloned()).unwrap_or_default();
+        let at = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let rows: Vec<Vec<String>> = match query {
+            ExportQuery::Contacts(q) => self
+                .kite
+                .contacts()
+                .list_with(ctx, q, paging)
+                .await?
+                .items
+                .into_iter()
+                .map(|c| {
+                    vec![
+                        c.id.to_string(),
+                        c.first_name.clone(),
+                        c.last_name.clone(),
+                        opt(&c.email),
+                        c.other_emails.join("; "),
+                        opt(&c.phone),
+                        c.other_phones.join("; "),
+                        opt(&c.title),
+                        opt(&c.company_name),
+                        c.lifecycle_stage.as_str().to_owned(),
+                        opt(&c.source),
+                        owner(c.owner_id),
+                        c.tags.join(", "),
+                        at(c.created_at),
+                    ]
+                })
+                .collect(),
+            ExportQuery::Companies(q) => self
+                .kite
+                .companies()
+                .list_with(ctx, q, paging)
+                .await?
+                .items
+                .into_iter()
+                .map(|c| {
+                    vec![
+                        c.id.to_string(),
+                        c.name.clone(),
+                        opt(&c.domain),
+                        opt(&c.website),
+                        opt(&c.industry),
+                        opt(&c.size),
+                        opt(&c.phone),
+                        opt(&c.address),
+                        owner(c.owner_id),
+                        opt(&c.notes),
+                        c.tags.join(", "),
+                        at(c.created_at),
+                    ]
+                })
+                .collect(),
+            ExportQuery::Deals(q) => {
+                let deals = self.kite.deals().list_with(ctx, q, paging).await?.items;
+                let org = ctx.organization_id.into_uuid();
+                let pipelines: HashMap<Uuid, String> = pipeline::Entity::find()
+                    .filter(pipeline::Column::OrganizationId.eq(org))
+                    .all(&self.kite.db)
+                    .await?
+                    .into_iter()
+                    .map(|p| (p.id, p.name))
+                    .collect();
+                let stages: HashMap<Uuid, String> = stage::Entity::find()
+                    .filter(stage::Column::OrganizationId.eq(org))
+                    .all(&self.kite.db)
+                    .await?
+                    .into_iter()
+                    .map(|s| (s.id, s.name))
+                    .collect();
+                deals
+                    .into_iter()
+                    .map(|d| {
+                        vec![
+                            d.id.to_string(),
+                            d.title.clone(),
+                            amount_text(d.value.minor),
+                            d.value.currency.clone(),
+                            pipelines.get(&d.pipeline_id).cloned().unwrap_or_default(),
+                            stages.get(&d.stage_id).cloned().unwrap_or_default(),
+                            d.status.as_str().to_owned(),
+                            d.expected_close.map(|c| c.to_string()).unwrap_or_default(),
+                            d.probability.to_string(),
+                            opt(&d.company_name),
+                            owner(d.owner_id),
+                            opt(&d.lost_reason),
+                            d.tags.join(", "),
+                            at(d.created_at),
+                        ]
+                    })
+                    .collect()
+            }
+        };
+        Ok(rows
+            .into_iter()
+            .map(|row| row.iter().map(|cell| escape_cell(cell)).collect())
+            .collect())
+    }
+
+    /// CSV text for rows, with the header (and a BOM, so spreadsheets read UTF-8) first.
+    pub fn csv_chunk(headers: Option<&[&str]>, rows: &[Vec<String>]) -> Result<Vec<u8>, CoreError> {
+        let mut out = Vec::new();
+        if headers.is_some() {
+            out.extend_from_slice(b"\xEF\xBB\xBF");
+        }
+        let mut writer = csv::Writer::from_writer(out);
+        let fail = |e: csv::Error| CoreError::Internal(e.to_string());
+        if let Some(headers) = headers {
+            writer.write_record(headers).map_err(fail)?;
+        }
+        for row in rows {
+            writer.write_record(row).map_err(fail)?;
+        }
+        writer.into_inner().map_err(|e| CoreError::Internal(e.to_string()))
+    }
+
+    /// The whole export as an XLSX workbook (built in constant memory, row by row).
+    pub async fn xlsx(&self, ctx: &Ctx, query: &ExportQuery) -> Result<Vec<u8>, CoreError> {
+        let mut pages = Vec::new();
+        for page in 1.. {
+            let rows = self.rows(ctx, query, page).await?;
+            let last = (rows.len() as u64) < PAGE_ROWS;
+            pages.push(rows);
+            if last {
+                break;
+            }
+        }
+        let headers: Vec<String> = query.headers().iter().map(|h| (*h).to_owned()).collect();
+        let name = query.name();
+        tokio::task::spawn_blocking(move || workbook(name, &headers, &pages))
+            .await
+            .map_err(|e| CoreError::Internal(e.to_string()))?
+    }
+}
+
+fn workbook(name: &str, headers: &[String], pages: &[Vec<Vec<String>>]) -> Result<Vec<u8>, CoreError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let fail = |e: rust_xlsxwriter::XlsxError| CoreError::Internal(e.to_string());
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet_with_constant_memory().map_err(fail)?;
+    sheet.set_name(name).map_err(fail)?;
+    let bold = Format::new().set_bold();
+    for (col, header) in headers.iter().enumerate() {
+        let col = u16::try_from(col).unwrap_or(u16::MAX);
+        sheet.write_string_with_format(0, col, header, &bold).map_err(fail)?;
+    }
+    let mut row_number: u32 = 1;
+    for row in pages.iter().flatten() {
+        for (col, cell) in row.iter().enumerate() {
+            if !cell.is_empty() {
+                sheet
+                    .write_string(row_number, u16::try_from(col).unwrap_or(u16::MAX), cell)
+                    .map_err(fail)?;
+            }
+        }
+        row_number = row_number.saturating_add(1);
+    }
+    book.save_to_buffer().map_err(fail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_escaped_and_read_back() {
+        for risky in ["=HYPERLINK(\"x\")", "+1 555 0100", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            let escaped = escape_cell(risky);
+            assert!(escaped.starts_with('\''), "{risky}");
+            assert_eq!(unescape_cell(&escaped), risky);
+        }
+        assert_eq!(escape_cell("Ada"), "Ada");
+        assert_eq!(unescape_cell("'quoted"), "'quoted");
+    }
+}
