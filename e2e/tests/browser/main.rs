@@ -4,5 +4,7 @@ mod activities;
 mod auth;
 mod crm;
 mod deals;
+mod pipeline_settings;
 mod settings;
 mod shell;
+mod tags;

@@ -1,11 +1,16 @@
-//! Settings: the user's profile, and the admin pages (users, audit log, outbox).
+//! Settings: the user's profile, the sales process (pipelines, tags), and the admin
+//! pages (users, audit log, outbox).
 
 mod audit_log;
 mod outbox;
+mod pipelines;
 mod profile;
+mod tags;
 mod users;
 
 pub use audit_log::AuditLog;
 pub use outbox::Outbox;
+pub use pipelines::Pipelines;
 pub use profile::Profile;
+pub use tags::Tags;
 pub use users::Users;
