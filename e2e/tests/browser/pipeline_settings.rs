@@ -117,7 +117,7 @@ async fn an_admin_drags_the_third_stage_to_the_top_and_the_order_stays_after_a_r
         "Won",
         "Lost",
     ];
-    browser.wait_for_text(".toast", "“Meeting” moved to position 1").await;
+    browser.wait_for_text(".toaster", "“Meeting” moved to position 1").await;
     assert_eq!(rows_shown(&browser).await, expected);
     assert_eq!(stage_names(&pipeline(&server, &admin).await), expected);
 
@@ -133,6 +133,12 @@ async fn an_admin_drags_the_third_stage_to_the_top_and_the_order_stays_after_a_r
         browser.find(&row("Negotiation")).await;
         browser.screenshot(&format!("pipelines-{theme}")).await;
     }
+    browser.client.set_window_size(390, 844).await.expect("phone width");
+    browser.goto(PAGE).await;
+    browser.find(&row("Negotiation")).await;
+    browser.screenshot("pipelines-phone").await;
+    let sideways = "return document.documentElement.scrollWidth > document.documentElement.clientWidth";
+    assert_eq!(browser.script(sideways).await, false, "the page scrolls sideways");
     browser.close().await;
 }
 
@@ -152,7 +158,7 @@ async fn the_move_down_button_reorders_stages_by_keyboard() {
         .send_keys(enter)
         .await
         .expect("move down");
-    browser.wait_for_text(".toast", "“Lead in” moved to position 2").await;
+    browser.wait_for_text(".toaster", "“Lead in” moved to position 2").await;
     // The focus stays on the moved stage's button, so Enter again moves it further.
     let focused = "return document.activeElement.closest('[data-testid=stage-row]').getAttribute('data-stage-name')";
     assert_eq!(browser.script(focused).await, "Lead in");
@@ -208,7 +214,7 @@ async fn deleting_a_stage_that_holds_a_deal_asks_where_to_move_it_and_the_move_i
         .click_text("[data-testid=move-deals-dialog] button", "Move and delete")
         .await;
     browser
-        .wait_for_text(".toast", "Stage “Qualified” deleted; its 1 deal moved to “Meeting”")
+        .wait_for_text(".toaster", "Stage “Qualified” deleted; its 1 deal moved to “Meeting”")
         .await;
     wait_until_gone(&browser, &row("Qualified")).await;
     assert!(!browser.exists("[data-testid=move-deals-dialog]").await);
@@ -265,5 +271,161 @@ async fn a_viewer_reads_the_pipelines_but_gets_no_controls_to_change_them() {
     ] {
         assert!(!browser.exists(control).await, "a viewer is offered {control}");
     }
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_reorder_the_server_refuses_is_rolled_back_with_a_toast() {
+    let server = Server::start().await;
+    let email = server.signup("Queen Consolidated").await;
+    let admin = server.api_login(&email).await;
+    let browser = Browser::open(&server, 1280, 900).await;
+    browser.login(&email, PASSWORD).await;
+    browser.goto(PAGE).await;
+    browser.find(&row("Proposal")).await;
+    // Someone else deletes a stage meanwhile, so the order this page sends is stale.
+    let proposal = stage_id(&pipeline(&server, &admin).await, "Proposal");
+    server
+        .api("DELETE", &format!("/stages/{proposal}"), Some(&admin), json!(null))
+        .await;
+
+    browser.click(&format!("{} [data-move=down]", row("Lead in"))).await;
+    browser
+        .wait_for_text(".toast-error", "The new order was not saved")
+        .await;
+    assert_eq!(
+        rows_shown(&browser).await,
+        [
+            "Lead in",
+            "Qualified",
+            "Meeting",
+            "Proposal",
+            "Negotiation",
+            "Won",
+            "Lost"
+        ],
+        "the page shows the order it had"
+    );
+    assert_eq!(
+        stage_names(&pipeline(&server, &admin).await),
+        ["Lead in", "Qualified", "Meeting", "Negotiation", "Won", "Lost"]
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn stages_are_added_renamed_and_given_a_probability_in_place() {
+    let server = Server::start().await;
+    let email = server.signup("Kord Industries").await;
+    let admin = server.api_login(&email).await;
+    let browser = Browser::open(&server, 1280, 900).await;
+    browser.login(&email, PASSWORD).await;
+    browser.goto(PAGE).await;
+
+    browser.fill("[data-testid=new-stage-name]", "Demo").await;
+    browser.click_text(".add-stage button", "Add stage").await;
+    browser.wait_for_text(".toaster", "Stage “Demo” added.").await;
+    let name = browser.find(&format!("{} .stage-name-input", row("Demo"))).await;
+    name.send_keys("\u{E009}a\u{E000}Product demo\u{E007}")
+        .await
+        .expect("rename");
+    browser
+        .wait_for_text(".toaster", "Stage “Demo” renamed to “Product demo”.")
+        .await;
+    let probability = browser
+        .find(&format!("{} .probability-input", row("Product demo")))
+        .await;
+    probability
+        .send_keys("\u{E009}a\u{E000}101\u{E007}")
+        .await
+        .expect("type a probability out of range");
+    browser
+        .wait_for_text(&row("Product demo"), "Use a whole number from 0 to 100.")
+        .await;
+    probability
+        .send_keys("\u{E009}a\u{E000}60\u{E007}")
+        .await
+        .expect("type a probability");
+    browser
+        .wait_for_text(".toaster", "“Product demo” now starts deals at 60%.")
+        .await;
+
+    let after = pipeline(&server, &admin).await;
+    assert_eq!(
+        stage_names(&after),
+        [
+            "Lead in",
+            "Qualified",
+            "Meeting",
+            "Proposal",
+            "Negotiation",
+            "Product demo",
+            "Won",
+            "Lost"
+        ]
+    );
+    let demo = &after["stages"][5];
+    assert_eq!(demo["probability"], 60);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn an_admin_creates_renames_makes_default_and_deletes_a_pipeline() {
+    let server = Server::start().await;
+    let email = server.signup("LexCorp").await;
+    let admin = server.api_login(&email).await;
+    let browser = Browser::open(&server, 1280, 900).await;
+    browser.login(&email, PASSWORD).await;
+    browser.goto(PAGE).await;
+
+    browser.click("[data-testid=new-pipeline]").await;
+    browser.fill(".modal #field-name", "Partners").await;
+    browser.click(".modal button[type=submit]").await;
+    browser.wait_for_text(".toaster", "Pipeline “Partners” created.").await;
+    browser
+        .wait_for_text("[aria-selected=true][data-testid=pipeline-tab]", "Partners")
+        .await;
+    let name = browser.find(".pipeline-name-input").await;
+    name.send_keys("\u{E009}a\u{E000}Channel partners\u{E007}")
+        .await
+        .expect("rename");
+    browser
+        .wait_for_text(".toaster", "Pipeline renamed to “Channel partners”.")
+        .await;
+    browser.click("[data-testid=make-default]").await;
+    browser
+        .wait_for_text(".toaster", "“Channel partners” is now the default pipeline.")
+        .await;
+    browser.find("[data-testid=default-badge]").await;
+
+    // The server says why the default pipeline stays.
+    browser.click("[data-testid=delete-pipeline]").await;
+    browser.click_text(".modal button", "Delete pipeline").await;
+    browser
+        .wait_for_text(".toast-error", "The default pipeline cannot be deleted")
+        .await;
+
+    browser.click_text("[data-testid=pipeline-tab]", "Sales").await;
+    browser.click("[data-testid=make-default]").await;
+    browser
+        .wait_for_text(".toaster", "“Sales” is now the default pipeline.")
+        .await;
+    browser
+        .click_text("[data-testid=pipeline-tab]", "Channel partners")
+        .await;
+    browser.click("[data-testid=delete-pipeline]").await;
+    browser.click_text(".modal button", "Delete pipeline").await;
+    browser
+        .wait_for_text(".toaster", "Pipeline “Channel partners” was deleted.")
+        .await;
+    browser
+        .wait_for_text("[aria-selected=true][data-testid=pipeline-tab]", "Sales")
+        .await;
+
+    let pipelines = server.api("GET", "/pipelines", Some(&admin), json!(null)).await;
+    let list = pipelines.as_array().expect("pipelines");
+    assert_eq!(list.len(), 1, "{pipelines}");
+    assert_eq!(list[0]["name"], "Sales");
+    assert_eq!(list[0]["is_default"], true);
     browser.close().await;
 }

@@ -63,22 +63,22 @@ async fn a_tag_added_on_a_contact_page_shows_as_a_chip_and_the_tag_filter_finds_
     input.send_keys("VI").await.expect("type");
     browser.wait_for_text(".tag-suggestions", "vip").await;
     input.send_keys(&format!("P{ENTER}")).await.expect("add vip");
-    browser.wait_for_text(".toast", "Tag “vip” added.").await;
+    browser.wait_for_text(".toaster", "Tag “vip” added.").await;
     browser.find("[data-testid=tag-chip][data-tag='vip']").await;
     // New names are allowed: they become tags.
     input
         .send_keys(&format!("night owl{ENTER}"))
         .await
         .expect("add a new tag");
-    browser.wait_for_text(".toast", "Tag “night owl” added.").await;
+    browser.wait_for_text(".toaster", "Tag “night owl” added.").await;
     browser.find("[data-testid=tag-chip][data-tag='night owl']").await;
 
     let tagged = server.api("GET", "/contacts?tag=vip", Some(&admin), json!(null)).await;
-    assert_eq!(ids(&tagged), [id.clone()], "{tagged}");
+    assert_eq!(ids(&tagged), [id.as_str()], "{tagged}");
     let tagged = server
         .api("GET", "/contacts?tag=night%20owl", Some(&admin), json!(null))
         .await;
-    assert_eq!(ids(&tagged), [id.clone()], "{tagged}");
+    assert_eq!(ids(&tagged), [id.as_str()], "{tagged}");
     let saved = server
         .api("GET", &format!("/contacts/{id}"), Some(&admin), json!(null))
         .await;
@@ -100,7 +100,7 @@ async fn a_tag_added_on_a_contact_page_shows_as_a_chip_and_the_tag_filter_finds_
     browser
         .click("[data-testid=tag-chip][data-tag='night owl'] [data-testid=tag-remove]")
         .await;
-    browser.wait_for_text(".toast", "Tag “night owl” removed.").await;
+    browser.wait_for_text(".toaster", "Tag “night owl” removed.").await;
     let tagged = server
         .api("GET", "/contacts?tag=night%20owl", Some(&admin), json!(null))
         .await;
@@ -142,7 +142,7 @@ async fn the_tags_page_renames_recolours_and_deletes_a_tag() {
         .await
         .expect("rename");
     browser
-        .wait_for_text(".toast", "Tag “photographer” renamed to “freelancer”.")
+        .wait_for_text(".toaster", "Tag “photographer” renamed to “freelancer”.")
         .await;
     wait_for_tags(&server, &admin, |t| t.to_string().contains("freelancer")).await;
     let peter = server
@@ -154,7 +154,9 @@ async fn the_tags_page_renames_recolours_and_deletes_a_tag() {
     browser
         .click("[data-tag='freelancer'] .swatch-popover .swatch[data-color='#30a46c']")
         .await;
-    browser.wait_for_text(".toast", "Tag “freelancer” is now green.").await;
+    browser
+        .wait_for_text(".toaster", "Tag “freelancer” is now green.")
+        .await;
     wait_for_tags(&server, &admin, |t| {
         t.as_array()
             .is_some_and(|l| l.iter().any(|t| t["name"] == "freelancer" && t["color"] == "#30a46c"))
@@ -164,7 +166,7 @@ async fn the_tags_page_renames_recolours_and_deletes_a_tag() {
     browser.fill("#field-new-tag", "rival").await;
     browser.click(".new-tag .swatch[data-color='#e5484d']").await;
     browser.click_text(".new-tag button", "Create tag").await;
-    browser.wait_for_text(".toast", "Tag “rival” created.").await;
+    browser.wait_for_text(".toaster", "Tag “rival” created.").await;
     browser.find("[data-testid=tag-row][data-tag='rival']").await;
     for theme in ["light", "dark"] {
         browser
@@ -180,12 +182,48 @@ async fn the_tags_page_renames_recolours_and_deletes_a_tag() {
         .wait_for_text(".modal", "comes off the 1 record that carries it")
         .await;
     browser.click_text(".modal button", "Delete tag").await;
-    browser.wait_for_text(".toast", "Tag “freelancer” was deleted.").await;
+    browser.wait_for_text(".toaster", "Tag “freelancer” was deleted.").await;
     let tags = wait_for_tags(&server, &admin, |t| !t.to_string().contains("freelancer")).await;
     assert_eq!(tags.as_array().map(Vec::len), Some(2), "{tags}");
     let peter = server
         .api("GET", &format!("/contacts/{id}"), Some(&admin), json!(null))
         .await;
     assert_eq!(peter["tags"], json!([]));
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_viewer_sees_tags_as_chips_without_controls_to_change_them() {
+    let server = Server::start().await;
+    let admin_email = server.signup("Ace Chemicals").await;
+    let admin = server.api_login(&admin_email).await;
+    let id = contact(
+        &server,
+        &admin,
+        json!({"first_name": "Jack", "last_name": "Napier", "tags": ["supplier"]}),
+    )
+    .await;
+    server.add_user(&admin_email, "viewer@ace.example", "viewer").await;
+    let browser = Browser::open(&server, 1280, 900).await;
+    browser.login("viewer@ace.example", PASSWORD).await;
+
+    browser.goto(&format!("/contacts/{id}")).await;
+    browser.find("[data-testid=tag-chip][data-tag='supplier']").await;
+    for control in ["[data-testid=tag-input]", "[data-testid=tag-remove]"] {
+        assert!(!browser.exists(control).await, "a viewer is offered {control}");
+    }
+
+    browser.goto("/settings/tags").await;
+    browser
+        .wait_for_text("[data-testid=tag-row][data-tag='supplier']", "1 record")
+        .await;
+    for control in [
+        "#field-new-tag",
+        "[data-testid=delete-tag]",
+        "[data-testid=tag-color]",
+        ".tag-name-input",
+    ] {
+        assert!(!browser.exists(control).await, "a viewer is offered {control}");
+    }
     browser.close().await;
 }
