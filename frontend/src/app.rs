@@ -6,7 +6,7 @@ use crate::pages::auth::{AcceptInvite, ForgotPassword, Login, ResetPassword, Sig
 use crate::pages::companies::{CompanyDetail, CompanyList};
 use crate::pages::contacts::{ContactDetail, ContactList};
 use crate::pages::deals::{DealBoard, DealDetail, DealList};
-use crate::pages::settings::{AuditLog, Outbox, Profile, Trash, Users};
+use crate::pages::settings::{AuditLog, Outbox, Pipelines, Profile, Tags, Trash, Users};
 use crate::pages::{Dashboard, ModulePage, NotFound, Search};
 use crate::session::provide_session;
 use crate::theme::provide_theme;
@@ -44,6 +44,8 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("settings") view=SettingsLayout>
                         <Route path=path!("") view=|| view! { <Redirect path="/settings/profile" /> } />
                         <Route path=path!("profile") view=Profile />
+                        <Route path=path!("pipelines") view=Pipelines />
+                        <Route path=path!("tags") view=Tags />
                         <Route path=path!("users") view=Users />
                         <Route path=path!("audit-log") view=AuditLog />
                         <Route path=path!("outbox") view=Outbox />

@@ -5,6 +5,8 @@ mod auth;
 mod crm;
 mod deals;
 mod lists;
+mod pipeline_settings;
 mod settings;
 mod shell;
+mod tags;
 mod trash;

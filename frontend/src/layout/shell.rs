@@ -208,12 +208,15 @@ fn GlobalSearch() -> impl IntoView {
     }
 }
 
-/// Settings pages with tabs; admin-only tabs are hidden from other roles.
+/// Settings pages with tabs; admin-only tabs are hidden from other roles (everyone reads
+/// pipelines and tags; their pages offer editing only to those who may).
 #[component]
 pub fn SettingsLayout() -> impl IntoView {
     let session = use_session();
     let tabs = [
         ("/settings/profile", "Profile", None),
+        ("/settings/pipelines", "Pipelines", None),
+        ("/settings/tags", "Tags", None),
         ("/settings/users", "Users", Some(Permission::ManageUsers)),
         ("/settings/audit-log", "Audit log", Some(Permission::ViewAuditLog)),
         ("/settings/outbox", "Email outbox", Some(Permission::ViewOutbox)),

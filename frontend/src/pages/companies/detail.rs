@@ -1,19 +1,20 @@
 use super::form::CompanyDialog;
 use crate::api::{self, ApiError};
-use crate::components::{DeleteRecord, Detail, EmptyState, RecordTimeline, SkeletonRows, or_dash};
+use crate::components::{DeleteRecord, Detail, EmptyState, RecordTimeline, SkeletonRows, TagEditor, or_dash};
 use crate::format::date_time;
 use crate::pages::contacts::StageBadge;
 use crate::pages::record::{can_edit, record_id};
 use crate::session::use_session;
 use crate::team::Team;
 use kite_shared::Permission;
-use kite_shared::crm::companies::CompanyDto;
+use kite_shared::crm::companies::{CompanyDto, CompanyInput};
 use kite_shared::crm::contacts::ContactDto;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::page::Page;
 use leptos::prelude::*;
 use leptos_icons::Icon;
 use leptos_router::components::A;
+use uuid::Uuid;
 
 #[component]
 pub fn CompanyDetail() -> impl IntoView {
@@ -60,6 +61,26 @@ pub fn CompanyDetail() -> impl IntoView {
     }
 }
 
+/// The update replaces every field, so the others go along as the server has them now
+/// (an edit made meanwhile in another tab is kept), and only the tags change.
+async fn save_tags(id: Uuid, tags: Vec<String>) -> Result<Vec<String>, ApiError> {
+    let path = format!("/companies/{id}");
+    let c = api::get::<CompanyDto>(&path).await?;
+    let body = CompanyInput {
+        name: c.name,
+        domain: c.domain,
+        industry: c.industry,
+        size: c.size,
+        phone: c.phone,
+        address: c.address,
+        website: c.website,
+        owner_id: c.owner_id,
+        notes: c.notes,
+        tags: Some(tags),
+    };
+    Ok(api::put::<CompanyDto>(&path, &body).await?.tags)
+}
+
 #[component]
 fn CompanyView(company: CompanyDto, team: Team, reload: RwSignal<u32>) -> impl IntoView {
     let session = use_session();
@@ -67,6 +88,7 @@ fn CompanyView(company: CompanyDto, team: Team, reload: RwSignal<u32>) -> impl I
     let editable = can_edit(&session, company.owner_id);
     let deletable = session.can(Permission::DeleteRecords);
     let owner = company.owner_id;
+    let company_id = company.id;
     let for_dialog = company.clone();
     let website = company.website.clone().filter(|w| !w.trim().is_empty());
     let subtitle = [company.industry.clone(), company.domain.clone()]
@@ -132,6 +154,10 @@ fn CompanyView(company: CompanyDto, team: Team, reload: RwSignal<u32>) -> impl I
                     <Detail label="Created">{date_time(&company.created_at)}</Detail>
                     <Detail label="Updated">{date_time(&company.updated_at)}</Detail>
                 </dl>
+                <div class="record-tags">
+                    <h3 class="detail-heading">"Tags"</h3>
+                    <TagEditor tags=company.tags.clone() editable=editable save=move |tags| save_tags(company_id, tags) />
+                </div>
                 {company
                     .notes
                     .clone()

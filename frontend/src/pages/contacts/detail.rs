@@ -1,17 +1,18 @@
 use super::form::ContactDialog;
 use super::stage::StageBadge;
 use crate::api::{self, ApiError};
-use crate::components::{DeleteRecord, Detail, EmptyState, RecordTimeline, SkeletonRows, or_dash};
+use crate::components::{DeleteRecord, Detail, EmptyState, RecordTimeline, SkeletonRows, TagEditor, or_dash};
 use crate::format::{date_time, initials};
 use crate::pages::record::{can_edit, record_id};
 use crate::session::use_session;
 use crate::team::Team;
 use kite_shared::Permission;
-use kite_shared::crm::contacts::ContactDto;
+use kite_shared::crm::contacts::{ContactDto, ContactInput};
 use kite_shared::crm::notes::RecordKind;
 use leptos::prelude::*;
 use leptos_icons::Icon;
 use leptos_router::components::A;
+use uuid::Uuid;
 
 #[component]
 pub fn ContactDetail() -> impl IntoView {
@@ -58,6 +59,28 @@ pub fn ContactDetail() -> impl IntoView {
     }
 }
 
+/// The update replaces every field, so the others go along as the server has them now
+/// (an edit made meanwhile in another tab is kept), and only the tags change.
+async fn save_tags(id: Uuid, tags: Vec<String>) -> Result<Vec<String>, ApiError> {
+    let path = format!("/contacts/{id}");
+    let c = api::get::<ContactDto>(&path).await?;
+    let body = ContactInput {
+        first_name: c.first_name,
+        last_name: c.last_name,
+        email: c.email,
+        other_emails: c.other_emails,
+        phone: c.phone,
+        other_phones: c.other_phones,
+        title: c.title,
+        company_id: c.company_id,
+        owner_id: c.owner_id,
+        lifecycle_stage: Some(c.lifecycle_stage),
+        source: c.source,
+        tags: Some(tags),
+    };
+    Ok(api::put::<ContactDto>(&path, &body).await?.tags)
+}
+
 #[component]
 fn ContactView(contact: ContactDto, team: Team, reload: RwSignal<u32>) -> impl IntoView {
     let session = use_session();
@@ -65,6 +88,7 @@ fn ContactView(contact: ContactDto, team: Team, reload: RwSignal<u32>) -> impl I
     let editable = can_edit(&session, contact.owner_id);
     let deletable = session.can(Permission::DeleteRecords);
     let name = contact.full_name();
+    let contact_id = contact.id;
     let owner = contact.owner_id;
     let for_dialog = contact.clone();
     let (company_id, company_name) = (contact.company_id, contact.company_name.clone());
@@ -136,6 +160,10 @@ fn ContactView(contact: ContactDto, team: Team, reload: RwSignal<u32>) -> impl I
                 <Detail label="Created">{date_time(&contact.created_at)}</Detail>
                 <Detail label="Updated">{date_time(&contact.updated_at)}</Detail>
             </dl>
+            <div class="record-tags">
+                <h3 class="detail-heading">"Tags"</h3>
+                <TagEditor tags=contact.tags.clone() editable=editable save=move |tags| save_tags(contact_id, tags) />
+            </div>
         </section>
         <RecordTimeline kind=RecordKind::Contact id=contact.id can_add=session.can(Permission::EditOwnRecords) />
         <ContactDialog

@@ -4,7 +4,7 @@ use super::move_dialog::{MoveChoice, MoveDialog, MovePrompt};
 use super::stage_bar::StageBar;
 use super::status::status_badge_parts;
 use crate::api::{self, ApiError};
-use crate::components::{DeleteRecord, Detail, EmptyState, RecordTimeline, SkeletonRows};
+use crate::components::{DeleteRecord, Detail, EmptyState, RecordTimeline, SkeletonRows, TagEditor};
 use crate::format::{date_time, day};
 use crate::pages::record::{can_edit, record_id};
 use crate::session::use_session;
@@ -12,7 +12,7 @@ use crate::team::Team;
 use crate::toast::use_toasts;
 use kite_shared::Permission;
 use kite_shared::crm::contacts::ContactDto;
-use kite_shared::crm::deals::{DealDto, MoveDealRequest};
+use kite_shared::crm::deals::{DealDto, DealInput, MoveDealRequest};
 use kite_shared::crm::money::format_money;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::crm::pipelines::{PipelineDto, StageDto, StageKind};
@@ -20,6 +20,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_icons::Icon;
 use leptos_router::components::A;
+use uuid::Uuid;
 
 #[component]
 pub fn DealDetail() -> impl IntoView {
@@ -74,6 +75,27 @@ pub fn DealDetail() -> impl IntoView {
 fn status_badge(deal: &DealDto) -> impl IntoView + use<> {
     let (class, label) = status_badge_parts(deal.status);
     view! { <span class=class data-testid="deal-status">{label}</span> }
+}
+
+/// The update replaces every field, so the others go along as the server has them now
+/// (a move or an edit made meanwhile is kept: the same stage is no move), and only the
+/// tags change.
+async fn save_tags(id: Uuid, tags: Vec<String>) -> Result<Vec<String>, ApiError> {
+    let path = format!("/deals/{id}");
+    let d = api::get::<DealDto>(&path).await?;
+    let body = DealInput {
+        title: d.title,
+        value: Some(d.value),
+        pipeline_id: Some(d.pipeline_id),
+        stage_id: Some(d.stage_id),
+        probability: Some(d.probability),
+        expected_close: d.expected_close,
+        owner_id: d.owner_id,
+        company_id: d.company_id,
+        contact_ids: d.contact_ids,
+        tags: Some(tags),
+    };
+    Ok(api::put::<DealDto>(&path, &body).await?.tags)
 }
 
 #[component]
@@ -200,6 +222,10 @@ fn DealView(deal: DealDto, pipeline: PipelineDto, team: Team, reload: RwSignal<u
                         <Detail label="Created">{created}</Detail>
                         <Detail label="Updated">{updated}</Detail>
                     </dl>
+                    <div class="record-tags">
+                        <h3 class="detail-heading">"Tags"</h3>
+                        <TagEditor tags=deal.tags.clone() editable=editable save=move |tags| save_tags(deal_id, tags) />
+                    </div>
                 </section>
                 <RecordTimeline kind=RecordKind::Deal id=deal.id refresh=reload can_add=can_add />
             </div>

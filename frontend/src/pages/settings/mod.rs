@@ -1,13 +1,18 @@
-//! Settings: the user's profile, and the admin pages (users, audit log, outbox, trash).
+//! Settings: the user's profile, the sales process (pipelines, tags), and the admin
+//! pages (users, audit log, outbox, trash).
 
 mod audit_log;
 mod outbox;
+mod pipelines;
 mod profile;
+mod tags;
 mod trash;
 mod users;
 
 pub use audit_log::AuditLog;
 pub use outbox::Outbox;
+pub use pipelines::Pipelines;
 pub use profile::Profile;
+pub use tags::Tags;
 pub use trash::Trash;
 pub use users::Users;
