@@ -4,5 +4,6 @@ mod activities;
 mod auth;
 mod crm;
 mod deals;
+mod merge;
 mod settings;
 mod shell;

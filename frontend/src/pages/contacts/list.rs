@@ -3,6 +3,7 @@ use super::stage::{StageBadge, stage_options};
 use crate::api;
 use crate::components::{EmptyState, Pager, SkeletonTable, SortableHeader, or_dash};
 use crate::format::{date, initials};
+use crate::pages::merge::{FindDuplicates, MergeKind};
 use crate::session::use_session;
 use crate::team::Team;
 use kite_shared::Permission;
@@ -70,7 +71,10 @@ pub fn ContactList() -> impl IntoView {
                     <h1>"Contacts"</h1>
                     <p class="muted">"The people you sell to."</p>
                 </div>
-                {new_button}
+                <div class="page-actions">
+                    <FindDuplicates kind=MergeKind::Contact />
+                    {new_button}
+                </div>
             </header>
             <section class="card">
                 <div class="toolbar">
