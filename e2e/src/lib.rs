@@ -148,6 +148,18 @@ impl Server {
         serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
     }
 
+    /// The status of `GET /api/v1{path}`, for tests about what is refused or gone.
+    pub async fn api_status(&self, path: &str, token: &str) -> u16 {
+        reqwest::Client::new()
+            .get(format!("{}/api/v1{path}", self.base_url))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("an API answer")
+            .status()
+            .as_u16()
+    }
+
     /// Adds a user with `role` to the admin's organization the way a person would join
     /// (invitation, emailed token, own password), but through the API. Signs in with
     /// [`PASSWORD`].

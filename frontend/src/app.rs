@@ -6,6 +6,7 @@ use crate::pages::auth::{AcceptInvite, ForgotPassword, Login, ResetPassword, Sig
 use crate::pages::companies::{CompanyDetail, CompanyList};
 use crate::pages::contacts::{ContactDetail, ContactList};
 use crate::pages::deals::{DealBoard, DealDetail, DealList};
+use crate::pages::merge::{DuplicatesPage, MergeKind};
 use crate::pages::settings::{AuditLog, Outbox, Pipelines, Profile, Tags, Trash, Users};
 use crate::pages::{Dashboard, ModulePage, NotFound, Search};
 use crate::session::provide_session;
@@ -31,8 +32,11 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=AppShell>
                     <Route path=path!("") view=Dashboard />
                     <Route path=path!("contacts") view=ContactList />
+                    // Before the `:id` routes, which would take "duplicates" for an id.
+                    <Route path=path!("contacts/duplicates") view=|| view! { <DuplicatesPage kind=MergeKind::Contact /> } />
                     <Route path=path!("contacts/:id") view=ContactDetail />
                     <Route path=path!("companies") view=CompanyList />
+                    <Route path=path!("companies/duplicates") view=|| view! { <DuplicatesPage kind=MergeKind::Company /> } />
                     <Route path=path!("companies/:id") view=CompanyDetail />
                     <Route path=path!("deals") view=DealBoard />
                     <Route path=path!("deals/list") view=DealList />

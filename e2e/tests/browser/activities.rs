@@ -51,7 +51,10 @@ async fn my_tasks_groups_by_due_day_a_ticked_task_leaves_and_a_new_task_is_liste
     browser
         .wait_for_text("[data-testid=tasks-today]", "Send the proposal")
         .await;
-    browser.wait_for_text("[data-testid=tasks-overdue]", "Company").await;
+    // The link names the record, not just its kind.
+    browser
+        .wait_for_text("[data-testid=tasks-overdue] .related-link", "Initech")
+        .await;
     browser
         .wait_for_text("[data-testid=activities-table]", "Call back Initech")
         .await;

@@ -5,6 +5,7 @@ mod auth;
 mod crm;
 mod deals;
 mod lists;
+mod merge;
 mod pipeline_settings;
 mod settings;
 mod shell;

@@ -2,8 +2,14 @@ use leptos::prelude::*;
 use leptos_use_event_listener::use_event_listener;
 
 /// A modal dialog: traps attention with a backdrop, closes on Escape or the backdrop.
+/// `wide` makes room for side-by-side content (two records compared).
 #[component]
-pub fn Modal(open: RwSignal<bool>, #[prop(into)] title: String, children: ChildrenFn) -> impl IntoView {
+pub fn Modal(
+    open: RwSignal<bool>,
+    #[prop(into)] title: String,
+    #[prop(optional)] wide: bool,
+    children: ChildrenFn,
+) -> impl IntoView {
     let _ = use_event_listener(leptos_use_document::use_document(), leptos::ev::keydown, move |ev| {
         if ev.key() == "Escape" && open.get_untracked() {
             open.set(false);
@@ -13,7 +19,7 @@ pub fn Modal(open: RwSignal<bool>, #[prop(into)] title: String, children: Childr
     view! {
         <Show when=move || open.get()>
             <div class="modal-backdrop" on:click=move |_| open.set(false)></div>
-            <div class="modal" role="dialog" aria-modal="true" aria-labelledby=title_id.clone()>
+            <div class="modal" class:modal-wide=wide role="dialog" aria-modal="true" aria-labelledby=title_id.clone()>
                 <h2 class="modal-title" id=title_id.clone()>{title.clone()}</h2>
                 {children()}
             </div>

@@ -47,16 +47,41 @@ fn kind_icon(kind: ActivityKind) -> icondata::Icon {
     }
 }
 
-/// The record an activity belongs to, as a link; the most specific one wins.
+/// The record an activity belongs to, as a link named after it; the most specific one
+/// wins. The kind stays as the link's title, and stands in when the name is missing.
 fn related_link(activity: &ActivityDto) -> Option<AnyView> {
-    let (path, label) = if let Some(id) = activity.deal_id {
-        (format!("/deals/{id}"), "Deal")
+    let (path, kind, icon, name) = if let Some(id) = activity.deal_id {
+        (
+            format!("/deals/{id}"),
+            "Deal",
+            icondata::LuHandshake,
+            activity.deal_title.clone(),
+        )
     } else if let Some(id) = activity.contact_id {
-        (format!("/contacts/{id}"), "Contact")
+        (
+            format!("/contacts/{id}"),
+            "Contact",
+            icondata::LuUser,
+            activity.contact_name.clone(),
+        )
     } else {
-        (format!("/companies/{}", activity.company_id?), "Company")
+        (
+            format!("/companies/{}", activity.company_id?),
+            "Company",
+            icondata::LuBuilding2,
+            activity.company_name.clone(),
+        )
     };
-    Some(view! { <A href=path attr:class="related-link">{label}</A> }.into_any())
+    let text = name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| kind.to_owned());
+    Some(
+        view! {
+            <A href=path attr:class="related-link" attr:title=kind>
+                <Icon icon=icon />
+                <span>{text}</span>
+            </A>
+        }
+        .into_any(),
+    )
 }
 
 /// Saving replaces every field, so marking done or open sends the activity as it is.

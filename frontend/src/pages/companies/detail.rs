@@ -3,6 +3,7 @@ use crate::api::{self, ApiError};
 use crate::components::{DeleteRecord, Detail, EmptyState, RecordTimeline, SkeletonRows, TagEditor, or_dash};
 use crate::format::date_time;
 use crate::pages::contacts::StageBadge;
+use crate::pages::merge::{MergeKind, MergeWith};
 use crate::pages::record::{can_edit, record_id};
 use crate::session::use_session;
 use crate::team::Team;
@@ -91,6 +92,13 @@ fn CompanyView(company: CompanyDto, team: Team, reload: RwSignal<u32>) -> impl I
     let company_id = company.id;
     let for_dialog = company.clone();
     let website = company.website.clone().filter(|w| !w.trim().is_empty());
+    let this = company.id;
+    // When this company stays, the address does not change, so the page reloads itself.
+    let on_merged = Callback::new(move |survivor| {
+        if survivor == this {
+            reload.update(|n| *n += 1);
+        }
+    });
     let subtitle = [company.industry.clone(), company.domain.clone()]
         .into_iter()
         .flatten()
@@ -121,6 +129,13 @@ fn CompanyView(company: CompanyDto, team: Team, reload: RwSignal<u32>) -> impl I
                 {deletable
                     .then(|| {
                         view! {
+                            <MergeWith
+                                kind=MergeKind::Company
+                                id=company.id
+                                name=company.name.clone()
+                                team=team
+                                on_merged=on_merged
+                            />
                             <DeleteRecord
                                 path=format!("/companies/{}", company.id)
                                 name=company.name.clone()

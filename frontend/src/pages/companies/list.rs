@@ -1,6 +1,7 @@
 use super::form::CompanyDialog;
 use crate::components::{Column, DataTable, EmptyText, ListRow, ListState, OwnerFilter, or_dash};
 use crate::format::date;
+use crate::pages::merge::{FindDuplicates, MergeKind};
 use crate::session::use_session;
 use crate::team::Team;
 use kite_shared::Permission;
@@ -109,7 +110,10 @@ pub fn CompanyList() -> impl IntoView {
                     <h1>"Companies"</h1>
                     <p class="muted">"The organizations your contacts work for."</p>
                 </div>
-                {new_button}
+                <div class="page-actions">
+                    <FindDuplicates kind=MergeKind::Company />
+                    {new_button}
+                </div>
             </header>
             <DataTable
                 kind=RecordKind::Company

@@ -3,6 +3,7 @@ use super::stage::StageBadge;
 use crate::api::{self, ApiError};
 use crate::components::{DeleteRecord, Detail, EmptyState, RecordTimeline, SkeletonRows, TagEditor, or_dash};
 use crate::format::{date_time, initials};
+use crate::pages::merge::{MergeKind, MergeWith};
 use crate::pages::record::{can_edit, record_id};
 use crate::session::use_session;
 use crate::team::Team;
@@ -100,6 +101,13 @@ fn ContactView(contact: ContactDto, team: Team, reload: RwSignal<u32>) -> impl I
         _ => None,
     };
     let email = contact.email.clone().filter(|e| !e.is_empty());
+    let this = contact.id;
+    // When this contact stays, the address does not change, so the page reloads itself.
+    let on_merged = Callback::new(move |survivor| {
+        if survivor == this {
+            reload.update(|n| *n += 1);
+        }
+    });
     let phone = contact.phone.clone().filter(|p| !p.is_empty());
     view! {
         <header class="page-header record-header">
@@ -126,6 +134,13 @@ fn ContactView(contact: ContactDto, team: Team, reload: RwSignal<u32>) -> impl I
                 {deletable
                     .then(|| {
                         view! {
+                            <MergeWith
+                                kind=MergeKind::Contact
+                                id=contact.id
+                                name=name.clone()
+                                team=team
+                                on_merged=on_merged
+                            />
                             <DeleteRecord path=format!("/contacts/{}", contact.id) name=name.clone() back_to="/contacts" />
                         }
                     })}

@@ -2,6 +2,7 @@ use super::form::ContactDialog;
 use super::stage::{StageBadge, stage_options};
 use crate::components::{Column, DataTable, EmptyText, ListRow, ListState, OwnerFilter, or_dash};
 use crate::format::{date, initials};
+use crate::pages::merge::{FindDuplicates, MergeKind};
 use crate::session::use_session;
 use crate::team::Team;
 use kite_shared::Permission;
@@ -127,7 +128,10 @@ pub fn ContactList() -> impl IntoView {
                     <h1>"Contacts"</h1>
                     <p class="muted">"The people you sell to."</p>
                 </div>
-                {new_button}
+                <div class="page-actions">
+                    <FindDuplicates kind=MergeKind::Contact />
+                    {new_button}
+                </div>
             </header>
             <DataTable
                 kind=RecordKind::Contact
