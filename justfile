@@ -100,8 +100,10 @@ lint: setup
     cargo clippy -p kite-frontend --target wasm32-unknown-unknown -- -D warnings
 
 # Benchmark on 100k contacts, 20k companies and 50k deals, on SQLite and PostgreSQL:
-# latency of list, search, board and deal move at concurrency 16, and server memory.
-bench requests="2000": postgres
+# latency of list, search, board and deal move at concurrency 16, and server memory;
+# then, each on a fresh database, importing and exporting `import_rows` contacts (CSV and
+# XLSX) and importing `big_rows` from CSV, with the server's peak memory.
+bench requests="2000" import_rows="100000" big_rows="1000000": postgres
     #!/usr/bin/env bash
     set -euo pipefail
     cargo build --release -p kite-server -p kite-bench
@@ -109,28 +111,41 @@ bench requests="2000": postgres
     mkdir -p "$target/bench"
     report="$target/bench/report.md"
     echo "# Kite benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores" > "$report"
-    for backend in sqlite postgres; do
-        data=$(mktemp -d)
-        if [ "$backend" = postgres ]; then
+    export KITE_BIND=127.0.0.1:8090 RUST_LOG=warn
+    # The per-IP limits would stop a load test from one address.
+    export KITE_API_RATE_PER_SECOND=1000000 KITE_AUTH_RATE_PER_MINUTE=100000 KITE_MAX_UPLOAD_BYTES=1000000000
+    fresh() { # backend contacts companies deals
+        export KITE_DATA_DIR=$(mktemp -d)
+        if [ "$1" = postgres ]; then
             psql "$KITE_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS kite_bench WITH (FORCE)" -c "CREATE DATABASE kite_bench"
             export DATABASE_URL="${KITE_TEST_POSTGRES_URL%/*}/kite_bench"
         else
             unset DATABASE_URL
         fi
-        export KITE_DATA_DIR="$data" KITE_BIND=127.0.0.1:8090 RUST_LOG=warn
-        seed_started=$(date +%s)
-        "$target/release/kite-server" seed --contacts 100000 --companies 20000 --deals 50000 --email bench@kite.example
-        echo "" >> "$report"
-        echo "## $backend (seeded in $(( $(date +%s) - seed_started ))s)" >> "$report"
-        # The per-IP limits would stop a load test from one address.
-        KITE_API_RATE_PER_SECOND=1000000 KITE_AUTH_RATE_PER_MINUTE=100000 "$target/release/kite-server" serve &
-        server=$!
+        "$target/release/kite-server" seed --contacts "$2" --companies "$3" --deals "$4" --email bench@kite.example
+    }
+    measure() { # label, kite-bench arguments...
+        local label=$1; shift
+        "$target/release/kite-server" serve &
+        local server=$!
         for _ in $(seq 1 100); do curl -sf http://127.0.0.1:8090/api/v1/health >/dev/null && break; sleep 0.2; done
-        "$target/release/kite-bench" --label "$backend" --requests {{requests}} --concurrency 16 | tee -a "$report"
+        "$target/release/kite-bench" --label "$label" "$@" | tee -a "$report"
         echo "" >> "$report"
         echo "Server memory: $(grep -E 'VmHWM' /proc/$server/status | tr -s ' ') peak, $(grep -E 'VmRSS' /proc/$server/status | tr -s ' ') now" | tee -a "$report"
+        echo "" >> "$report"
         kill "$server"
         wait "$server" || true
-        rm -rf "$data"
+        rm -rf "$KITE_DATA_DIR"
+    }
+    for backend in sqlite postgres; do
+        seed_started=$(date +%s)
+        fresh "$backend" 100000 20000 50000
+        echo "" >> "$report"
+        echo "## $backend (seeded in $(( $(date +%s) - seed_started ))s)" >> "$report"
+        measure "$backend" --requests {{requests}} --concurrency 16
+        fresh "$backend" 0 0 0
+        measure "$backend" --imports {{import_rows}}
+        fresh "$backend" 0 0 0
+        measure "$backend" --imports {{big_rows}} --csv-only
     done
     echo "Report: $report"

@@ -1,6 +1,9 @@
 //! Drives a running Kite with concurrent requests and reports median and p99 latency per
-//! scenario: the list page, search, the board, and a deal move. `just bench` seeds the
-//! database and starts the server first.
+//! scenario: the list page, search, the board, and a deal move; or, with `--imports N`,
+//! the wall time of importing N contacts (CSV and XLSX) and exporting them. `just bench`
+//! seeds the database and starts the server first.
+
+mod io;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
@@ -31,6 +34,12 @@ struct Args {
     /// Run only the scenarios whose name contains this.
     #[arg(long)]
     only: Option<String>,
+    /// Instead of the latency scenarios: import this many contacts from CSV (and, unless
+    /// `--csv-only`, from XLSX), then export them as CSV and XLSX.
+    #[arg(long)]
+    imports: Option<usize>,
+    #[arg(long)]
+    csv_only: bool,
 }
 
 struct Scenario {
@@ -129,6 +138,9 @@ async fn main() -> Result<()> {
         .as_str()
         .context("login failed; was the database seeded?")?
         .to_owned();
+    if let Some(rows) = args.imports {
+        return imports(&client, &base, &token, rows, args.csv_only, &args.label).await;
+    }
     let board = json(&client, Method::GET, format!("{base}/board"), &token, None).await?;
     let stages: Vec<String> = board["columns"]
         .as_array()
@@ -208,6 +220,41 @@ async fn main() -> Result<()> {
             percentile(&timings, 50.0).as_secs_f64() * 1000.0,
             percentile(&timings, 99.0).as_secs_f64() * 1000.0,
             timings.len() as f64 / wall
+        );
+    }
+    Ok(())
+}
+
+async fn imports(client: &Client, base: &str, token: &str, rows: usize, csv_only: bool, label: &str) -> Result<()> {
+    println!("| {label} import/export | rows | wall s | rows/s | result |");
+    println!("|---|---|---|---|---|");
+    let csv = io::csv_file(rows, "csv")?;
+    let (took, counts) = io::import(client, base, token, &csv).await?;
+    let _ = std::fs::remove_file(&csv);
+    println!(
+        "| import CSV | {rows} | {:.1} | {:.0} | {counts} |",
+        took.as_secs_f64(),
+        rows as f64 / took.as_secs_f64()
+    );
+    if csv_only {
+        return Ok(());
+    }
+    let xlsx = io::xlsx_file(rows, "xlsx")?;
+    let (took, counts) = io::import(client, base, token, &xlsx).await?;
+    let _ = std::fs::remove_file(&xlsx);
+    println!(
+        "| import XLSX | {rows} | {:.1} | {:.0} | {counts} |",
+        took.as_secs_f64(),
+        rows as f64 / took.as_secs_f64()
+    );
+    for format in ["csv", "xlsx"] {
+        let (took, bytes) = io::export(client, base, token, format).await?;
+        println!(
+            "| export {} (all contacts) | {} | {:.1} | {:.0} | {bytes} bytes |",
+            format.to_uppercase(),
+            rows * 2,
+            took.as_secs_f64(),
+            (rows * 2) as f64 / took.as_secs_f64()
         );
     }
     Ok(())

@@ -198,6 +198,9 @@ pub struct DealListQuery {
     pub owner_id: Option<UserId>,
     #[serde(default)]
     pub company_id: Option<Uuid>,
+    /// Only deals this contact takes part in.
+    #[serde(default)]
+    pub contact_id: Option<Uuid>,
     /// Only records with this tag (by name, any case).
     #[serde(default)]
     pub tag: Option<String>,

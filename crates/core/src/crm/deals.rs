@@ -273,6 +273,17 @@ impl<'a> DealService<'a> {
         if let Some(tag) = query.tag.as_deref().filter(|t| !t.trim().is_empty()) {
             select = select.filter(tags::filter(&self.kite.db, org, deal::Column::Id, tag).await?);
         }
+        if let Some(contact) = query.contact_id {
+            select = select.filter(
+                deal::Column::Id.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(deal_contact::Column::DealId)
+                        .from(deal_contact::Entity)
+                        .and_where(deal_contact::Column::ContactId.eq(contact))
+                        .to_owned(),
+                ),
+            );
+        }
         if let Some(currency) = &query.currency {
             select = select.filter(deal::Column::Currency.eq(currency.as_str()));
         }
@@ -291,7 +302,7 @@ impl<'a> DealService<'a> {
         let key = format!(
             "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
             query.q,
-            query.tag,
+            (query.tag.as_ref(), query.contact_id),
             query.pipeline_id,
             query.stage_id,
             query.status,
