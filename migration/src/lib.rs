@@ -8,6 +8,8 @@ mod m20261125_000005_tags_merge_stages;
 mod m20261125_000006_jobs;
 mod m20261125_000007_imports;
 
+mod columns;
+
 pub struct Migrator;
 
 #[async_trait::async_trait]

@@ -1,14 +1,11 @@
 //! Activities (calls, emails, meetings, tasks, notes with a due time) and free notes on
 //! contacts, companies and deals.
 
+use crate::columns::col;
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn col(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -2,14 +2,11 @@
 //! keeps to the record it was merged into (its timeline stays part of the survivor's);
 //! and deleted stages, kept because the stage history of deals names them.
 
+use crate::columns::col;
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn col(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -1,14 +1,11 @@
 //! The durable job table every piece of background work goes through: imports,
 //! exports, email sends, sequences, webhook deliveries.
 
+use crate::columns::col;
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn col(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -2,14 +2,11 @@
 //! the records an import changed (for undo), and on each record the import that created
 //! it (undo, and a resumed import finding what it already wrote).
 
+use crate::columns::col;
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn col(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-}
 
 const RECORD_TABLES: [&str; 3] = ["contacts", "companies", "deals"];
 

@@ -118,7 +118,7 @@ async fn killed_mid_import_then_finished_exactly(database_url: &str) {
     assert!(done_at_kill < ROWS as u64, "killed too late to prove anything");
 
     let _server = start(data_dir.path(), database_url, port).await;
-    let deadline = Instant::now() + Duration::from_secs(300);
+    let deadline = Instant::now() + Duration::from_secs(900);
     loop {
         let state = call(client.get(format!("{base}/jobs/{job}")).bearer_auth(&token)).await;
         if state["status"] == "succeeded" {

@@ -35,6 +35,8 @@ pub struct RunState {
     companies: HashMap<String, Uuid>,
     /// Keys of records a dry run would have created, to spot duplicates within the file.
     seen: HashSet<u64>,
+    /// Records created when PostgreSQL's statistics are next refreshed.
+    analyze_at: u64,
 }
 
 impl RunState {
@@ -183,6 +185,24 @@ impl Runner<'_> {
             .exec(&*txn)
             .await?;
         txn.commit().await?;
+        self.refresh_statistics(state).await?;
+        Ok(())
+    }
+
+    /// PostgreSQL plans the duplicate lookups from table statistics; a table that grew
+    /// from nothing during the import would still be planned as empty (a sequential scan
+    /// per batch), so the statistics are refreshed each time the import has doubled it.
+    async fn refresh_statistics(&self, state: &mut RunState) -> Result<(), CoreError> {
+        if self.kite.db.get_database_backend() != sea_orm::DatabaseBackend::Postgres
+            || state.counts.created < Ord::max(state.analyze_at, 1000)
+        {
+            return Ok(());
+        }
+        state.analyze_at = state.counts.created.saturating_mul(2);
+        self.kite
+            .db
+            .execute_unprepared("ANALYZE contacts; ANALYZE companies")
+            .await?;
         Ok(())
     }
 
