@@ -48,10 +48,13 @@ pub fn BulkTagDialog(
     });
     let problem = move || {
         let typed = draft.get();
-        let result = chosen(change, &typed, tags);
-        (tried.get() || !typed.trim().is_empty())
-            .then(|| result.err())
-            .flatten()
+        match chosen(change, &typed, tags) {
+            Ok(_) => None,
+            Err(message) if tried.get() => Some(message),
+            // While typing, only what no tag could ever be: "vi" may still become "vip".
+            Err(_) if typed.trim().is_empty() => None,
+            Err(_) => check_tag("tag", &typed).map(|e| e.message),
+        }
     };
     let confirm = move || {
         tried.set(true);
