@@ -1,6 +1,8 @@
 //! The bar that appears over a list when rows are selected: how many, and what can be
 //! done to all of them at once. Each action is offered only to roles the server lets do
-//! it, so nobody is shown a button that can only fail.
+//! it, so nobody is shown a button that can only fail. Tagging is the one that depends on
+//! the rows: reps may tag what they own, so they get it, and the server's refusal for
+//! the rest.
 
 use super::bulk_tag::{BulkTagDialog, TagChange};
 use crate::api;
