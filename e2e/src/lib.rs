@@ -204,6 +204,8 @@ pub struct Browser {
     pub base_url: String,
     _driver: Child,
     profile: tempfile::TempDir,
+    /// Where Chromium saves downloads, without asking.
+    downloads: tempfile::TempDir,
 }
 
 impl Browser {
@@ -220,6 +222,7 @@ impl Browser {
             .expect("start chromedriver (Debian package chromium-driver)");
         wait_until_answering(&format!("http://127.0.0.1:{port}/status"), "chromedriver").await;
         let profile = tempfile::tempdir().expect("profile dir");
+        let downloads = tempfile::tempdir().expect("downloads dir");
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "goog:chromeOptions".into(),
@@ -238,6 +241,10 @@ impl Browser {
                     format!("--user-data-dir={}", profile.path().display()),
                     format!("--window-size={width},{height}"),
                 ],
+                "prefs": {
+                    "download.default_directory": downloads.path(),
+                    "download.prompt_for_download": false,
+                },
             }),
         );
         // Two crypto providers are linked in (through fantoccini and reqwest), so rustls
@@ -255,6 +262,7 @@ impl Browser {
             base_url: server.base_url.clone(),
             _driver: driver,
             profile,
+            downloads,
         }
     }
 
@@ -375,6 +383,30 @@ impl Browser {
 
     pub async fn script(&self, js: &str) -> serde_json::Value {
         self.client.execute(js, vec![]).await.expect("script")
+    }
+
+    /// Waits for a finished download and returns its file name and text.
+    pub async fn downloaded(&self) -> (String, String) {
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline {
+            let done = std::fs::read_dir(self.downloads.path())
+                .expect("downloads dir")
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                // Chromium writes into `.crdownload` and renames when it is complete.
+                .find(|path| path.extension().is_some_and(|e| e != "crdownload" && e != "tmp"));
+            if let Some(path) = done {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let text = std::fs::read_to_string(&path).expect("a text download");
+                return (name, text);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.failure_screenshot().await;
+        panic!("nothing was downloaded into {}", self.downloads.path().display());
     }
 
     /// Saves a PNG into `target/e2e-screenshots/<name>.png`.

@@ -8,6 +8,7 @@ mod forms;
 mod layout;
 mod pages;
 mod session;
+mod tag_list;
 mod team;
 mod theme;
 mod toast;

@@ -97,23 +97,23 @@ async fn two_selected_contacts_are_assigned_to_another_user_at_once() {
 }
 
 #[tokio::test]
-async fn bulk_actions_are_not_offered_to_a_sales_rep() {
+async fn bulk_actions_are_not_offered_to_a_viewer() {
     let server = Server::start().await;
     let admin_email = server.signup("Chotchkie's").await;
     let admin = server.api_login(&admin_email).await;
     create(&server, &admin, "/companies", json!({"name": "Flair Inc"})).await;
-    let rep_email = unique_email("rep");
-    server.add_user(&admin_email, &rep_email, "sales_rep").await;
+    let viewer_email = unique_email("viewer");
+    server.add_user(&admin_email, &viewer_email, "viewer").await;
 
     let browser = Browser::open(&server, 1280, 800).await;
-    browser.login(&rep_email, PASSWORD).await;
+    browser.login(&viewer_email, PASSWORD).await;
     browser.goto("/companies").await;
     browser
         .wait_for_text("[data-testid=companies-table]", "Flair Inc")
         .await;
     assert!(
         !browser.exists("[data-testid=select-page]").await,
-        "a sales rep can select rows, with nothing to do with them"
+        "a viewer can select rows, with nothing to do with them"
     );
     assert!(!browser.exists("input[aria-label='Select Flair Inc']").await);
     browser.close().await;
@@ -185,7 +185,7 @@ async fn the_last_shown_column_cannot_be_hidden() {
         .wait_for_text("[data-testid=companies-table]", "Kramerica Industries")
         .await;
     browser.click("[data-testid=column-chooser]").await;
-    for column in ["domain", "industry", "owner", "created"] {
+    for column in ["domain", "industry", "tags", "owner", "created"] {
         browser.click(&format!(".column-menu input[name={column}]")).await;
         browser.wait_gone(&format!("th[data-column={column}]")).await;
     }

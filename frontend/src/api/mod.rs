@@ -121,6 +121,13 @@ async fn send(
     request.send().await.map_err(|_| ApiError::network())
 }
 
+fn error_from(status: u16, text: &str) -> ApiError {
+    match serde_json::from_str::<ErrorBody>(text) {
+        Ok(body) => body.into(),
+        Err(_) => ApiError::unexpected(status),
+    }
+}
+
 async fn decode<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, ApiError> {
     let status = response.status();
     let text = response.text().await.map_err(|_| ApiError::network())?;
@@ -128,13 +135,29 @@ async fn decode<T: DeserializeOwned>(response: gloo_net::http::Response) -> Resu
         let text = if text.is_empty() { "null" } else { &text };
         return serde_json::from_str(text).map_err(|_| ApiError::unexpected(status));
     }
-    match serde_json::from_str::<ErrorBody>(&text) {
-        Ok(body) => Err(body.into()),
-        Err(_) => Err(ApiError::unexpected(status)),
+    Err(error_from(status, &text))
+}
+
+/// Sends as the signed-in user. A 401 triggers one refresh and one retry.
+async fn send_signed_in(
+    method: Method,
+    path: &str,
+    json: Option<&serde_json::Value>,
+) -> Result<gloo_net::http::Response, ApiError> {
+    let response = send(method.clone(), path, json).await?;
+    if response.status() != 401 {
+        return Ok(response);
+    }
+    match refresh().await {
+        Ok(_) => send(method, path, json).await,
+        Err(error) => {
+            session_lost();
+            Err(error)
+        }
     }
 }
 
-/// Calls the API as the signed-in user. A 401 triggers one refresh and one retry.
+/// Calls the API as the signed-in user and decodes its JSON answer.
 pub async fn request<T: DeserializeOwned>(
     method: Method,
     path: &str,
@@ -144,17 +167,48 @@ pub async fn request<T: DeserializeOwned>(
         Some(b) => Some(serde_json::to_value(b).map_err(|_| ApiError::unexpected(0))?),
         None => None,
     };
-    let response = send(method.clone(), path, json.as_ref()).await?;
-    if response.status() != 401 {
-        return decode(response).await;
+    decode(send_signed_in(method, path, json.as_ref()).await?).await
+}
+
+/// A file the API sent as an attachment.
+pub struct Download {
+    /// From `Content-Disposition`, when the server named it.
+    pub file_name: Option<String>,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// `filename="contacts-2026-01-31.csv"` out of a `Content-Disposition` header.
+fn attachment_name(disposition: &str) -> Option<String> {
+    let name = disposition
+        .split(';')
+        .map(str::trim)
+        .find_map(|part| part.strip_prefix("filename="))?
+        .trim_matches('"');
+    // A name is only a name: no path may come with it.
+    let name = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
+/// Fetches a file with the session's token, which a plain link could not carry.
+pub async fn download(path: &str) -> Result<Download, ApiError> {
+    let response = send_signed_in(Method::GET, path, None).await?;
+    let status = response.status();
+    if !(200..300).contains(&status) {
+        let text = response.text().await.map_err(|_| ApiError::network())?;
+        return Err(error_from(status, &text));
     }
-    match refresh().await {
-        Ok(_) => decode(send(method, path, json.as_ref()).await?).await,
-        Err(error) => {
-            session_lost();
-            Err(error)
-        }
-    }
+    let headers = response.headers();
+    let file_name = headers.get("content-disposition").as_deref().and_then(attachment_name);
+    let content_type = headers
+        .get("content-type")
+        .unwrap_or_else(|| "application/octet-stream".to_owned());
+    let bytes = response.binary().await.map_err(|_| ApiError::network())?;
+    Ok(Download {
+        file_name,
+        content_type,
+        bytes,
+    })
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {

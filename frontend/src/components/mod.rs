@@ -14,7 +14,9 @@ mod sortable_header;
 mod tags;
 mod timeline;
 
-pub use data_table::{Column, DataTable, EmptyText, ListRow, ListState, OwnerFilter};
+pub use data_table::{
+    Column, DataTable, EmptyText, ExportMenu, ListRow, ListState, OwnerFilter, TagFilter, tags_column,
+};
 pub use delete_record::DeleteRecord;
 pub use details::{Detail, or_dash};
 pub use dialog::{ConfirmDialog, Modal};

@@ -1,9 +1,13 @@
 //! The bar that appears over a list when rows are selected: how many, and what can be
 //! done to all of them at once. Each action is offered only to roles the server lets do
-//! it, so nobody is shown a button that can only fail.
+//! it, so nobody is shown a button that can only fail. Tagging is the one that depends on
+//! the rows: reps may tag what they own, so they get it, and the server's refusal for
+//! the rest.
 
+use super::bulk_tag::{BulkTagDialog, TagChange};
 use crate::api;
 use crate::components::{ConfirmDialog, Modal, SelectField};
+use crate::tag_list::TagList;
 use crate::team::Team;
 use crate::toast::use_toasts;
 use kite_shared::UserId;
@@ -26,6 +30,8 @@ pub fn BulkBar(
     kind: RecordKind,
     selected: RwSignal<HashSet<Uuid>>,
     team: Team,
+    tags: TagList,
+    can_tag: Signal<bool>,
     can_assign: Signal<bool>,
     can_delete: Signal<bool>,
     /// After an action succeeded: the list clears its selection and reloads.
@@ -35,6 +41,8 @@ pub fn BulkBar(
     let busy = RwSignal::new(false);
     let assign_open = RwSignal::new(false);
     let delete_open = RwSignal::new(false);
+    let add_tag_open = RwSignal::new(false);
+    let remove_tag_open = RwSignal::new(false);
     let owner = RwSignal::new(String::new());
     let count = move || selected.with(|s| s.len() as u64);
     let run = move |action: BulkAction, said: Box<dyn FnOnce(u64) -> String>| {
@@ -48,6 +56,10 @@ pub fn BulkBar(
                 Ok(done) => {
                     toasts.success(said(done.updated));
                     on_done.run(());
+                }
+                // Reps may tag only what they own; the server names the refusal.
+                Err(e) if e.status == 403 && !can_assign.get_untracked() => {
+                    toasts.error(format!("{} You can change only the records you own.", e.message))
                 }
                 Err(e) => toasts.error(e.message),
             }
@@ -74,6 +86,19 @@ pub fn BulkBar(
             }),
         )
     });
+    let add_tag = Callback::new(move |tag: String| {
+        run(
+            BulkAction::AddTag { tag: tag.clone() },
+            Box::new(move |n| format!("Tag “{tag}” added to {}.", records(kind, n))),
+        )
+    });
+    let remove_tag = Callback::new(move |tag: String| {
+        run(
+            BulkAction::RemoveTag { tag: tag.clone() },
+            Box::new(move |n| format!("Tag “{tag}” removed from {}.", records(kind, n))),
+        )
+    });
+    let selection = Signal::derive(move || records(kind, count()));
     let owner_options = Signal::derive(move || {
         let mut options = vec![(String::new(), "Choose a person…".to_owned())];
         options.extend(team.owner_options(None));
@@ -91,6 +116,28 @@ pub fn BulkBar(
                 "Clear"
             </button>
             <span class="spacer"></span>
+            <Show when=move || can_tag.get()>
+                <button
+                    type="button"
+                    class="btn btn-secondary btn-small"
+                    data-testid="bulk-add-tag"
+                    disabled=move || busy.get()
+                    on:click=move |_| add_tag_open.set(true)
+                >
+                    <Icon icon=icondata::LuTag />
+                    "Add tag…"
+                </button>
+                <button
+                    type="button"
+                    class="btn btn-secondary btn-small"
+                    data-testid="bulk-remove-tag"
+                    disabled=move || busy.get()
+                    on:click=move |_| remove_tag_open.set(true)
+                >
+                    <Icon icon=icondata::LuX />
+                    "Remove tag…"
+                </button>
+            </Show>
             <Show when=move || can_assign.get()>
                 <button
                     type="button"
@@ -137,6 +184,22 @@ pub fn BulkBar(
                 </button>
             </div>
         </Modal>
+        <BulkTagDialog
+            open=add_tag_open
+            change=TagChange::Add
+            tags=tags
+            selection=selection
+            busy=busy
+            on_choose=add_tag
+        />
+        <BulkTagDialog
+            open=remove_tag_open
+            change=TagChange::Remove
+            tags=tags
+            selection=selection
+            busy=busy
+            on_choose=remove_tag
+        />
         <ConfirmDialog
             open=delete_open
             title=format!("Delete the selected {}?", kind.plural())

@@ -4,16 +4,22 @@
 //! so every list of the app behaves the same.
 
 mod bulk;
+mod bulk_tag;
 mod column;
 mod columns_menu;
+mod export;
 mod owner_filter;
+mod tags;
 
 pub use column::{Column, ListRow};
+pub use export::ExportMenu;
 pub use owner_filter::OwnerFilter;
+pub use tags::{TagFilter, tags_column};
 
 use crate::api;
 use crate::components::{EmptyState, Pager, SkeletonTable, SortableHeader};
 use crate::session::use_session;
+use crate::tag_list::TagList;
 use crate::team::Team;
 use bulk::BulkBar;
 use columns_menu::{ColumnChooser, load_visible};
@@ -62,6 +68,17 @@ pub struct EmptyText {
     pub no_match_text: &'static str,
 }
 
+/// The query of a list's filters (an empty value means "any") and order, shared by the
+/// table and its export, so a download is always the list on screen.
+fn list_pairs(filters: &[(&'static str, String)], sort: &str) -> Vec<(&'static str, Option<String>)> {
+    let mut pairs: Vec<(&'static str, Option<String>)> = filters
+        .iter()
+        .map(|(key, value)| (*key, Some(value.trim().to_owned())))
+        .collect();
+    pairs.push(("sort", Some(sort.to_owned())));
+    pairs
+}
+
 /// `filters` are the API's query pairs (an empty value means "any"); the page owns the
 /// inputs that set them and passes those inputs as `children`, which go in the toolbar.
 #[component]
@@ -71,6 +88,8 @@ pub fn DataTable<T: ListRow>(
     state: ListState,
     #[prop(into)] filters: Signal<Vec<(&'static str, String)>>,
     team: Team,
+    /// The organization's tags, refreshed after a bulk action may have made one.
+    tags: TagList,
     empty: EmptyText,
     /// Shown under the empty state of an empty organization, e.g. "New contact".
     #[prop(optional, into)]
@@ -82,10 +101,12 @@ pub fn DataTable<T: ListRow>(
 ) -> impl IntoView {
     let session = use_session();
     let ListState { sort, page, reload } = state;
+    // Reps may tag the records they own; the server refuses the others, with its reason.
+    let can_tag = Signal::derive(move || session.can(Permission::EditOwnRecords));
     let can_assign = Signal::derive(move || session.can(Permission::EditAllRecords));
     let can_delete = Signal::derive(move || session.can(Permission::DeleteRecords));
     // Selecting rows is only for doing something to them.
-    let selectable = Signal::derive(move || can_assign.get() || can_delete.get());
+    let selectable = Signal::derive(move || can_tag.get() || can_assign.get() || can_delete.get());
     let filtered = move || filters.with(|f| f.iter().any(|(_, v)| !v.trim().is_empty()));
 
     // Another filter or order makes the old page number meaningless.
@@ -97,12 +118,7 @@ pub fn DataTable<T: ListRow>(
         }
     });
     let path = Memo::new(move |_| {
-        let mut pairs: Vec<(&str, Option<String>)> = filters
-            .get()
-            .into_iter()
-            .map(|(key, value)| (key, Some(value.trim().to_owned())))
-            .collect();
-        pairs.push(("sort", Some(sort.get())));
+        let mut pairs = filters.with(|f| list_pairs(f, &sort.get()));
         pairs.push(("page", Some(page.get().to_string())));
         pairs.push(("per_page", Some(PER_PAGE.to_string())));
         format!("/{}{}", kind.plural(), api::query(&pairs))
@@ -248,11 +264,14 @@ pub fn DataTable<T: ListRow>(
                     kind=kind
                     selected=selected
                     team=team
+                    tags=tags
+                    can_tag=can_tag
                     can_assign=can_assign
                     can_delete=can_delete
                     on_done=Callback::new(move |_| {
                         selected.set(HashSet::new());
                         reload.update(|n| *n += 1);
+                        tags.refetch();
                     })
                 />
             </Show>

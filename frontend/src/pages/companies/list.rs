@@ -1,8 +1,11 @@
 use super::form::CompanyDialog;
-use crate::components::{Column, DataTable, EmptyText, ListRow, ListState, OwnerFilter, or_dash};
+use crate::components::{
+    Column, DataTable, EmptyText, ExportMenu, ListRow, ListState, OwnerFilter, TagFilter, or_dash, tags_column,
+};
 use crate::format::date;
 use crate::pages::merge::{FindDuplicates, MergeKind};
 use crate::session::use_session;
+use crate::tag_list::TagList;
 use crate::team::Team;
 use kite_shared::Permission;
 use kite_shared::crm::companies::CompanyDto;
@@ -23,7 +26,7 @@ impl ListRow for CompanyDto {
     }
 }
 
-fn columns(team: Team) -> Vec<Column<CompanyDto>> {
+fn columns(team: Team, tags: TagList) -> Vec<Column<CompanyDto>> {
     vec![
         Column::new("name", "Name", |c: &CompanyDto| {
             let name = c.name.clone();
@@ -41,6 +44,7 @@ fn columns(team: Team) -> Vec<Column<CompanyDto>> {
             or_dash(c.industry.clone()).into_any()
         })
         .sort("industry"),
+        tags_column(tags, |c: &CompanyDto| &c.tags),
         Column::new("size", "Size", |c: &CompanyDto| or_dash(c.size.clone()).into_any())
             .class("hide-narrow")
             .cell_class("muted nowrap")
@@ -72,18 +76,21 @@ pub fn CompanyList() -> impl IntoView {
     let session = use_session();
     let can_create = move || session.can(Permission::EditOwnRecords);
     let team = Team::load();
+    let tags = TagList::load();
     let list = ListState::new("name");
     let search = RwSignal::new(String::new());
     let q = signal_debounced(search, 250.0);
     let industry = RwSignal::new(String::new());
     let industry_q = signal_debounced(industry, 250.0);
     let owner = RwSignal::new(String::new());
+    let tag = RwSignal::new(String::new());
     let create_open = RwSignal::new(false);
     let filters = Signal::derive(move || {
         vec![
             ("q", q.get()),
             ("industry", industry_q.get()),
             ("owner_id", owner.get()),
+            ("tag", tag.get()),
         ]
     });
     let new_button = move || {
@@ -111,16 +118,18 @@ pub fn CompanyList() -> impl IntoView {
                     <p class="muted">"The organizations your contacts work for."</p>
                 </div>
                 <div class="page-actions">
+                    <ExportMenu kind=RecordKind::Company state=list filters=filters />
                     <FindDuplicates kind=MergeKind::Company />
                     {new_button}
                 </div>
             </header>
             <DataTable
                 kind=RecordKind::Company
-                columns=columns(team)
+                columns=columns(team, tags)
                 state=list
                 filters=filters
                 team=team
+                tags=tags
                 empty=empty
                 empty_action=new_button
             >
@@ -143,6 +152,7 @@ pub fn CompanyList() -> impl IntoView {
                     on:input=move |ev| industry.set(event_target_value(&ev))
                 />
                 <OwnerFilter value=owner team=team />
+                <TagFilter value=tag tags=tags />
             </DataTable>
         </div>
         <CompanyDialog open=create_open team=team on_saved=Callback::new(move |_| list.reload()) />

@@ -1,9 +1,12 @@
 use super::form::ContactDialog;
 use super::stage::{StageBadge, stage_options};
-use crate::components::{Column, DataTable, EmptyText, ListRow, ListState, OwnerFilter, or_dash};
+use crate::components::{
+    Column, DataTable, EmptyText, ExportMenu, ListRow, ListState, OwnerFilter, TagFilter, or_dash, tags_column,
+};
 use crate::format::{date, initials};
 use crate::pages::merge::{FindDuplicates, MergeKind};
 use crate::session::use_session;
+use crate::tag_list::TagList;
 use crate::team::Team;
 use kite_shared::Permission;
 use kite_shared::crm::contacts::ContactDto;
@@ -24,7 +27,7 @@ impl ListRow for ContactDto {
     }
 }
 
-fn columns(team: Team) -> Vec<Column<ContactDto>> {
+fn columns(team: Team, tags: TagList) -> Vec<Column<ContactDto>> {
     vec![
         Column::new("name", "Name", |c: &ContactDto| {
             let name = c.full_name();
@@ -62,6 +65,7 @@ fn columns(team: Team) -> Vec<Column<ContactDto>> {
             view! { <StageBadge stage=c.lifecycle_stage /> }.into_any()
         })
         .sort("lifecycle_stage"),
+        tags_column(tags, |c: &ContactDto| &c.tags),
         Column::new("source", "Source", |c: &ContactDto| {
             or_dash(c.source.clone()).into_any()
         })
@@ -91,17 +95,20 @@ pub fn ContactList() -> impl IntoView {
     let session = use_session();
     let can_create = move || session.can(Permission::EditOwnRecords);
     let team = Team::load();
+    let tags = TagList::load();
     let list = ListState::new("last_name");
     let search = RwSignal::new(String::new());
     let q = signal_debounced(search, 250.0);
     let stage = RwSignal::new(String::new());
     let owner = RwSignal::new(String::new());
+    let tag = RwSignal::new(String::new());
     let create_open = RwSignal::new(false);
     let filters = Signal::derive(move || {
         vec![
             ("q", q.get()),
             ("lifecycle_stage", stage.get()),
             ("owner_id", owner.get()),
+            ("tag", tag.get()),
         ]
     });
     let new_button = move || {
@@ -129,16 +136,18 @@ pub fn ContactList() -> impl IntoView {
                     <p class="muted">"The people you sell to."</p>
                 </div>
                 <div class="page-actions">
+                    <ExportMenu kind=RecordKind::Contact state=list filters=filters />
                     <FindDuplicates kind=MergeKind::Contact />
                     {new_button}
                 </div>
             </header>
             <DataTable
                 kind=RecordKind::Contact
-                columns=columns(team)
+                columns=columns(team, tags)
                 state=list
                 filters=filters
                 team=team
+                tags=tags
                 dense=true
                 empty=empty
                 empty_action=new_button
@@ -158,6 +167,7 @@ pub fn ContactList() -> impl IntoView {
                     {stage_options().into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
                 </select>
                 <OwnerFilter value=owner team=team />
+                <TagFilter value=tag tags=tags />
             </DataTable>
         </div>
         <ContactDialog open=create_open team=team on_saved=Callback::new(move |_| list.reload()) />

@@ -5,9 +5,12 @@ use super::form::DealDialog;
 use super::status::status_badge_parts;
 use super::view_switch::ViewSwitch;
 use crate::api::{self, ApiError};
-use crate::components::{Column, DataTable, EmptyText, ListRow, ListState, OwnerFilter};
+use crate::components::{
+    Column, DataTable, EmptyText, ExportMenu, ListRow, ListState, OwnerFilter, TagFilter, tags_column,
+};
 use crate::format::{date, day};
 use crate::session::use_session;
+use crate::tag_list::TagList;
 use crate::team::Team;
 use kite_shared::Permission;
 use kite_shared::crm::deals::DealDto;
@@ -43,7 +46,7 @@ fn stage_name(pipelines: Pipelines, stage: Uuid) -> String {
     })
 }
 
-fn columns(team: Team, pipelines: Pipelines) -> Vec<Column<DealDto>> {
+fn columns(team: Team, pipelines: Pipelines, tags: TagList) -> Vec<Column<DealDto>> {
     vec![
         Column::new("title", "Title", |d: &DealDto| {
             let title = d.title.clone();
@@ -65,6 +68,7 @@ fn columns(team: Team, pipelines: Pipelines) -> Vec<Column<DealDto>> {
             let (class, label) = status_badge_parts(d.status);
             view! { <span class=class data-status=d.status.as_str()>{label}</span> }.into_any()
         }),
+        tags_column(tags, |d: &DealDto| &d.tags),
         Column::new("probability", "Probability", |d: &DealDto| {
             format!("{}%", d.probability).into_any()
         })
@@ -104,12 +108,14 @@ pub fn DealList() -> impl IntoView {
     let session = use_session();
     let can_create = move || session.can(Permission::EditOwnRecords);
     let team = Team::load();
+    let tags = TagList::load();
     let pipelines: Pipelines = LocalResource::new(|| api::get::<Vec<PipelineDto>>("/pipelines"));
     let list = ListState::new("-created_at");
     let search = RwSignal::new(String::new());
     let q = signal_debounced(search, 250.0);
     let status = RwSignal::new(String::new());
     let owner = RwSignal::new(String::new());
+    let tag = RwSignal::new(String::new());
     let pipeline = RwSignal::new(String::new());
     let stage = RwSignal::new(String::new());
     let create_open = RwSignal::new(false);
@@ -118,6 +124,7 @@ pub fn DealList() -> impl IntoView {
             ("q", q.get()),
             ("status", status.get()),
             ("owner_id", owner.get()),
+            ("tag", tag.get()),
             ("pipeline_id", pipeline.get()),
             ("stage_id", stage.get()),
         ]
@@ -201,15 +208,17 @@ pub fn DealList() -> impl IntoView {
                 </div>
                 <div class="page-actions">
                     <ViewSwitch />
+                    <ExportMenu kind=RecordKind::Deal state=list filters=filters />
                     {new_button}
                 </div>
             </header>
             <DataTable
                 kind=RecordKind::Deal
-                columns=columns(team, pipelines)
+                columns=columns(team, pipelines, tags)
                 state=list
                 filters=filters
                 team=team
+                tags=tags
                 dense=true
                 empty=empty
                 empty_action=new_button
@@ -231,6 +240,7 @@ pub fn DealList() -> impl IntoView {
                     <option value="lost">"Lost"</option>
                 </select>
                 <OwnerFilter value=owner team=team />
+                <TagFilter value=tag tags=tags />
                 {pipeline_filter}
                 <select aria-label="Filter by stage" on:change=move |ev| stage.set(event_target_value(&ev))>
                     <option value="" prop:selected=move || stage.with(String::is_empty)>

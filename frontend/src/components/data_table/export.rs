@@ -1,0 +1,138 @@
+//! The "Export" menu of a list page: the list as it is filtered and sorted, as CSV or
+//! Excel. The file comes through the API client (it needs the session's token) and is
+//! handed to the browser as a blob, under the name the server gave it.
+
+use super::{ListState, list_pairs};
+use crate::api;
+use crate::toast::use_toasts;
+use kite_shared::crm::notes::RecordKind;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_icons::Icon;
+use leptos_use_on_click_outside::on_click_outside;
+use wasm_bindgen::JsCast;
+
+/// Offers `bytes` to the user as a downloaded file.
+fn save_file(name: &str, content_type: &str, bytes: &[u8]) -> Option<()> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(content_type);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let document = web_sys::window()?.document()?;
+    let link: web_sys::HtmlElement = document.create_element("a").ok()?.dyn_into().ok()?;
+    link.set_attribute("href", &url).ok()?;
+    link.set_attribute("download", name).ok()?;
+    link.click();
+    // The click has started the download; the URL is no longer needed, but revoking it
+    // at once can cancel the download in some browsers.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(60),
+    );
+    Some(())
+}
+
+#[derive(Clone, Copy)]
+enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    fn param(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+}
+
+#[component]
+pub fn ExportMenu(
+    kind: RecordKind,
+    state: ListState,
+    /// The list's filters, as given to its table.
+    #[prop(into)]
+    filters: Signal<Vec<(&'static str, String)>>,
+) -> impl IntoView {
+    let toasts = use_toasts();
+    let open = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let menu = NodeRef::<leptos::html::Div>::new();
+    let _ = on_click_outside(menu, move |_| open.set(false));
+    let export = move |format: Format| {
+        open.set(false);
+        busy.set(true);
+        let mut pairs = vec![("format", Some(format.param().to_owned()))];
+        pairs.extend(list_pairs(&filters.get_untracked(), &state.sort.get_untracked()));
+        let path = format!("/{}/export{}", kind.plural(), api::query(&pairs));
+        spawn_local(async move {
+            let result = api::download(&path).await;
+            busy.set(false);
+            match result {
+                Ok(file) => {
+                    let name = file
+                        .file_name
+                        .unwrap_or_else(|| format!("{}.{}", kind.plural(), format.param()));
+                    match save_file(&name, &file.content_type, &file.bytes) {
+                        Some(()) => toasts.success(format!("Exported {name}.")),
+                        None => toasts.error("The browser refused to save the file."),
+                    }
+                }
+                Err(e) => toasts.error(format!("The export failed: {}", e.message)),
+            }
+        });
+    };
+    view! {
+        <div
+            class="export-menu"
+            node_ref=menu
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    open.set(false);
+                }
+            }
+        >
+            <button
+                type="button"
+                class="btn btn-secondary"
+                aria-haspopup="true"
+                aria-expanded=move || open.get().to_string()
+                data-testid="export-menu"
+                disabled=move || busy.get()
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                <Icon icon=icondata::LuDownload />
+                {move || if busy.get() { "Exporting…" } else { "Export" }}
+            </button>
+            <Show when=move || open.get()>
+                <div class="menu export-options" role="menu" aria-label="Export format">
+                    <span class="menu-label">"Export this list"</span>
+                    <button
+                        type="button"
+                        class="menu-item"
+                        role="menuitem"
+                        data-testid="export-csv"
+                        on:click=move |_| export(Format::Csv)
+                    >
+                        <Icon icon=icondata::LuFileText />
+                        "CSV"
+                    </button>
+                    <button
+                        type="button"
+                        class="menu-item"
+                        role="menuitem"
+                        data-testid="export-xlsx"
+                        on:click=move |_| export(Format::Xlsx)
+                    >
+                        <Icon icon=icondata::LuFileSpreadsheet />
+                        "Excel (.xlsx)"
+                    </button>
+                </div>
+            </Show>
+        </div>
+    }
+}
