@@ -105,20 +105,40 @@ fn session_lost() {
     });
 }
 
-async fn send(
-    method: Method,
-    path: &str,
-    body: Option<&serde_json::Value>,
-) -> Result<gloo_net::http::Response, ApiError> {
+/// What a request carries.
+enum Body<'a> {
+    None,
+    Json(&'a serde_json::Value),
+    /// A multipart form; the browser writes its boundary into the content type.
+    Form(&'a web_sys::FormData),
+}
+
+async fn send(method: Method, path: &str, body: &Body<'_>) -> Result<gloo_net::http::Response, ApiError> {
     let mut builder = RequestBuilder::new(&format!("{BASE}{path}")).method(method);
     if let Some(token) = access_token() {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
     let request = match body {
-        Some(json) => builder.json(json).map_err(|_| ApiError::network())?,
-        None => builder.build().map_err(|_| ApiError::network())?,
+        Body::Json(json) => builder.json(json).map_err(|_| ApiError::network())?,
+        Body::Form(form) => builder.body(*form).map_err(|_| ApiError::network())?,
+        Body::None => builder.build().map_err(|_| ApiError::network())?,
     };
     request.send().await.map_err(|_| ApiError::network())
+}
+
+/// Sends once, and on a 401 refreshes the session and sends again.
+async fn send_signed_in(method: Method, path: &str, body: Body<'_>) -> Result<gloo_net::http::Response, ApiError> {
+    let response = send(method.clone(), path, &body).await?;
+    if response.status() != 401 {
+        return Ok(response);
+    }
+    match refresh().await {
+        Ok(_) => send(method, path, &body).await,
+        Err(error) => {
+            session_lost();
+            Err(error)
+        }
+    }
 }
 
 async fn decode<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, ApiError> {
@@ -144,17 +164,44 @@ pub async fn request<T: DeserializeOwned>(
         Some(b) => Some(serde_json::to_value(b).map_err(|_| ApiError::unexpected(0))?),
         None => None,
     };
-    let response = send(method.clone(), path, json.as_ref()).await?;
-    if response.status() != 401 {
-        return decode(response).await;
+    let body = json.as_ref().map_or(Body::None, Body::Json);
+    decode(send_signed_in(method, path, body).await?).await
+}
+
+/// Posts a multipart form (a file upload).
+pub async fn post_form<T: DeserializeOwned>(path: &str, form: &web_sys::FormData) -> Result<T, ApiError> {
+    decode(send_signed_in(Method::POST, path, Body::Form(form)).await?).await
+}
+
+/// Fetches a file as the signed-in user and hands it to the browser as a download named
+/// `file_name`: a plain link could not carry the access token.
+pub async fn download(path: &str, file_name: &str) -> Result<(), ApiError> {
+    let response = send_signed_in(Method::GET, path, Body::None).await?;
+    if !(200..300).contains(&response.status()) {
+        return decode::<serde_json::Value>(response).await.map(|_| ());
     }
-    match refresh().await {
-        Ok(_) => decode(send(method, path, json.as_ref()).await?).await,
-        Err(error) => {
-            session_lost();
-            Err(error)
-        }
-    }
+    let bytes = response.binary().await.map_err(|_| ApiError::network())?;
+    save_file(&bytes, file_name).ok_or_else(|| ApiError::unexpected(response.status()))
+}
+
+fn save_file(bytes: &[u8], file_name: &str) -> Option<()> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let document = web_sys::window()?.document()?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+    link.set_href(&url);
+    link.set_download(file_name);
+    link.click();
+    // The download starts after this task; revoking the URL at once could cancel it.
+    gloo_timers::callback::Timeout::new(10_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Some(())
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {

@@ -1,12 +1,14 @@
 use super::form::CompanyDialog;
 use crate::components::{Column, DataTable, EmptyText, ListRow, ListState, OwnerFilter, or_dash};
 use crate::format::date;
+use crate::pages::imports::ImportButton;
 use crate::pages::merge::{FindDuplicates, MergeKind};
 use crate::session::use_session;
 use crate::team::Team;
 use kite_shared::Permission;
 use kite_shared::crm::companies::CompanyDto;
 use kite_shared::crm::notes::RecordKind;
+use kite_shared::imports::ImportEntity;
 use leptos::prelude::*;
 use leptos_icons::Icon;
 use leptos_router::components::A;
@@ -112,6 +114,7 @@ pub fn CompanyList() -> impl IntoView {
                 </div>
                 <div class="page-actions">
                     <FindDuplicates kind=MergeKind::Company />
+                    <ImportButton entity=ImportEntity::Companies />
                     {new_button}
                 </div>
             </header>

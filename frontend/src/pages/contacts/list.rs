@@ -2,12 +2,14 @@ use super::form::ContactDialog;
 use super::stage::{StageBadge, stage_options};
 use crate::components::{Column, DataTable, EmptyText, ListRow, ListState, OwnerFilter, or_dash};
 use crate::format::{date, initials};
+use crate::pages::imports::ImportButton;
 use crate::pages::merge::{FindDuplicates, MergeKind};
 use crate::session::use_session;
 use crate::team::Team;
 use kite_shared::Permission;
 use kite_shared::crm::contacts::ContactDto;
 use kite_shared::crm::notes::RecordKind;
+use kite_shared::imports::ImportEntity;
 use leptos::prelude::*;
 use leptos_icons::Icon;
 use leptos_router::components::A;
@@ -130,6 +132,7 @@ pub fn ContactList() -> impl IntoView {
                 </div>
                 <div class="page-actions">
                     <FindDuplicates kind=MergeKind::Contact />
+                    <ImportButton entity=ImportEntity::Contacts />
                     {new_button}
                 </div>
             </header>
