@@ -4,6 +4,7 @@ mod activities;
 mod auth;
 mod crm;
 mod deals;
+mod imports;
 mod lists;
 mod merge;
 mod pipeline_settings;
