@@ -6,6 +6,7 @@ use crate::pages::auth::{AcceptInvite, ForgotPassword, Login, ResetPassword, Sig
 use crate::pages::companies::{CompanyDetail, CompanyList};
 use crate::pages::contacts::{ContactDetail, ContactList};
 use crate::pages::deals::{DealBoard, DealDetail, DealList};
+use crate::pages::imports::{ImportHistory, ImportPage, ImportWizard};
 use crate::pages::merge::{DuplicatesPage, MergeKind};
 use crate::pages::settings::{AuditLog, Outbox, Pipelines, Profile, Tags, Trash, Users};
 use crate::pages::{Dashboard, ModulePage, NotFound, Search};
@@ -42,6 +43,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("deals/list") view=DealList />
                     <Route path=path!("deals/:id") view=DealDetail />
                     <Route path=path!("activities") view=ActivitiesPage />
+                    <Route path=path!("imports") view=ImportHistory />
+                    <Route path=path!("imports/new") view=ImportWizard />
+                    <Route path=path!("imports/:id") view=ImportPage />
                     <Route path=path!("campaigns") view=|| view! { <ModulePage module="campaigns" /> } />
                     <Route path=path!("reports") view=|| view! { <ModulePage module="reports" /> } />
                     <Route path=path!("search") view=Search />

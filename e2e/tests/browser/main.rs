@@ -4,6 +4,7 @@ mod activities;
 mod auth;
 mod crm;
 mod deals;
+mod imports;
 mod list_tags;
 mod lists;
 mod merge;

@@ -105,18 +105,23 @@ fn session_lost() {
     });
 }
 
-async fn send(
-    method: Method,
-    path: &str,
-    body: Option<&serde_json::Value>,
-) -> Result<gloo_net::http::Response, ApiError> {
+/// What a request carries.
+enum Body<'a> {
+    None,
+    Json(&'a serde_json::Value),
+    /// A multipart form; the browser writes its boundary into the content type.
+    Form(&'a web_sys::FormData),
+}
+
+async fn send(method: Method, path: &str, body: &Body<'_>) -> Result<gloo_net::http::Response, ApiError> {
     let mut builder = RequestBuilder::new(&format!("{BASE}{path}")).method(method);
     if let Some(token) = access_token() {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
     let request = match body {
-        Some(json) => builder.json(json).map_err(|_| ApiError::network())?,
-        None => builder.build().map_err(|_| ApiError::network())?,
+        Body::Json(json) => builder.json(json).map_err(|_| ApiError::network())?,
+        Body::Form(form) => builder.body(*form).map_err(|_| ApiError::network())?,
+        Body::None => builder.build().map_err(|_| ApiError::network())?,
     };
     request.send().await.map_err(|_| ApiError::network())
 }
@@ -125,6 +130,21 @@ fn error_from(status: u16, text: &str) -> ApiError {
     match serde_json::from_str::<ErrorBody>(text) {
         Ok(body) => body.into(),
         Err(_) => ApiError::unexpected(status),
+    }
+}
+
+/// Sends once, and on a 401 refreshes the session and sends again.
+async fn send_signed_in(method: Method, path: &str, body: Body<'_>) -> Result<gloo_net::http::Response, ApiError> {
+    let response = send(method.clone(), path, &body).await?;
+    if response.status() != 401 {
+        return Ok(response);
+    }
+    match refresh().await {
+        Ok(_) => send(method, path, &body).await,
+        Err(error) => {
+            session_lost();
+            Err(error)
+        }
     }
 }
 
@@ -138,25 +158,6 @@ async fn decode<T: DeserializeOwned>(response: gloo_net::http::Response) -> Resu
     Err(error_from(status, &text))
 }
 
-/// Sends as the signed-in user. A 401 triggers one refresh and one retry.
-async fn send_signed_in(
-    method: Method,
-    path: &str,
-    json: Option<&serde_json::Value>,
-) -> Result<gloo_net::http::Response, ApiError> {
-    let response = send(method.clone(), path, json).await?;
-    if response.status() != 401 {
-        return Ok(response);
-    }
-    match refresh().await {
-        Ok(_) => send(method, path, json).await,
-        Err(error) => {
-            session_lost();
-            Err(error)
-        }
-    }
-}
-
 /// Calls the API as the signed-in user and decodes its JSON answer.
 pub async fn request<T: DeserializeOwned>(
     method: Method,
@@ -167,7 +168,13 @@ pub async fn request<T: DeserializeOwned>(
         Some(b) => Some(serde_json::to_value(b).map_err(|_| ApiError::unexpected(0))?),
         None => None,
     };
-    decode(send_signed_in(method, path, json.as_ref()).await?).await
+    let body = json.as_ref().map_or(Body::None, Body::Json);
+    decode(send_signed_in(method, path, body).await?).await
+}
+
+/// Posts a multipart form (a file upload).
+pub async fn post_form<T: DeserializeOwned>(path: &str, form: &web_sys::FormData) -> Result<T, ApiError> {
+    decode(send_signed_in(Method::POST, path, Body::Form(form)).await?).await
 }
 
 /// A file the API sent as an attachment.
@@ -192,7 +199,7 @@ fn attachment_name(disposition: &str) -> Option<String> {
 
 /// Fetches a file with the session's token, which a plain link could not carry.
 pub async fn download(path: &str) -> Result<Download, ApiError> {
-    let response = send_signed_in(Method::GET, path, None).await?;
+    let response = send_signed_in(Method::GET, path, Body::None).await?;
     let status = response.status();
     if !(200..300).contains(&status) {
         let text = response.text().await.map_err(|_| ApiError::network())?;
@@ -209,6 +216,27 @@ pub async fn download(path: &str) -> Result<Download, ApiError> {
         content_type,
         bytes,
     })
+}
+
+/// Hands bytes to the browser as a downloaded file.
+pub fn save_file(name: &str, content_type: &str, bytes: &[u8]) -> Option<()> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(content_type);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let document = web_sys::window()?.document()?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    // The download starts after this task; revoking the URL at once could cancel it.
+    gloo_timers::callback::Timeout::new(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Some(())
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {

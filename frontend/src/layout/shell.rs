@@ -13,7 +13,7 @@ struct NavItem {
     permission: Permission,
 }
 
-const NAV: [NavItem; 7] = [
+const NAV: [NavItem; 8] = [
     NavItem {
         href: "/",
         label: "Dashboard",
@@ -43,6 +43,12 @@ const NAV: [NavItem; 7] = [
         label: "Activities",
         icon: icondata::LuCalendarCheck,
         permission: Permission::ReadRecords,
+    },
+    NavItem {
+        href: "/imports",
+        label: "Imports",
+        icon: icondata::LuImport,
+        permission: Permission::EditOwnRecords,
     },
     NavItem {
         href: "/campaigns",

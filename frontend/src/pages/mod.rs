@@ -6,6 +6,7 @@ pub mod companies;
 pub mod contacts;
 mod dashboard;
 pub mod deals;
+pub mod imports;
 pub mod merge;
 mod module_page;
 mod not_found;

@@ -10,30 +10,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_icons::Icon;
 use leptos_use_on_click_outside::on_click_outside;
-use wasm_bindgen::JsCast;
-
-/// Offers `bytes` to the user as a downloaded file.
-fn save_file(name: &str, content_type: &str, bytes: &[u8]) -> Option<()> {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(content_type);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
-    let document = web_sys::window()?.document()?;
-    let link: web_sys::HtmlElement = document.create_element("a").ok()?.dyn_into().ok()?;
-    link.set_attribute("href", &url).ok()?;
-    link.set_attribute("download", name).ok()?;
-    link.click();
-    // The click has started the download; the URL is no longer needed, but revoking it
-    // at once can cancel the download in some browsers.
-    set_timeout(
-        move || {
-            let _ = web_sys::Url::revoke_object_url(&url);
-        },
-        std::time::Duration::from_secs(60),
-    );
-    Some(())
-}
 
 #[derive(Clone, Copy)]
 enum Format {
@@ -77,7 +53,7 @@ pub fn ExportMenu(
                     let name = file
                         .file_name
                         .unwrap_or_else(|| format!("{}.{}", kind.plural(), format.param()));
-                    match save_file(&name, &file.content_type, &file.bytes) {
+                    match api::save_file(&name, &file.content_type, &file.bytes) {
                         Some(()) => toasts.success(format!("Exported {name}.")),
                         None => toasts.error("The browser refused to save the file."),
                     }

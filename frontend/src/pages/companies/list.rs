@@ -3,6 +3,7 @@ use crate::components::{
     Column, DataTable, EmptyText, ExportMenu, ListRow, ListState, OwnerFilter, TagFilter, or_dash, tags_column,
 };
 use crate::format::date;
+use crate::pages::imports::ImportButton;
 use crate::pages::merge::{FindDuplicates, MergeKind};
 use crate::session::use_session;
 use crate::tag_list::TagList;
@@ -10,6 +11,7 @@ use crate::team::Team;
 use kite_shared::Permission;
 use kite_shared::crm::companies::CompanyDto;
 use kite_shared::crm::notes::RecordKind;
+use kite_shared::imports::ImportEntity;
 use leptos::prelude::*;
 use leptos_icons::Icon;
 use leptos_router::components::A;
@@ -120,6 +122,7 @@ pub fn CompanyList() -> impl IntoView {
                 <div class="page-actions">
                     <ExportMenu kind=RecordKind::Company state=list filters=filters />
                     <FindDuplicates kind=MergeKind::Company />
+                    <ImportButton entity=ImportEntity::Companies />
                     {new_button}
                 </div>
             </header>

@@ -4,6 +4,7 @@ use crate::components::{
     Column, DataTable, EmptyText, ExportMenu, ListRow, ListState, OwnerFilter, TagFilter, or_dash, tags_column,
 };
 use crate::format::{date, initials};
+use crate::pages::imports::ImportButton;
 use crate::pages::merge::{FindDuplicates, MergeKind};
 use crate::session::use_session;
 use crate::tag_list::TagList;
@@ -11,6 +12,7 @@ use crate::team::Team;
 use kite_shared::Permission;
 use kite_shared::crm::contacts::ContactDto;
 use kite_shared::crm::notes::RecordKind;
+use kite_shared::imports::ImportEntity;
 use leptos::prelude::*;
 use leptos_icons::Icon;
 use leptos_router::components::A;
@@ -138,6 +140,7 @@ pub fn ContactList() -> impl IntoView {
                 <div class="page-actions">
                     <ExportMenu kind=RecordKind::Contact state=list filters=filters />
                     <FindDuplicates kind=MergeKind::Contact />
+                    <ImportButton entity=ImportEntity::Contacts />
                     {new_button}
                 </div>
             </header>
