@@ -177,6 +177,8 @@ async fn a_failing_job_is_retried_after_a_backoff_until_its_attempts_run_out(bac
     let app = TestApp::spawn(backend).await;
     let admin = app.signup("Acme", &unique_email("admin")).await;
     let pool = Workers::start(app.state.kite.clone(), vec![Arc::new(AlwaysFails)], quick(1));
+    // Taken before the job exists: a worker may fail its first attempt before enqueue returns.
+    let started = Instant::now();
     let job = app
         .state
         .kite
@@ -187,7 +189,6 @@ async fn a_failing_job_is_retried_after_a_backoff_until_its_attempts_run_out(bac
         )
         .await
         .expect("enqueue");
-    let started = Instant::now();
     let first = loop {
         let job = app.get(&format!("/api/v1/jobs/{}", job.id), &admin.access_token).await;
         if job.body["attempts"] == 1 && job.body["status"] == "queued" {
