@@ -7,6 +7,7 @@ mod m20261125_000004_search;
 mod m20261125_000005_tags_merge_stages;
 mod m20261125_000006_jobs;
 mod m20261125_000007_imports;
+mod m20261125_000008_scheduled_exports;
 
 mod columns;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_tags_merge_stages::Migration),
             Box::new(m20261125_000006_jobs::Migration),
             Box::new(m20261125_000007_imports::Migration),
+            Box::new(m20261125_000008_scheduled_exports::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod outbox;
 pub mod page;
 pub mod roles;
+pub mod scheduled_exports;
 pub mod users;
 pub mod validation;
 

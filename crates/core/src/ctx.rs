@@ -29,3 +29,28 @@ impl Ctx {
         }
     }
 }
+
+impl Ctx {
+    /// The context of work done later for a user (an import, a scheduled export): with
+    /// the permissions they have now, and refused once they are deactivated.
+    pub(crate) async fn of_user(
+        conn: &impl sea_orm::ConnectionTrait,
+        organization_id: uuid::Uuid,
+        user_id: Option<uuid::Uuid>,
+        field: &str,
+    ) -> Result<Ctx, CoreError> {
+        use sea_orm::EntityTrait;
+        let user = kite_entity::user::Entity::find_by_id(user_id.unwrap_or_default())
+            .one(conn)
+            .await?
+            .filter(|u| u.active && u.organization_id == organization_id)
+            .ok_or_else(|| CoreError::field(field, "inactive", "The user who set this up is no longer active."))?;
+        Ok(Ctx {
+            organization_id: OrganizationId(organization_id),
+            user_id: UserId(user.id),
+            role: user.role.parse().unwrap_or(Role::Viewer),
+            actor_label: user.name,
+            client: ClientInfo::default(),
+        })
+    }
+}

@@ -64,8 +64,13 @@ pub enum CoreError {
     AccountLocked { until: DateTime<Utc> },
     #[error("the link is invalid or has expired")]
     InvalidOneTimeToken,
+    /// What was asked for existed but is no longer kept (an expired export file).
+    #[error("{0}")]
+    Gone(&'static str),
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),
+    #[error("email: {0}")]
+    Email(#[from] kite_email::EmailError),
     #[error("internal error: {0}")]
     Internal(String),
 }

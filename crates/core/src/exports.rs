@@ -270,8 +270,9 @@ impl<'a> ExportService<'a> {
         writer.into_inner().map_err(|e| CoreError::Internal(e.to_string()))
     }
 
-    /// The whole export as an XLSX workbook (built in constant memory, row by row).
-    pub async fn xlsx(&self, ctx: &Ctx, query: &ExportQuery) -> Result<Vec<u8>, CoreError> {
+    /// The whole export as an XLSX workbook (built in constant memory, row by row), and
+    /// its number of rows.
+    pub async fn xlsx(&self, ctx: &Ctx, query: &ExportQuery) -> Result<(Vec<u8>, u64), CoreError> {
         let mut pages = Vec::new();
         for page in 1.. {
             let rows = self.rows(ctx, query, page).await?;
@@ -283,9 +284,11 @@ impl<'a> ExportService<'a> {
         }
         let headers: Vec<String> = query.headers().iter().map(|h| (*h).to_owned()).collect();
         let name = query.name();
-        tokio::task::spawn_blocking(move || workbook(name, &headers, &pages))
+        let rows = pages.iter().map(|p| p.len() as u64).sum();
+        let book = tokio::task::spawn_blocking(move || workbook(name, &headers, &pages))
             .await
-            .map_err(|e| CoreError::Internal(e.to_string()))?
+            .map_err(|e| CoreError::Internal(e.to_string()))??;
+        Ok((book, rows))
     }
 }
 

@@ -13,6 +13,8 @@ pub mod imports;
 pub mod jobs;
 pub mod mail;
 pub mod outbox;
+pub mod scheduled_exports;
+pub mod schedules;
 pub mod settings;
 pub mod users;
 
@@ -75,6 +77,10 @@ impl Kite {
 
     pub fn exports(&self) -> exports::ExportService<'_> {
         exports::ExportService::new(self)
+    }
+
+    pub fn scheduled_exports(&self) -> scheduled_exports::ScheduledExportService<'_> {
+        scheduled_exports::ScheduledExportService::new(self)
     }
 
     pub fn imports(&self) -> imports::ImportService<'_> {

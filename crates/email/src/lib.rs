@@ -23,6 +23,14 @@ pub enum EmailError {
     Outbox(#[from] sea_orm::DbErr),
 }
 
+impl EmailError {
+    /// A refused key or a rejected message fails the same way on every attempt;
+    /// throttling and the provider's own failures pass.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, EmailError::Rejected { status, .. } if *status != 429 && *status < 500)
+    }
+}
+
 #[async_trait]
 pub trait EmailSender: Send + Sync {
     async fn send(&self, message: &EmailMessage) -> Result<(), EmailError>;

@@ -32,6 +32,7 @@ impl From<CoreError> for JobError {
     fn from(error: CoreError) -> Self {
         match error {
             CoreError::Database(_) | CoreError::Internal(_) => JobError::Retry(error.to_string()),
+            CoreError::Email(ref email) if !email.is_permanent() => JobError::Retry(error.to_string()),
             other => JobError::Fail(other.to_string()),
         }
     }

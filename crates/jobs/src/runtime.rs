@@ -20,6 +20,8 @@ pub struct WorkerConfig {
     /// How often an idle worker looks for due jobs queued by other processes (jobs
     /// queued in this process wake it at once).
     pub poll: std::time::Duration,
+    /// How often schedules are checked for due runs (scheduled exports).
+    pub tick: std::time::Duration,
 }
 
 impl Default for WorkerConfig {
@@ -28,6 +30,7 @@ impl Default for WorkerConfig {
             workers: 2,
             lease: Duration::seconds(30),
             poll: std::time::Duration::from_secs(1),
+            tick: std::time::Duration::from_secs(15),
         }
     }
 }
@@ -54,6 +57,7 @@ impl Workers {
                 stopped.clone(),
             ));
         }
+        tasks.spawn(schedule(kite, config.tick, stopped));
         Workers { stop, tasks }
     }
 
@@ -100,6 +104,25 @@ async fn work(
                 tracing::warn!(%error, "could not claim a job");
                 tokio::time::sleep(config.poll).await;
             }
+        }
+    }
+}
+
+/// Queues the runs of schedules that are due, and removes run files past their keep.
+/// Every process ticks; the queue's idempotency keys make a due run happen once.
+async fn schedule(kite: Kite, tick: std::time::Duration, mut stopped: watch::Receiver<bool>) {
+    while !*stopped.borrow() {
+        let now = chrono::Utc::now();
+        let exports = kite.scheduled_exports();
+        if let Err(error) = exports.queue_due(now).await {
+            tracing::warn!(%error, "could not queue the due scheduled exports");
+        }
+        if let Err(error) = exports.remove_expired_files(now).await {
+            tracing::warn!(%error, "could not remove expired export files");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(tick) => {}
+            _ = stopped.changed() => {}
         }
     }
 }

@@ -118,6 +118,13 @@ fn core_parts(error: &CoreError) -> (StatusCode, &'static str, String, Vec<Field
             "This link is invalid, was already used, or has expired. Ask for a new one.".into(),
             Vec::new(),
         ),
+        CoreError::Gone(message) => (StatusCode::GONE, "gone", (*message).into(), Vec::new()),
+        CoreError::Email(_) => (
+            StatusCode::BAD_GATEWAY,
+            "email_failed",
+            "The email could not be sent. Try again later.".into(),
+            Vec::new(),
+        ),
         CoreError::Database(_) | CoreError::Internal(_) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal_error",

@@ -6,7 +6,7 @@ use crate::openapi::ApiDoc;
 use crate::rate_limit::{ClientIp, governor};
 use crate::routes::{
     activities, audit, auth, companies, contacts, deals, events, exports, health, imports, jobs, me, merge, outbox,
-    pipelines, records, stages, tags, users,
+    pipelines, records, scheduled_exports, stages, tags, users,
 };
 use crate::{db, spa};
 use actix_governor::Governor;
@@ -180,6 +180,14 @@ fn api(
         .service(imports::run_import)
         .service(imports::undo_import)
         .service(imports::failed_rows)
+        .service(scheduled_exports::list_scheduled_exports)
+        .service(scheduled_exports::create_scheduled_export)
+        .service(scheduled_exports::get_scheduled_export)
+        .service(scheduled_exports::update_scheduled_export)
+        .service(scheduled_exports::delete_scheduled_export)
+        .service(scheduled_exports::run_scheduled_export)
+        .service(scheduled_exports::list_export_runs)
+        .service(scheduled_exports::export_run_file)
         .service(jobs::get_job)
         .service(jobs::cancel_job)
         .service(events::event_ticket)

@@ -15,7 +15,7 @@ use kite_shared::imports::{
     DryRunReport, DuplicateMode, FieldOption, ImportColumn, ImportCounts, ImportDto, ImportEntity,
     ImportMappingRequest, ImportStarted, ImportStatus, ImportUploaded, suggest_field,
 };
-use kite_shared::{FieldError, Permission, Role, UserId};
+use kite_shared::{FieldError, Permission, UserId};
 use runner::{RunState, Runner};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
@@ -509,24 +509,7 @@ impl<'a> ImportService<'a> {
         if ImportStatus::parse(&row.status) != ImportStatus::Running {
             return Ok(Outcome::Finished(RunState::resumed(&row).counts));
         }
-        let creator = user::Entity::find_by_id(row.created_by.unwrap_or_default())
-            .one(&self.kite.db)
-            .await?
-            .filter(|u| u.active)
-            .ok_or_else(|| {
-                CoreError::field(
-                    "created_by",
-                    "inactive",
-                    "The user who started the import is no longer active.",
-                )
-            })?;
-        let ctx = Ctx {
-            organization_id: kite_shared::OrganizationId(row.organization_id),
-            user_id: UserId(creator.id),
-            role: creator.role.parse().unwrap_or(Role::Viewer),
-            actor_label: creator.name.clone(),
-            client: crate::ClientInfo::default(),
-        };
+        let ctx = Ctx::of_user(&self.kite.db, row.organization_id, row.created_by, "created_by").await?;
         let total = row.rows_total.and_then(|t| u64::try_from(t).ok());
         let skip = u64::try_from(row.rows_done).unwrap_or(0);
         let mut state = RunState::resumed(&row);

@@ -2,7 +2,7 @@
 
 use crate::{JobError, JobHandler, JobRun};
 use kite_core::mail::SEND_EMAIL;
-use kite_email::{EmailError, EmailMessage};
+use kite_email::EmailMessage;
 use serde_json::json;
 
 pub struct SendEmail;
@@ -17,11 +17,7 @@ impl JobHandler for SendEmail {
         let message: EmailMessage = run.payload()?;
         match run.kite.email.send(&message).await {
             Ok(()) => Ok(json!({"sent_to": message.to.len()})),
-            // A refused key or a rejected message fails the same way on every attempt;
-            // throttling and the provider's own failures pass.
-            Err(error @ EmailError::Rejected { status, .. }) if status != 429 && status < 500 => {
-                Err(JobError::Fail(error.to_string()))
-            }
+            Err(error) if error.is_permanent() => Err(JobError::Fail(error.to_string())),
             Err(error) => Err(JobError::Retry(error.to_string())),
         }
     }

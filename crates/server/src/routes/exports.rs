@@ -43,7 +43,7 @@ async fn export(
     let file_name = format!("{}-{}.{format}", query.name(), chrono::Utc::now().format("%Y-%m-%d"));
     let disposition = ("Content-Disposition", format!("attachment; filename=\"{file_name}\""));
     if format == "xlsx" {
-        let bytes = kite.exports().xlsx(&ctx, &query).await?;
+        let (bytes, _) = kite.exports().xlsx(&ctx, &query).await?;
         return Ok(HttpResponse::Ok()
             .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             .insert_header(disposition)

@@ -16,6 +16,7 @@ pub mod merge;
 pub mod outbox;
 pub mod pipelines;
 pub mod records;
+pub mod scheduled_exports;
 pub mod stages;
 pub mod tags;
 pub mod users;

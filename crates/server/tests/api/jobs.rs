@@ -22,6 +22,7 @@ fn quick(workers: usize) -> WorkerConfig {
         workers,
         lease: Duration::seconds(30),
         poll: std::time::Duration::from_millis(20),
+        tick: std::time::Duration::from_millis(100),
     }
 }
 

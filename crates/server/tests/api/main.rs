@@ -20,6 +20,7 @@ mod merge;
 mod openapi;
 mod password_reset;
 mod profile;
+mod scheduled_exports;
 mod search;
 mod stages;
 mod tags;
