@@ -297,7 +297,8 @@ pub const DEAL_FIELDS: &[ImportField] = &[
         &["currency", "currency code", "währung", "devise"],
     ),
     field("pipeline", "Pipeline", &["pipeline"]),
-    field("stage", "Stage", &["stage", "deal stage", "phase", "status"]),
+    // Not "status": exports carry a Status column that follows from the stage.
+    field("stage", "Stage", &["stage", "deal stage", "phase"]),
     field(
         "expected_close",
         "Expected close",

@@ -182,7 +182,7 @@ async fn record_stage_change(
 }
 
 /// Status, probability and close time that follow from entering `stage`.
-fn apply_stage(row: &mut deal::ActiveModel, stage: &stage::Model, lost_reason: Option<String>) {
+pub(crate) fn apply_stage(row: &mut deal::ActiveModel, stage: &stage::Model, lost_reason: Option<String>) {
     let now = Utc::now();
     row.stage_id = Set(stage.id);
     row.probability = Set(stage.probability);

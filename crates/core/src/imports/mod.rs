@@ -1,6 +1,7 @@
 //! Imports of contacts and companies from CSV and spreadsheet files: upload and
 //! inspect, map columns to fields, dry run, run as a job, report, failed rows, undo.
 
+mod deals;
 pub mod files;
 mod rows;
 mod runner;
@@ -444,6 +445,11 @@ impl<'a> ImportService<'a> {
             width: headers.len(),
             duplicates: DuplicateMode::parse(&row.duplicates),
             users,
+            pipelines: if entity == ImportEntity::Deals {
+                deals::Pipelines::load(&self.kite.db, row.organization_id).await?
+            } else {
+                deals::Pipelines::default()
+            },
             import: row,
         })
     }

@@ -1,4 +1,4 @@
-//! Turning a mapped row of text into the input of a contact or company, with the same
+//! Turning a mapped row of text into the input of a contact, company or deal, with the same
 //! validation as the API and the forms.
 
 use kite_shared::crm::companies::CompanyInput;
@@ -216,5 +216,96 @@ pub fn company(
         id,
         input,
         company: None,
+    })
+}
+
+/// A deal row in text: names are resolved against the organization in the runner.
+pub struct DealRow {
+    pub title: String,
+    /// Minor units; None when the column is missing or blank.
+    pub value: Option<i64>,
+    pub currency: Option<String>,
+    pub pipeline: Option<String>,
+    pub stage: Option<String>,
+    pub probability: Option<i32>,
+    pub expected_close: Option<chrono::NaiveDate>,
+    pub owner_id: Option<kite_shared::UserId>,
+    pub contact_email: Option<String>,
+    pub lost_reason: Option<String>,
+    pub tags: Option<Vec<String>>,
+}
+
+/// ISO dates, and the day-first dotted dates of European spreadsheets.
+fn parse_date(raw: &str) -> Result<chrono::NaiveDate, RowFailure> {
+    let raw = raw.trim();
+    let date_part = raw.split(['T', ' ']).next().unwrap_or(raw);
+    ["%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d"]
+        .iter()
+        .find_map(|f| chrono::NaiveDate::parse_from_str(date_part, f).ok())
+        .ok_or_else(|| fail("expected_close", format!("\"{raw}\" is not a date (use YYYY-MM-DD).")))
+}
+
+pub fn deal(
+    mapping: &Mapping,
+    cells: &[String],
+    width: usize,
+    users: &HashMap<String, Uuid>,
+) -> Result<Prepared<DealRow>, RowFailure> {
+    check_cells(cells, width)?;
+    let id = parse_id(mapping, cells)?;
+    let title = mapping.get(cells, "title").unwrap_or_default().trim().to_owned();
+    first_error(kite_shared::validation::collect([kite_shared::validation::check_name(
+        "title", "Title", &title,
+    )]))?;
+    let value = mapping
+        .get(cells, "value")
+        .map(|raw| {
+            let amount = raw.trim_start_matches(|c: char| !c.is_ascii_digit() && c != '.');
+            kite_shared::crm::money::parse_amount(amount)
+                .ok_or_else(|| fail("value", format!("\"{raw}\" is not an amount.")))
+        })
+        .transpose()?;
+    let currency = mapping.get(cells, "currency").map(str::to_uppercase);
+    if let Some(currency) = &currency {
+        first_error(
+            kite_shared::crm::money::check_currency("currency", currency)
+                .into_iter()
+                .collect(),
+        )?;
+    }
+    let probability = mapping
+        .get(cells, "probability")
+        .map(|raw| {
+            raw.trim_end_matches('%')
+                .trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|p| (0..=100).contains(p))
+                .ok_or_else(|| fail("probability", format!("\"{raw}\" is not a percentage from 0 to 100.")))
+        })
+        .transpose()?;
+    let lost_reason = mapping.get(cells, "lost_reason").map(str::to_owned);
+    if lost_reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
+        return Err(fail("lost_reason", "At most 500 characters."));
+    }
+    Ok(Prepared {
+        id,
+        input: DealRow {
+            title,
+            value,
+            currency,
+            pipeline: mapping.get(cells, "pipeline").map(str::to_owned),
+            stage: mapping.get(cells, "stage").map(str::to_owned),
+            probability,
+            expected_close: mapping.get(cells, "expected_close").map(parse_date).transpose()?,
+            owner_id: owner(mapping, cells, users)?,
+            contact_email: mapping.get(cells, "contact_email").map(str::to_owned),
+            lost_reason,
+            tags: mapping
+                .has("tags")
+                .then(|| mapping.list(cells, "tags"))
+                .filter(|t| !t.is_empty()),
+        },
+        company: mapping.get(cells, "company").map(str::to_owned),
     })
 }

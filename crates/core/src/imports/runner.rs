@@ -8,7 +8,7 @@ use crate::crm::records::{self, CrmEntity};
 use crate::crm::{companies, contacts, tags};
 use crate::{CoreError, Ctx, Kite};
 use chrono::Utc;
-use kite_entity::{company, contact, import, import_change, import_failure};
+use kite_entity::{company, contact, deal, import, import_change, import_failure};
 use kite_shared::crm::companies::{CompanyInput, normalize_domain};
 use kite_shared::crm::contacts::{ContactInput, LifecycleStage};
 use kite_shared::crm::notes::RecordKind;
@@ -32,9 +32,9 @@ pub struct RunState {
     pub errors: Vec<RowError>,
     pub errors_by_field: BTreeMap<String, u64>,
     /// Companies by lower-cased name, found or created so far.
-    companies: HashMap<String, Uuid>,
+    pub(super) companies: HashMap<String, Uuid>,
     /// Keys of records a dry run would have created, to spot duplicates within the file.
-    seen: HashSet<u64>,
+    pub(super) seen: HashSet<u64>,
     /// Records created when PostgreSQL's statistics are next refreshed.
     analyze_at: u64,
 }
@@ -55,7 +55,7 @@ impl RunState {
         }
     }
 
-    fn failure(&mut self, row: u64, (field, message): RowFailure) {
+    pub(super) fn failure(&mut self, row: u64, (field, message): RowFailure) {
         self.counts.failed += 1;
         *self.errors_by_field.entry(field.clone()).or_default() += 1;
         if self.errors.len() < MAX_ERRORS {
@@ -64,7 +64,15 @@ impl RunState {
     }
 }
 
-fn key_hash(key: &str) -> u64 {
+/// The cells of row `row`, for the failed-rows file.
+fn cells_of(rows: &[super::files::Row], row: u64) -> Vec<String> {
+    rows.iter()
+        .find(|(n, _)| *n == row)
+        .map(|(_, c)| c.clone())
+        .unwrap_or_default()
+}
+
+pub(super) fn key_hash(key: &str) -> u64 {
     let mut hasher = DefaultHasher::new();
     key.hash(&mut hasher);
     hasher.finish()
@@ -81,6 +89,8 @@ pub struct Runner<'a> {
     pub duplicates: DuplicateMode,
     /// Active users by lower-cased email, for the owner column.
     pub users: HashMap<String, Uuid>,
+    /// Read for deal imports only.
+    pub pipelines: super::deals::Pipelines,
 }
 
 enum Decision<I> {
@@ -92,7 +102,7 @@ enum Decision<I> {
 
 impl Runner<'_> {
     /// Reps change only what they own, in an import as anywhere else.
-    fn may_edit(&self, owner: Option<Uuid>) -> bool {
+    pub(super) fn may_edit(&self, owner: Option<Uuid>) -> bool {
         crate::crm::access::require_edit(&self.ctx, owner).is_ok()
     }
 
@@ -140,13 +150,20 @@ impl Runner<'_> {
                 }
             }
             ImportEntity::Deals => {
-                for (n, cells) in &rows {
-                    failures.push((
-                        *n,
-                        cells.clone(),
-                        ("entity".into(), "Deal imports are not available yet.".into()),
-                    ));
+                let prepared: Vec<_> = rows
+                    .iter()
+                    .map(|(n, cells)| (*n, rows::deal(&self.mapping, cells, self.width, &self.users)))
+                    .collect();
+                let mut failed = Vec::new();
+                match &txn {
+                    Some(txn) => self.deals(&**txn, state, prepared, &mut failed, false).await?,
+                    None => self.deals(conn, state, prepared, &mut failed, true).await?,
                 }
+                failures.extend(
+                    failed
+                        .into_iter()
+                        .map(|(row, failure)| (row, cells_of(&rows, row), failure)),
+                );
             }
         }
         for (row, _, failure) in &failures {
@@ -207,7 +224,7 @@ impl Runner<'_> {
     }
 
     /// Finds (or, in a real run, creates) the companies named in a batch.
-    async fn company_ids(
+    pub(super) async fn company_ids(
         &self,
         conn: &impl ConnectionTrait,
         state: &mut RunState,
@@ -355,12 +372,7 @@ impl Runner<'_> {
         for (row, decision) in decisions {
             match decision {
                 Decision::Fail(failure) => {
-                    let cells = rows
-                        .iter()
-                        .find(|(n, _)| *n == row)
-                        .map(|(_, c)| c.clone())
-                        .unwrap_or_default();
-                    failures.push((row, cells, failure));
+                    failures.push((row, cells_of(rows, row), failure));
                 }
                 Decision::Skip => state.counts.skipped += 1,
                 Decision::Create(p) => {
@@ -464,7 +476,6 @@ impl Runner<'_> {
             conn,
             found.id,
             serde_json::to_value(contacts::contact_dto(found, None)).unwrap_or_default(),
-            RecordKind::Contact,
         )
         .await?;
         let mut row = found.clone().into_active_model();
@@ -556,12 +567,7 @@ impl Runner<'_> {
             let p = match prepared {
                 Ok(p) => p,
                 Err(failure) => {
-                    let cells = rows
-                        .iter()
-                        .find(|(n, _)| *n == row)
-                        .map(|(_, c)| c.clone())
-                        .unwrap_or_default();
-                    failures.push((row, cells, failure));
+                    failures.push((row, cells_of(rows, row), failure));
                     continue;
                 }
             };
@@ -598,14 +604,9 @@ impl Runner<'_> {
                     creates.push(self.new_company(id, p.input, now));
                 }
                 (Some(found), _, DuplicateMode::Update) if !self.may_edit(found.owner_id) => {
-                    let cells = rows
-                        .iter()
-                        .find(|(n, _)| *n == row)
-                        .map(|(_, c)| c.clone())
-                        .unwrap_or_default();
                     failures.push((
                         row,
-                        cells,
+                        cells_of(rows, row),
                         ("owner".into(), "You can only update companies you own.".into()),
                     ));
                 }
@@ -670,7 +671,6 @@ impl Runner<'_> {
             conn,
             found.id,
             serde_json::to_value(companies::company_dto(found, Vec::new())).unwrap_or_default(),
-            RecordKind::Company,
         )
         .await?;
         let mut row = found.clone().into_active_model();
@@ -703,12 +703,11 @@ impl Runner<'_> {
     }
 
     /// Keeps a record's state before this import first changed it, with its tags.
-    async fn remember(
+    pub(super) async fn remember(
         &self,
         conn: &impl ConnectionTrait,
         id: Uuid,
         before: serde_json::Value,
-        _kind: RecordKind,
     ) -> Result<(), CoreError> {
         let before = tags::annotate(before, &tags::names_of_one(conn, id).await?);
         import_change::Entity::insert(import_change::ActiveModel {
@@ -727,7 +726,7 @@ impl Runner<'_> {
     }
 
     /// Puts each row's tags on its record (added to the tags it has).
-    async fn tag(
+    pub(super) async fn tag(
         &self,
         conn: &impl ConnectionTrait,
         kind: RecordKind,
@@ -770,10 +769,10 @@ pub(crate) async fn undo(
         ImportEntity::Companies => {
             trash_created::<company::Entity>(conn, import.id, company::Column::ImportId, now).await?
         }
-        ImportEntity::Deals => 0,
+        ImportEntity::Deals => trash_created::<deal::Entity>(conn, import.id, deal::Column::ImportId, now).await?,
     };
-    // Contacts created by a contacts import may have brought new companies along.
-    if entity == ImportEntity::Contacts {
+    // Contacts and deals may have brought new companies along.
+    if entity != ImportEntity::Companies {
         trash_created::<company::Entity>(conn, import.id, company::Column::ImportId, now).await?;
     }
     let changes = import_change::Entity::find()
@@ -830,16 +829,16 @@ pub(crate) async fn undo(
                     .exec(conn)
                     .await?;
             }
-            ImportEntity::Deals => {}
+            ImportEntity::Deals => super::deals::restore(conn, change.record_id, &before, now).await?,
         }
         let names: Vec<String> = before["tags"]
             .as_array()
             .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect())
             .unwrap_or_default();
-        let kind = if entity == ImportEntity::Companies {
-            RecordKind::Company
-        } else {
-            RecordKind::Contact
+        let kind = match entity {
+            ImportEntity::Contacts => RecordKind::Contact,
+            ImportEntity::Companies => RecordKind::Company,
+            ImportEntity::Deals => RecordKind::Deal,
         };
         tags::replace(conn, import.organization_id, kind, change.record_id, &names).await?;
         restored += 1;

@@ -112,9 +112,47 @@ async fn an_export_imported_back_in_update_mode_changes_nothing(backend: Backend
     )
     .await;
 
+    let board = app.get("/api/v1/pipelines", token).await.body;
+    let stages = board[0]["stages"].as_array().expect("stages").clone();
+    let stage = |kind: &str| {
+        stages
+            .iter()
+            .find(|s| s["kind"] == kind)
+            .map(|s| s["id"].clone())
+            .expect("a stage")
+    };
+    let won = app
+        .post(
+            "/api/v1/deals",
+            Some(token),
+            json!({"title": "Globex renewal", "value": {"minor": 125_050, "currency": "USD"}, "company_id": globex.body["id"],
+                   "expected_close": "2027-01-15", "probability": 55, "tags": ["q1"], "owner_id": rep.user_id}),
+        )
+        .await;
+    let moved = app
+        .post(
+            &format!("/api/v1/deals/{}/move", won.body["id"].as_str().expect("deal")),
+            Some(token),
+            json!({"stage_id": stage("won")}),
+        )
+        .await;
+    assert_eq!(moved.body["status"], "won", "{}", moved.body);
+    let lost = app
+        .post("/api/v1/deals", Some(token), json!({"title": "-Lost cause"}))
+        .await;
+    let moved = app
+        .post(
+            &format!("/api/v1/deals/{}/move", lost.body["id"].as_str().expect("deal")),
+            Some(token),
+            json!({"stage_id": stage("lost"), "lost_reason": "Budget"}),
+        )
+        .await;
+    assert_eq!(moved.body["status"], "lost", "{}", moved.body);
+
     for (entity, list) in [
         ("contacts", "/api/v1/contacts?sort=email"),
         ("companies", "/api/v1/companies?sort=name"),
+        ("deals", "/api/v1/deals?sort=title"),
     ] {
         let before = app.get(list, token).await.body;
         let (status, file) = download(&app, &admin, &format!("/api/v1/{entity}/export?format=csv")).await;

@@ -407,3 +407,85 @@ async fn bad_files_are_refused_with_a_reason_and_leave_nothing(backend: Backend)
     assert_eq!(done["errors"][0]["field"], "row");
 }
 on_both_databases!(bad_files_are_refused_with_a_reason_and_leave_nothing);
+
+const DEALS: &str = "Deal Name,Amount,Currency,Stage,Close Date,Company,Contact Email,Tags,Lost Reason\n\
+Big rollout,\"$12,500.00\",usd,Proposal,2026-12-31,Initrode,ada@example.com,q4,\n\
+Renewal,900,EUR,won,,Initrode,,,\n\
+Pilot,100,EUR,Lost,,,,,Too expensive\n\
+Ghost,100,EUR,Lost,,,,,\n\
+Orbit,100,EUR,Orbiting,,,,,\n\
+Stranger,100,EUR,,,,nobody@example.com,,\n";
+
+async fn deals_are_imported_into_stages_by_name_with_history_and_undone(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    let token = &admin.access_token;
+    let ada = app
+        .post(
+            "/api/v1/contacts",
+            Some(token),
+            json!({"first_name": "Ada", "email": "ada@example.com"}),
+        )
+        .await;
+    let uploaded = upload(&app, &admin, "deals", "deals.csv", DEALS.as_bytes().to_vec()).await;
+    assert_eq!(uploaded.status, StatusCode::CREATED, "{}", uploaded.body);
+    let import = id(&uploaded.body);
+    let suggested = uploaded.body["suggested_mapping"].clone();
+    assert_eq!(suggested["Deal Name"], "title");
+    assert_eq!(suggested["Amount"], "value");
+    assert_eq!(suggested["Close Date"], "expected_close");
+    assert_eq!(suggested["Contact Email"], "contact_email");
+    assert_eq!(
+        map(&app, &admin, &import, suggested, "skip").await.status,
+        StatusCode::OK
+    );
+
+    let report = run(&app, &admin, &import).await;
+    assert_eq!(report["counts"]["created"], 3, "{report}");
+    assert_eq!(report["counts"]["failed"], 3, "{report}");
+    let fields: Vec<&str> = report["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["lost_reason", "stage", "contact_email"], "{report}");
+
+    let deals = app.get("/api/v1/deals?sort=title", token).await.body;
+    let titles: Vec<&str> = deals["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|d| d["title"].as_str())
+        .collect();
+    assert_eq!(titles, ["Big rollout", "Pilot", "Renewal"]);
+    let rollout = &deals["items"][0];
+    assert_eq!(rollout["value"], json!({"minor": 1_250_000, "currency": "USD"}));
+    assert_eq!(rollout["probability"], 70, "the stage's probability");
+    assert_eq!(rollout["expected_close"], "2026-12-31");
+    assert_eq!(rollout["company_name"], "Initrode");
+    assert_eq!(rollout["tags"], json!(["q4"]));
+    let full = app
+        .get(&format!("/api/v1/deals/{}", rollout["id"].as_str().expect("id")), token)
+        .await;
+    assert_eq!(full.body["contact_ids"], json!([ada.body["id"]]));
+    assert_eq!(deals["items"][1]["status"], "lost");
+    assert_eq!(deals["items"][1]["lost_reason"], "Too expensive");
+    assert_eq!(deals["items"][2]["status"], "won");
+    let history = app
+        .get(
+            &format!("/api/v1/deals/{}/history", rollout["id"].as_str().expect("id")),
+            token,
+        )
+        .await;
+    assert_eq!(history.body.as_array().map(Vec::len), Some(1), "{}", history.body);
+
+    let undone = app
+        .post(&format!("/api/v1/imports/{import}/undo"), Some(token), json!({}))
+        .await;
+    assert_eq!(undone.status, StatusCode::OK, "{}", undone.body);
+    assert_eq!(app.get("/api/v1/deals", token).await.body["items"], json!([]));
+    let companies = app.get("/api/v1/companies", token).await.body;
+    assert_eq!(companies["items"], json!([]), "the company the import made is gone too");
+}
+on_both_databases!(deals_are_imported_into_stages_by_name_with_history_and_undone);

@@ -22,8 +22,7 @@ use leptos::prelude::*;
 use leptos_icons::Icon;
 use leptos_router::components::A;
 
-/// The kinds of record the server imports today (deals are not offered yet).
-const ENTITIES: [ImportEntity; 2] = [ImportEntity::Contacts, ImportEntity::Companies];
+const ENTITIES: [ImportEntity; 3] = [ImportEntity::Contacts, ImportEntity::Companies, ImportEntity::Deals];
 
 fn entity_title(entity: ImportEntity) -> &'static str {
     match entity {
