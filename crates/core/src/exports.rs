@@ -270,29 +270,37 @@ impl<'a> ExportService<'a> {
         writer.into_inner().map_err(|e| CoreError::Internal(e.to_string()))
     }
 
-    /// The whole export as an XLSX workbook (built in constant memory, row by row), and
-    /// its number of rows.
+    /// The whole export as an XLSX workbook, and its number of rows. Pages go to the
+    /// writer as they are read, and the sheet is written in constant memory, so only
+    /// one page of rows is held at a time.
     pub async fn xlsx(&self, ctx: &Ctx, query: &ExportQuery) -> Result<(Vec<u8>, u64), CoreError> {
-        let mut pages = Vec::new();
+        let (pages, received) = tokio::sync::mpsc::channel::<Vec<Vec<String>>>(2);
+        let headers: Vec<String> = query.headers().iter().map(|h| (*h).to_owned()).collect();
+        let name = query.name();
+        let writer = tokio::task::spawn_blocking(move || workbook(name, &headers, received));
+        let mut rows = 0u64;
         for page in 1.. {
-            let rows = self.rows(ctx, query, page).await?;
-            let last = (rows.len() as u64) < PAGE_ROWS;
-            pages.push(rows);
+            let chunk = self.rows(ctx, query, page).await?;
+            let last = (chunk.len() as u64) < PAGE_ROWS;
+            rows += chunk.len() as u64;
+            if pages.send(chunk).await.is_err() {
+                break; // The writer failed; its error is returned below.
+            }
             if last {
                 break;
             }
         }
-        let headers: Vec<String> = query.headers().iter().map(|h| (*h).to_owned()).collect();
-        let name = query.name();
-        let rows = pages.iter().map(|p| p.len() as u64).sum();
-        let book = tokio::task::spawn_blocking(move || workbook(name, &headers, &pages))
-            .await
-            .map_err(|e| CoreError::Internal(e.to_string()))??;
+        drop(pages);
+        let book = writer.await.map_err(|e| CoreError::Internal(e.to_string()))??;
         Ok((book, rows))
     }
 }
 
-fn workbook(name: &str, headers: &[String], pages: &[Vec<Vec<String>>]) -> Result<Vec<u8>, CoreError> {
+fn workbook(
+    name: &str,
+    headers: &[String],
+    mut pages: tokio::sync::mpsc::Receiver<Vec<Vec<String>>>,
+) -> Result<Vec<u8>, CoreError> {
     use rust_xlsxwriter::{Format, Workbook};
     let fail = |e: rust_xlsxwriter::XlsxError| CoreError::Internal(e.to_string());
     let mut book = Workbook::new();
@@ -304,15 +312,17 @@ fn workbook(name: &str, headers: &[String], pages: &[Vec<Vec<String>>]) -> Resul
         sheet.write_string_with_format(0, col, header, &bold).map_err(fail)?;
     }
     let mut row_number: u32 = 1;
-    for row in pages.iter().flatten() {
-        for (col, cell) in row.iter().enumerate() {
-            if !cell.is_empty() {
-                sheet
-                    .write_string(row_number, u16::try_from(col).unwrap_or(u16::MAX), cell)
-                    .map_err(fail)?;
+    while let Some(page) = pages.blocking_recv() {
+        for row in page {
+            for (col, cell) in row.iter().enumerate() {
+                if !cell.is_empty() {
+                    sheet
+                        .write_string(row_number, u16::try_from(col).unwrap_or(u16::MAX), cell)
+                        .map_err(fail)?;
+                }
             }
+            row_number = row_number.saturating_add(1);
         }
-        row_number = row_number.saturating_add(1);
     }
     book.save_to_buffer().map_err(fail)
 }

@@ -34,6 +34,8 @@ pub enum FileError {
     TooManyColumns(usize),
     #[error("The workbook has no sheet named \"{0}\".")]
     UnknownSheet(String),
+    #[error("The sheet \"{sheet}\" has no rows; the workbook's sheets are: {sheets}.")]
+    EmptySheet { sheet: String, sheets: String },
     #[error("The CSV could not be read: {0}")]
     Csv(String),
     #[error("The file could not be read: {0}")]

@@ -54,6 +54,7 @@ impl From<FileError> for CoreError {
     fn from(error: FileError) -> Self {
         match error {
             FileError::Io(e) => CoreError::Internal(e.to_string()),
+            FileError::EmptySheet { .. } => CoreError::field("sheet", "empty_sheet", &error.to_string()),
             other => CoreError::field("file", "invalid_file", &other.to_string()),
         }
     }
@@ -106,16 +107,57 @@ fn inspect(path: &Path, file_name: &str, sheet: Option<String>) -> Result<Inspec
         Format::Csv => (Some(files::sniff_csv(&head)?), Vec::new()),
         _ => (None, files::sheet_names(path, format)?),
     };
-    let sheet = match format {
-        Format::Csv => None,
-        _ => sheet.or_else(|| sheets.first().cloned()),
+    let dialect_or_default = dialect.unwrap_or(CsvDialect::from_names(None, None));
+    let empty = |e: &FileError| matches!(e, FileError::Empty | FileError::NoRows);
+    let (sheet, (headers, preview, rows)) = match (format, sheet) {
+        (Format::Csv, _) => (None, read_rows(path, format, None, dialect_or_default)?),
+        (_, Some(chosen)) => match read_rows(path, format, Some(&chosen), dialect_or_default) {
+            Err(e) if empty(&e) && sheets.len() > 1 => {
+                return Err(FileError::EmptySheet {
+                    sheet: chosen,
+                    sheets: sheets.join(", "),
+                });
+            }
+            read => (Some(chosen), read?),
+        },
+        // Without a choice, the first sheet that has rows (a cover sheet is common).
+        (_, None) => {
+            let mut first_error = None;
+            let mut found = None;
+            for name in &sheets {
+                match read_rows(path, format, Some(name), dialect_or_default) {
+                    Ok(read) => {
+                        found = Some((Some(name.clone()), read));
+                        break;
+                    }
+                    Err(e) if empty(&e) => {
+                        first_error.get_or_insert(e);
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            found.ok_or_else(|| first_error.unwrap_or(FileError::Empty))?
+        }
     };
-    let (headers, mut source) = files::open(
-        path,
+    Ok(Inspection {
         format,
-        sheet.as_deref(),
-        dialect.unwrap_or(CsvDialect::from_names(None, None)),
-    )?;
+        sheets,
+        sheet,
+        dialect,
+        headers,
+        preview,
+        rows,
+    })
+}
+
+/// The header, the preview rows and the number of data rows of a file or sheet.
+fn read_rows(
+    path: &Path,
+    format: Format,
+    sheet: Option<&str>,
+    dialect: CsvDialect,
+) -> Result<(Vec<String>, Vec<Vec<String>>, u64), FileError> {
+    let (headers, mut source) = files::open(path, format, sheet, dialect)?;
     let mut preview = Vec::new();
     let mut rows = 0;
     while let Some(cells) = source.next_cells()? {
@@ -130,15 +172,7 @@ fn inspect(path: &Path, file_name: &str, sheet: Option<String>) -> Result<Inspec
     if rows == 0 {
         return Err(FileError::NoRows);
     }
-    Ok(Inspection {
-        format,
-        sheets,
-        sheet,
-        dialect,
-        headers,
-        preview,
-        rows,
-    })
+    Ok((headers, preview, rows))
 }
 
 enum Chunk {

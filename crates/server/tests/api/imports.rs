@@ -319,6 +319,76 @@ async fn an_xlsx_sheet_is_imported_with_numbers_as_text(backend: Backend) {
 }
 on_both_databases!(an_xlsx_sheet_is_imported_with_numbers_as_text);
 
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+    .expect("fixture")
+}
+
+async fn xls_and_ods_workbooks_are_read_from_their_first_sheet_with_rows(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    for (file, data_sheet, sheets) in [
+        ("contacts.xls", "Kontakte", json!(["Cover", "Kontakte"])),
+        ("contacts.ods", "People", json!(["Notes", "People"])),
+    ] {
+        let uploaded = upload(&app, &admin, "contacts", file, fixture(file)).await;
+        assert_eq!(uploaded.status, StatusCode::CREATED, "{file}: {}", uploaded.body);
+        assert_eq!(uploaded.body["sheets"], sheets, "{file}");
+        assert_eq!(
+            uploaded.body["sheet"], data_sheet,
+            "{file}: the empty first sheet is passed over"
+        );
+        assert_eq!(
+            uploaded.body["preview_rows"][0],
+            json!(["Ada", "Lovelace", "ada@example.com", "Analytical Engines", "4930123456"]),
+            "{file}: a number cell reads as the digits"
+        );
+        assert_eq!(uploaded.body["suggested_mapping"]["E-Mail Address"], "email", "{file}");
+    }
+    let import = id(
+        &upload(&app, &admin, "contacts", "contacts.ods", fixture("contacts.ods"))
+            .await
+            .body,
+    );
+    let mapping =
+        json!({"Vorname": "first_name", "Nachname": "last_name", "E-Mail Address": "email", "Telefon": "phone"});
+    map(&app, &admin, &import, mapping, "skip").await;
+    let done = run(&app, &admin, &import).await;
+    assert_eq!(done["counts"]["created"], 2, "{done}");
+    let contacts = app.get("/api/v1/contacts?sort=email", &admin.access_token).await;
+    assert_eq!(contacts.body["items"][0]["phone"], "4930123456");
+}
+on_both_databases!(xls_and_ods_workbooks_are_read_from_their_first_sheet_with_rows);
+
+async fn choosing_an_empty_sheet_names_the_sheets_there_are(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    let form = Form::new()
+        .text("entity", "contacts")
+        .text("sheet", "Cover")
+        .part("file", Part::bytes(fixture("contacts.xls")).file_name("contacts.xls"));
+    let refused = read(
+        app.client
+            .post(format!("{}/api/v1/imports", app.address))
+            .bearer_auth(&admin.access_token)
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload"),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(refused.field_codes(), [("sheet".to_owned(), "empty_sheet".to_owned())]);
+    let message = refused.body["errors"][0]["message"].as_str().expect("message");
+    assert!(message.contains("Cover, Kontakte"), "{message}");
+    assert_eq!(app.count_rows("imports", "").await, 0);
+}
+on_both_databases!(choosing_an_empty_sheet_names_the_sheets_there_are);
+
 fn zip_bomb() -> Vec<u8> {
     let mut buffer = std::io::Cursor::new(Vec::new());
     {
