@@ -141,18 +141,9 @@ impl Runner<'_> {
                 .filter_map(|c| Some((c.email?, c.id)))
                 .collect()
         };
-        let ids: Vec<Uuid> = ok().filter_map(|p| p.id).collect();
-        let existing: HashMap<Uuid, deal::Model> = if ids.is_empty() {
-            HashMap::new()
-        } else {
-            records::live::<deal::Entity>(&self.ctx)
-                .filter(deal::Column::Id.is_in(ids))
-                .all(conn)
-                .await?
-                .into_iter()
-                .map(|d| (d.id, d))
-                .collect()
-        };
+        let existing = self
+            .live_by_id::<deal::Entity>(conn, ok().filter_map(|p| p.id).collect())
+            .await?;
 
         let mut resolved: Vec<(u64, Resolved)> = Vec::new();
         for (row, prepared) in prepared {

@@ -106,6 +106,24 @@ impl Runner<'_> {
         crate::crm::access::require_edit(&self.ctx, owner).is_ok()
     }
 
+    /// The live records of the organization among `ids`, by id (rows that name a Kite id).
+    pub(super) async fn live_by_id<E: CrmEntity>(
+        &self,
+        conn: &impl ConnectionTrait,
+        ids: Vec<Uuid>,
+    ) -> Result<HashMap<Uuid, E::Model>, CoreError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        Ok(records::live::<E>(&self.ctx)
+            .filter(E::id_col().is_in(ids))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|row| (E::id(&row), row))
+            .collect())
+    }
+
     /// Decides (and in a real run, writes) one batch of rows.
     pub async fn batch(
         &self,
@@ -308,20 +326,9 @@ impl Runner<'_> {
                     .collect()
             }
         };
-        let by_id: HashMap<Uuid, contact::Model> = {
-            let ids: Vec<Uuid> = ok().filter_map(|p| p.id).collect();
-            if ids.is_empty() {
-                HashMap::new()
-            } else {
-                records::live::<contact::Entity>(&self.ctx)
-                    .filter(contact::Column::Id.is_in(ids))
-                    .all(conn)
-                    .await?
-                    .into_iter()
-                    .map(|c| (c.id, c))
-                    .collect()
-            }
-        };
+        let by_id = self
+            .live_by_id::<contact::Entity>(conn, ok().filter_map(|p| p.id).collect())
+            .await?;
         self.company_ids(conn, state, ok().filter_map(|p| p.company.clone()), dry_run)
             .await?;
 
@@ -530,16 +537,11 @@ impl Runner<'_> {
     ) -> Result<(), CoreError> {
         let domain_of = |p: &Prepared<CompanyInput>| p.input.domain.as_deref().and_then(normalize_domain);
         let ok = || prepared.iter().filter_map(|(_, p)| p.as_ref().ok());
-        let mut known: Vec<company::Model> = Vec::new();
-        let ids: Vec<Uuid> = ok().filter_map(|p| p.id).collect();
-        if !ids.is_empty() {
-            known.extend(
-                records::live::<company::Entity>(&self.ctx)
-                    .filter(company::Column::Id.is_in(ids))
-                    .all(conn)
-                    .await?,
-            );
-        }
+        let mut known: Vec<company::Model> = self
+            .live_by_id::<company::Entity>(conn, ok().filter_map(|p| p.id).collect())
+            .await?
+            .into_values()
+            .collect();
         let domains: Vec<String> = ok().filter_map(domain_of).collect();
         if !domains.is_empty() {
             known.extend(

@@ -7,9 +7,23 @@ use std::io::Write;
 use std::time::Instant;
 
 async fn upload(app: &TestApp, session: &Session, entity: &str, name: &str, bytes: Vec<u8>) -> Response {
-    let form = Form::new()
+    upload_sheet(app, session, entity, name, bytes, None).await
+}
+
+async fn upload_sheet(
+    app: &TestApp,
+    session: &Session,
+    entity: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    sheet: Option<&str>,
+) -> Response {
+    let mut form = Form::new()
         .text("entity", entity.to_owned())
         .part("file", Part::bytes(bytes).file_name(name.to_owned()));
+    if let Some(sheet) = sheet {
+        form = form.text("sheet", sheet.to_owned());
+    }
     let response = app
         .client
         .post(format!("{}/api/v1/imports", app.address))
@@ -284,18 +298,13 @@ fn workbook() -> Vec<u8> {
 async fn an_xlsx_sheet_is_imported_with_numbers_as_text(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.signup("Acme", &unique_email("admin")).await;
-    let form = Form::new()
-        .text("entity", "companies")
-        .text("sheet", "Companies")
-        .part("file", Part::bytes(workbook()).file_name("accounts.xlsx"));
-    let uploaded = read(
-        app.client
-            .post(format!("{}/api/v1/imports", app.address))
-            .bearer_auth(&admin.access_token)
-            .multipart(form)
-            .send()
-            .await
-            .expect("upload"),
+    let uploaded = upload_sheet(
+        &app,
+        &admin,
+        "companies",
+        "accounts.xlsx",
+        workbook(),
+        Some("Companies"),
     )
     .await;
     assert_eq!(uploaded.status, StatusCode::CREATED, "{}", uploaded.body);
@@ -367,18 +376,13 @@ on_both_databases!(xls_and_ods_workbooks_are_read_from_their_first_sheet_with_ro
 async fn choosing_an_empty_sheet_names_the_sheets_there_are(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.signup("Acme", &unique_email("admin")).await;
-    let form = Form::new()
-        .text("entity", "contacts")
-        .text("sheet", "Cover")
-        .part("file", Part::bytes(fixture("contacts.xls")).file_name("contacts.xls"));
-    let refused = read(
-        app.client
-            .post(format!("{}/api/v1/imports", app.address))
-            .bearer_auth(&admin.access_token)
-            .multipart(form)
-            .send()
-            .await
-            .expect("upload"),
+    let refused = upload_sheet(
+        &app,
+        &admin,
+        "contacts",
+        "contacts.xls",
+        fixture("contacts.xls"),
+        Some("Cover"),
     )
     .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);

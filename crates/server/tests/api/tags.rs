@@ -216,3 +216,35 @@ async fn managers_rename_recolour_and_delete_tags(backend: Backend) {
     assert_eq!(app.count_rows("record_tags", "").await, 0);
 }
 on_both_databases!(managers_rename_recolour_and_delete_tags);
+
+async fn a_record_takes_at_most_twenty_tags_and_a_refused_edit_keeps_the_old_ones(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    let token = &admin.access_token;
+    let twenty: Vec<String> = (1..=20).map(|n| format!("tag {n}")).collect();
+    let deal = app
+        .post(
+            "/api/v1/deals",
+            Some(token),
+            json!({"title": "Rollout", "tags": twenty}),
+        )
+        .await;
+    assert_eq!(deal.status, StatusCode::CREATED, "{}", deal.body);
+    assert_eq!(deal.body["tags"].as_array().map(Vec::len), Some(20));
+    let mut more = twenty.clone();
+    more.push("tag 21".into());
+    let path = format!("/api/v1/deals/{}", id(&deal.body));
+    let refused = app.put(&path, token, json!({"title": "Rollout", "tags": more})).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(refused.field_codes(), [("tags".to_owned(), "too_many".to_owned())]);
+    assert_eq!(
+        app.get(&path, token).await.body["tags"].as_array().map(Vec::len),
+        Some(20)
+    );
+    assert_eq!(
+        app.count_rows("tags", "WHERE name = 'tag 21'").await,
+        0,
+        "no tag made for a refused edit"
+    );
+}
+on_both_databases!(a_record_takes_at_most_twenty_tags_and_a_refused_edit_keeps_the_old_ones);
