@@ -436,7 +436,13 @@ impl<'a> ScheduledExportService<'a> {
                 let mut failed: export_run::ActiveModel = run.into();
                 failed.status = Set(RunStatus::Failed.as_str().to_owned());
                 failed.finished_at = Set(Some(Utc::now()));
-                failed.error = Set(Some(error.to_string()));
+                failed.error = Set(Some(match &error {
+                    // "invalid input" would not tell the admin what to fix.
+                    CoreError::Validation(errors) => {
+                        errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join(" ")
+                    }
+                    other => other.to_string(),
+                }));
                 failed.update(&self.kite.db).await?;
                 Err(error)
             }

@@ -156,25 +156,28 @@ pub(crate) async fn names_of(
     if record_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let links = record_tag::Entity::find()
-        .filter(record_tag::Column::RecordId.is_in(record_ids.iter().copied()))
+    #[derive(sea_orm::FromQueryResult)]
+    struct Named {
+        record_id: Uuid,
+        name: String,
+    }
+    // One query for a whole page: list pages call this on every request.
+    let query = Query::select()
+        .column((record_tag::Entity, record_tag::Column::RecordId))
+        .column((tag::Entity, tag::Column::Name))
+        .from(record_tag::Entity)
+        .inner_join(
+            tag::Entity,
+            Expr::col((tag::Entity, tag::Column::Id)).equals((record_tag::Entity, record_tag::Column::TagId)),
+        )
+        .and_where(Expr::col((record_tag::Entity, record_tag::Column::RecordId)).is_in(record_ids.iter().copied()))
+        .to_owned();
+    let rows = Named::find_by_statement(conn.get_database_backend().build(&query))
         .all(conn)
         .await?;
-    if links.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let names: HashMap<Uuid, String> = tag::Entity::find()
-        .filter(tag::Column::Id.is_in(links.iter().map(|l| l.tag_id)))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.name))
-        .collect();
     let mut by_record: HashMap<Uuid, Vec<String>> = HashMap::new();
-    for link in links {
-        if let Some(name) = names.get(&link.tag_id) {
-            by_record.entry(link.record_id).or_default().push(name.clone());
-        }
+    for row in rows {
+        by_record.entry(row.record_id).or_default().push(row.name);
     }
     for names in by_record.values_mut() {
         names.sort_by_key(|n| n.to_lowercase());

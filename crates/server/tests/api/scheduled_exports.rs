@@ -273,3 +273,43 @@ async fn only_managers_and_admins_schedule_exports(backend: Backend) {
     assert_eq!(listed.body, json!([]));
 }
 on_both_databases!(only_managers_and_admins_schedule_exports);
+
+async fn a_run_whose_creator_was_deactivated_fails_and_says_why(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    let manager = app.add_user(&admin, &unique_email("manager"), "manager").await;
+    let created = app
+        .post(
+            "/api/v1/scheduled-exports",
+            Some(&manager.access_token),
+            daily_at("08:00", ""),
+        )
+        .await;
+    let id = created.body["id"].as_str().expect("id").to_owned();
+    let deactivated = app
+        .patch(
+            &format!("/api/v1/users/{}", manager.user_id),
+            &admin.access_token,
+            json!({"active": false}),
+        )
+        .await;
+    assert_eq!(deactivated.status, StatusCode::OK, "{}", deactivated.body);
+    app.post(
+        &format!("/api/v1/scheduled-exports/{id}/run"),
+        Some(&admin.access_token),
+        json!({}),
+    )
+    .await;
+    app.settle_jobs().await;
+    let runs = app
+        .get(&format!("/api/v1/scheduled-exports/{id}/runs"), &admin.access_token)
+        .await;
+    assert_eq!(runs.body[0]["status"], "failed", "{}", runs.body);
+    assert_eq!(runs.body[0]["error"], "The user who set this up is no longer active.");
+    assert_eq!(
+        app.count_rows("outbox_messages", "WHERE category = 'scheduled_export'")
+            .await,
+        0
+    );
+}
+on_both_databases!(a_run_whose_creator_was_deactivated_fails_and_says_why);

@@ -120,6 +120,7 @@ fn PipelineEditor(id: Uuid, store: Store, editable: bool) -> impl IntoView {
         }
         view! {
             {move || {
+                // The default pipeline cannot be deleted: it is not offered.
                 if is_default.get() {
                     view! { <span class="badge badge-accent" data-testid="default-badge">"Default pipeline"</span> }.into_any()
                 } else {
@@ -128,14 +129,14 @@ fn PipelineEditor(id: Uuid, store: Store, editable: bool) -> impl IntoView {
                             <Icon icon=icondata::LuStar />
                             "Make default"
                         </button>
+                        <button class="btn btn-ghost btn-small btn-danger-text" data-testid="delete-pipeline" on:click=move |_| confirm_open.set(true)>
+                            <Icon icon=icondata::LuTrash2 />
+                            "Delete pipeline"
+                        </button>
                     }
                         .into_any()
                 }
             }}
-            <button class="btn btn-ghost btn-small btn-danger-text" data-testid="delete-pipeline" on:click=move |_| confirm_open.set(true)>
-                <Icon icon=icondata::LuTrash2 />
-                "Delete pipeline"
-            </button>
         }
             .into_any()
     };
