@@ -8,7 +8,7 @@ use crate::pages::contacts::{ContactDetail, ContactList};
 use crate::pages::deals::{DealBoard, DealDetail, DealList};
 use crate::pages::imports::{ImportHistory, ImportPage, ImportWizard};
 use crate::pages::merge::{DuplicatesPage, MergeKind};
-use crate::pages::settings::{AuditLog, Outbox, Pipelines, Profile, Tags, Trash, Users};
+use crate::pages::settings::{AuditLog, Outbox, Pipelines, Profile, ScheduledExports, Tags, Trash, Users};
 use crate::pages::{Dashboard, ModulePage, NotFound, Search};
 use crate::session::provide_session;
 use crate::theme::provide_theme;
@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("profile") view=Profile />
                         <Route path=path!("pipelines") view=Pipelines />
                         <Route path=path!("tags") view=Tags />
+                        <Route path=path!("scheduled-exports") view=ScheduledExports />
                         <Route path=path!("users") view=Users />
                         <Route path=path!("audit-log") view=AuditLog />
                         <Route path=path!("outbox") view=Outbox />

@@ -52,3 +52,35 @@ pub fn due(at: &DateTime<Utc>) -> String {
     let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
     js_date(at).to_locale_string("default", &options).into()
 }
+
+/// e.g. "12.4 KB": a file's size, in the units people read.
+pub fn file_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut size = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while size >= 1024.0 && unit < UNITS.len() - 1 {
+        size /= 1024.0;
+        unit += 1;
+    }
+    format!("{size:.1} {}", UNITS[unit])
+}
+
+/// The browser's IANA time zone, e.g. `Europe/Berlin`.
+pub fn local_time_zone() -> String {
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+    js_sys::Reflect::get(&format.resolved_options(), &"timeZone".into())
+        .ok()
+        .and_then(|zone| zone.as_string())
+        .unwrap_or_else(|| "UTC".into())
+}
+
+/// Every IANA time zone the browser knows, to offer while typing one.
+pub fn time_zones() -> Vec<String> {
+    js_sys::Intl::supported_values_of(js_sys::Intl::SupportedValuesKey::TimeZone)
+        .iter()
+        .filter_map(|zone| zone.as_string())
+        .collect()
+}

@@ -39,7 +39,7 @@ impl FormState {
         if let Some(e) = self.server.with(|s| s.iter().find(|e| e.field == field).cloned()) {
             return Some(e.message);
         }
-        let shown = self.submitted.get() || self.touched.with(|t| t.contains(field));
+        let shown = self.submitted.get() || self.touched.with(|t| t.contains(list_of(field)));
         shown
             .then(|| client.iter().find(|e| e.field == field).map(|e| e.message.clone()))
             .flatten()
@@ -53,10 +53,14 @@ impl FormState {
         }
     }
 
-    /// The user changed the field, so the server's complaint about it no longer applies.
+    /// The user changed the field, so the server's complaint about it (or about one of its
+    /// items) no longer applies.
     pub fn edited(&self, field: &str) {
-        if self.server.with_untracked(|s| s.iter().any(|e| e.field == field)) {
-            self.server.update(|s| s.retain(|e| e.field != field));
+        if self
+            .server
+            .with_untracked(|s| s.iter().any(|e| list_of(&e.field) == field))
+        {
+            self.server.update(|s| s.retain(|e| list_of(&e.field) != field));
         }
         self.alert.set(None);
     }
@@ -94,6 +98,12 @@ impl FormState {
         self.alert.set(None);
         self.busy.set(false);
     }
+}
+
+/// The field that holds a list item's input: `recipients` for `recipients[2]`. One input
+/// edits the whole list, so touching or changing it counts for every item.
+fn list_of(field: &str) -> &str {
+    field.split_once('[').map_or(field, |(list, _)| list)
 }
 
 /// What an optional text input holds: `None` when left blank.

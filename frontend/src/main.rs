@@ -5,6 +5,7 @@ mod app;
 mod components;
 mod format;
 mod forms;
+mod jobs;
 mod layout;
 mod pages;
 mod session;

@@ -9,6 +9,7 @@ mod list_tags;
 mod lists;
 mod merge;
 mod pipeline_settings;
+mod scheduled_exports;
 mod settings;
 mod shell;
 mod tags;

@@ -14,6 +14,9 @@ pub fn TextField(
     #[prop(optional)] autocomplete: &'static str,
     #[prop(optional, into)] hint: Option<String>,
     #[prop(optional)] autofocus: bool,
+    /// Values the browser offers as the user types (any other value may still be typed).
+    #[prop(optional)]
+    suggestions: Vec<String>,
     /// Shown under the error, e.g. a way out of it ("Open Jane Doe").
     #[prop(optional)]
     children: Option<Children>,
@@ -21,6 +24,7 @@ pub fn TextField(
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
+    let list_id = (!suggestions.is_empty()).then(|| format!("{id}-suggestions"));
     let described_by = {
         let (error_id, hint_id, has_hint) = (error_id.clone(), hint_id.clone(), hint.is_some());
         move || {
@@ -43,6 +47,7 @@ pub fn TextField(
                 type=input_type
                 autocomplete=autocomplete
                 autofocus=autofocus
+                list=list_id.clone()
                 prop:value=move || value.get()
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
                 aria-describedby=described_by
@@ -52,6 +57,14 @@ pub fn TextField(
                 }
                 on:blur=move |_| form.touch(name)
             />
+            {list_id
+                .map(|list_id| {
+                    view! {
+                        <datalist id=list_id>
+                            {suggestions.into_iter().map(|s| view! { <option value=s></option> }).collect_view()}
+                        </datalist>
+                    }
+                })}
             {hint.map(|h| view! { <p class="field-hint" id=hint_id>{h}</p> })}
             <p class="field-error" id=error_id role="alert">
                 {move || error.get()}
@@ -70,9 +83,16 @@ pub fn TextAreaField(
     form: FormState,
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(default = 3)] rows: u32,
+    #[prop(optional, into)] hint: Option<String>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = if hint.is_some() {
+        format!("{error_id} {hint_id}")
+    } else {
+        error_id.clone()
+    };
     view! {
         <div class="field" class:field-invalid=move || error.get().is_some()>
             <label for=id.clone()>{label}</label>
@@ -82,13 +102,14 @@ pub fn TextAreaField(
                 rows=rows
                 prop:value=move || value.get()
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
-                aria-describedby=error_id.clone()
+                aria-describedby=described_by
                 on:input=move |ev| {
                     value.set(event_target_value(&ev));
                     form.edited(name);
                 }
                 on:blur=move |_| form.touch(name)
             ></textarea>
+            {hint.map(|h| view! { <p class="field-hint" id=hint_id>{h}</p> })}
             <p class="field-error" id=error_id role="alert">
                 {move || error.get()}
             </p>

@@ -214,8 +214,9 @@ fn GlobalSearch() -> impl IntoView {
     }
 }
 
-/// Settings pages with tabs; admin-only tabs are hidden from other roles (everyone reads
-/// pipelines and tags; their pages offer editing only to those who may).
+/// Settings pages with tabs; the tabs of pages for managers or admins are hidden from
+/// other roles (everyone reads pipelines and tags; their pages offer editing only to
+/// those who may).
 #[component]
 pub fn SettingsLayout() -> impl IntoView {
     let session = use_session();
@@ -223,6 +224,11 @@ pub fn SettingsLayout() -> impl IntoView {
         ("/settings/profile", "Profile", None),
         ("/settings/pipelines", "Pipelines", None),
         ("/settings/tags", "Tags", None),
+        (
+            "/settings/scheduled-exports",
+            "Scheduled exports",
+            Some(Permission::EditAllRecords),
+        ),
         ("/settings/users", "Users", Some(Permission::ManageUsers)),
         ("/settings/audit-log", "Audit log", Some(Permission::ViewAuditLog)),
         ("/settings/outbox", "Email outbox", Some(Permission::ViewOutbox)),

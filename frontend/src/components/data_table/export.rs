@@ -1,30 +1,22 @@
 //! The "Export" menu of a list page: the list as it is filtered and sorted, as CSV or
 //! Excel. The file comes through the API client (it needs the session's token) and is
-//! handed to the browser as a blob, under the name the server gave it.
+//! handed to the browser as a blob, under the name the server gave it. Managers can also
+//! schedule the same export, to be emailed regularly.
 
 use super::{ListState, list_pairs};
 use crate::api;
+use crate::pages::settings::schedule_link;
+use crate::session::use_session;
 use crate::toast::use_toasts;
+use kite_shared::Permission;
 use kite_shared::crm::notes::RecordKind;
+use kite_shared::imports::ImportEntity;
+use kite_shared::scheduled_exports::ExportFormat;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_icons::Icon;
+use leptos_router::components::A;
 use leptos_use_on_click_outside::on_click_outside;
-
-#[derive(Clone, Copy)]
-enum Format {
-    Csv,
-    Xlsx,
-}
-
-impl Format {
-    fn param(self) -> &'static str {
-        match self {
-            Format::Csv => "csv",
-            Format::Xlsx => "xlsx",
-        }
-    }
-}
 
 #[component]
 pub fn ExportMenu(
@@ -35,14 +27,15 @@ pub fn ExportMenu(
     filters: Signal<Vec<(&'static str, String)>>,
 ) -> impl IntoView {
     let toasts = use_toasts();
+    let session = use_session();
     let open = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let menu = NodeRef::<leptos::html::Div>::new();
     let _ = on_click_outside(menu, move |_| open.set(false));
-    let export = move |format: Format| {
+    let export = move |format: ExportFormat| {
         open.set(false);
         busy.set(true);
-        let mut pairs = vec![("format", Some(format.param().to_owned()))];
+        let mut pairs = vec![("format", Some(format.as_str().to_owned()))];
         pairs.extend(list_pairs(&filters.get_untracked(), &state.sort.get_untracked()));
         let path = format!("/{}/export{}", kind.plural(), api::query(&pairs));
         spawn_local(async move {
@@ -52,7 +45,7 @@ pub fn ExportMenu(
                 Ok(file) => {
                     let name = file
                         .file_name
-                        .unwrap_or_else(|| format!("{}.{}", kind.plural(), format.param()));
+                        .unwrap_or_else(|| format!("{}.{}", kind.plural(), format.as_str()));
                     match api::save_file(&name, &file.content_type, &file.bytes) {
                         Some(()) => toasts.success(format!("Exported {name}.")),
                         None => toasts.error("The browser refused to save the file."),
@@ -92,7 +85,7 @@ pub fn ExportMenu(
                         class="menu-item"
                         role="menuitem"
                         data-testid="export-csv"
-                        on:click=move |_| export(Format::Csv)
+                        on:click=move |_| export(ExportFormat::Csv)
                     >
                         <Icon icon=icondata::LuFileText />
                         "CSV"
@@ -102,11 +95,31 @@ pub fn ExportMenu(
                         class="menu-item"
                         role="menuitem"
                         data-testid="export-xlsx"
-                        on:click=move |_| export(Format::Xlsx)
+                        on:click=move |_| export(ExportFormat::Xlsx)
                     >
                         <Icon icon=icondata::LuFileSpreadsheet />
                         "Excel (.xlsx)"
                     </button>
+                    {move || {
+                        let entity = ImportEntity::parse(kind.plural())?;
+                        session
+                            .can(Permission::EditAllRecords)
+                            .then(|| {
+                                // The same query as the download, without the leading "?".
+                                let query = api::query(&list_pairs(&filters.get(), &state.sort.get()));
+                                view! {
+                                    <A
+                                        href=schedule_link(entity, query.trim_start_matches('?'))
+                                        attr:class="menu-item"
+                                        attr:role="menuitem"
+                                        attr:data-testid="schedule-export"
+                                    >
+                                        <Icon icon=icondata::LuCalendarClock />
+                                        "Schedule this export…"
+                                    </A>
+                                }
+                            })
+                    }}
                 </div>
             </Show>
         </div>

@@ -1,10 +1,11 @@
-//! Settings: the user's profile, the sales process (pipelines, tags), and the admin
-//! pages (users, audit log, outbox, trash).
+//! Settings: the user's profile, the sales process (pipelines, tags), scheduled exports
+//! for managers, and the admin pages (users, audit log, outbox, trash).
 
 mod audit_log;
 mod outbox;
 mod pipelines;
 mod profile;
+mod scheduled_exports;
 mod tags;
 mod trash;
 mod users;
@@ -13,6 +14,7 @@ pub use audit_log::AuditLog;
 pub use outbox::Outbox;
 pub use pipelines::Pipelines;
 pub use profile::Profile;
+pub use scheduled_exports::{ScheduledExports, schedule_link};
 pub use tags::Tags;
 pub use trash::Trash;
 pub use users::Users;

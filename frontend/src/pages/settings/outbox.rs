@@ -4,6 +4,7 @@ use crate::format::{date_time, relative};
 use kite_shared::outbox::OutboxMessageDto;
 use kite_shared::page::Page;
 use leptos::prelude::*;
+use leptos_icons::Icon;
 
 const PER_PAGE: u64 = 20;
 
@@ -44,7 +45,7 @@ pub fn Outbox() -> impl IntoView {
                                 <EmptyState
                                     icon=icondata::LuInbox
                                     title="No emails yet"
-                                    text="Invitations and password resets will show up here."
+                                    text="Invitations, password resets and scheduled exports will show up here."
                                 />
                             }
                                 .into_any()
@@ -75,16 +76,43 @@ pub fn Outbox() -> impl IntoView {
 fn MailItem(message: OutboxMessageDto) -> impl IntoView {
     let open = RwSignal::new(false);
     let body = message.text_body.clone();
+    let attachments = message.attachment_names.clone();
+    let clip = (!attachments.is_empty()).then(|| {
+        view! {
+            <span class="mail-clip" title="With attachments">
+                <Icon icon=icondata::LuPaperclip />
+                <span class="visually-hidden">"With attachments"</span>
+            </span>
+        }
+    });
     view! {
         <li class="mail" data-category=message.category.clone()>
             <button class="mail-head" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
-                <span class="mail-subject">{message.subject.clone()}</span>
+                <span class="mail-subject">{message.subject.clone()} {clip}</span>
                 <span class="muted small">{format!("To {}", message.to.join(", "))}</span>
                 <span class="badge">{message.category.clone()}</span>
                 <span class="muted small" title=date_time(&message.created_at)>{relative(&message.created_at)}</span>
             </button>
             <Show when=move || open.get()>
                 <div class="mail-body">{linkified(&body)}</div>
+                {(!attachments.is_empty())
+                    .then(|| {
+                        view! {
+                            <ul class="mail-attachments" aria-label="Attachments">
+                                {attachments
+                                    .iter()
+                                    .map(|name| {
+                                        view! {
+                                            <li>
+                                                <Icon icon=icondata::LuPaperclip />
+                                                {name.clone()}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                    })}
             </Show>
         </li>
     }
