@@ -487,12 +487,6 @@ pub struct ImportDto {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ImportStarted {
-    pub job_id: Uuid,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

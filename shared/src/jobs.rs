@@ -42,6 +42,13 @@ impl JobStatus {
     }
 }
 
+/// The answer to a request that started background work: follow the job for its progress.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JobStarted {
+    pub job_id: Uuid,
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobProgress {

@@ -76,6 +76,15 @@ pub enum CoreError {
 }
 
 impl CoreError {
+    /// Worth trying again later: the database or the mail service may be back.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            CoreError::Database(_) | CoreError::Internal(_) => true,
+            CoreError::Email(email) => !email.is_permanent(),
+            _ => false,
+        }
+    }
+
     pub fn validation(errors: Vec<FieldError>) -> Result<(), CoreError> {
         if errors.is_empty() {
             Ok(())

@@ -383,8 +383,14 @@ impl<'a> ScheduledExportService<'a> {
     }
 
     /// Makes one run for `job_id`: writes the file, emails it, records the run. A retried
-    /// job reuses its run row.
-    pub async fn execute(&self, job_id: Uuid, payload: &RunPayload) -> Result<ExportRunDto, CoreError> {
+    /// job reuses its run row, which shows as failed only once no attempt is left (or
+    /// the error would come back on every attempt).
+    pub async fn execute(
+        &self,
+        job_id: Uuid,
+        payload: &RunPayload,
+        last_attempt: bool,
+    ) -> Result<ExportRunDto, CoreError> {
         let Some(row) = scheduled_export::Entity::find_by_id(payload.scheduled_export_id)
             .filter(scheduled_export::Column::DeletedAt.is_null())
             .one(&self.kite.db)
@@ -434,8 +440,10 @@ impl<'a> ScheduledExportService<'a> {
             }
             Err(error) => {
                 let mut failed: export_run::ActiveModel = run.into();
-                failed.status = Set(RunStatus::Failed.as_str().to_owned());
-                failed.finished_at = Set(Some(Utc::now()));
+                if last_attempt || !error.is_transient() {
+                    failed.status = Set(RunStatus::Failed.as_str().to_owned());
+                    failed.finished_at = Set(Some(Utc::now()));
+                }
                 failed.error = Set(Some(match &error {
                     // "invalid input" would not tell the admin what to fix.
                     CoreError::Validation(errors) => {

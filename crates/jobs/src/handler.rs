@@ -30,10 +30,10 @@ pub enum JobError {
 
 impl From<CoreError> for JobError {
     fn from(error: CoreError) -> Self {
-        match error {
-            CoreError::Database(_) | CoreError::Internal(_) => JobError::Retry(error.to_string()),
-            CoreError::Email(ref email) if !email.is_permanent() => JobError::Retry(error.to_string()),
-            other => JobError::Fail(other.to_string()),
+        if error.is_transient() {
+            JobError::Retry(error.to_string())
+        } else {
+            JobError::Fail(error.to_string())
         }
     }
 }

@@ -14,8 +14,9 @@ use files::{CsvDialect, FileError, Format, Row};
 use kite_entity::{import, import_failure, user};
 use kite_shared::imports::{
     DryRunReport, DuplicateMode, FieldOption, ImportColumn, ImportCounts, ImportDto, ImportEntity,
-    ImportMappingRequest, ImportStarted, ImportStatus, ImportUploaded, suggest_field,
+    ImportMappingRequest, ImportStatus, ImportUploaded, suggest_field,
 };
+use kite_shared::jobs::JobStarted;
 use kite_shared::{FieldError, Permission, UserId};
 use runner::{RunState, Runner};
 use sea_orm::sea_query::Expr;
@@ -511,11 +512,11 @@ impl<'a> ImportService<'a> {
     }
 
     /// Starts the import as a job (once: running it again gives the same job).
-    pub async fn run(&self, ctx: &Ctx, id: Uuid) -> Result<ImportStarted, CoreError> {
+    pub async fn run(&self, ctx: &Ctx, id: Uuid) -> Result<JobStarted, CoreError> {
         let row = self.find(ctx, id).await?;
         self.check_owner(ctx, &row)?;
         if let Some(job_id) = row.job_id {
-            return Ok(ImportStarted { job_id });
+            return Ok(JobStarted { job_id });
         }
         Self::require_mapped(&row)?;
         let txn = self.kite.begin().await?;
@@ -537,7 +538,7 @@ impl<'a> ImportService<'a> {
             .exec(&*txn)
             .await?;
         txn.commit().await?;
-        Ok(ImportStarted { job_id: job.id })
+        Ok(JobStarted { job_id: job.id })
     }
 
     /// The job's work: every row after those already committed, batch by batch.

@@ -14,7 +14,13 @@ impl JobHandler for RunScheduledExport {
 
     async fn run(&self, run: &JobRun) -> Result<serde_json::Value, JobError> {
         let payload: RunPayload = run.payload()?;
-        match run.kite.scheduled_exports().execute(run.job.id, &payload).await {
+        let last_attempt = run.job.attempts >= run.job.max_attempts;
+        match run
+            .kite
+            .scheduled_exports()
+            .execute(run.job.id, &payload, last_attempt)
+            .await
+        {
             Ok(done) => Ok(serde_json::to_value(done).unwrap_or_default()),
             // Deleted since it was queued: nothing to send.
             Err(CoreError::NotFound(_)) => Ok(serde_json::json!({"skipped": "the scheduled export was deleted"})),

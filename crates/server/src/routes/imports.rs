@@ -9,9 +9,8 @@ use futures_util::StreamExt;
 use kite_core::CoreError;
 use kite_core::imports::Upload;
 use kite_shared::ErrorBody;
-use kite_shared::imports::{
-    DryRunReport, ImportDto, ImportEntity, ImportMappingRequest, ImportStarted, ImportUploaded,
-};
+use kite_shared::imports::{DryRunReport, ImportDto, ImportEntity, ImportMappingRequest, ImportUploaded};
+use kite_shared::jobs::JobStarted;
 use std::path::PathBuf;
 use tokio::io::AsyncWriteExt;
 use uuid::Uuid;
@@ -200,7 +199,7 @@ pub async fn dry_run(
     tag = "imports",
     security(("bearer_auth" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 202, body = ImportStarted), (status = 409, body = ErrorBody))
+    responses((status = 202, body = JobStarted), (status = 409, body = ErrorBody))
 )]
 #[post("/imports/{id}/run")]
 pub async fn run_import(

@@ -6,7 +6,7 @@ use crate::extract::Auth;
 use crate::startup::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use kite_shared::ErrorBody;
-use kite_shared::imports::ImportStarted;
+use kite_shared::jobs::JobStarted;
 use kite_shared::scheduled_exports::{ExportRunDto, ScheduledExportDto, ScheduledExportInput};
 use uuid::Uuid;
 
@@ -104,7 +104,7 @@ pub async fn delete_scheduled_export(
     tag = "exports",
     security(("bearer_auth" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 202, body = ImportStarted), (status = 404, body = ErrorBody))
+    responses((status = 202, body = JobStarted), (status = 404, body = ErrorBody))
 )]
 #[post("/scheduled-exports/{id}/run")]
 pub async fn run_scheduled_export(
@@ -113,7 +113,7 @@ pub async fn run_scheduled_export(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let job_id = state.kite.scheduled_exports().run_now(&ctx, *id).await?;
-    Ok(HttpResponse::Accepted().json(ImportStarted { job_id }))
+    Ok(HttpResponse::Accepted().json(JobStarted { job_id }))
 }
 
 /// The export's last 50 runs, newest first.

@@ -3,7 +3,8 @@
 use super::summary::{CountTiles, RowErrors};
 use crate::api;
 use crate::toast::use_toasts;
-use kite_shared::imports::{DryRunReport, ImportStarted, ImportUploaded};
+use kite_shared::imports::{DryRunReport, ImportUploaded};
+use kite_shared::jobs::JobStarted;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_icons::Icon;
@@ -20,7 +21,7 @@ pub fn PreviewStep(upload: ImportUploaded, report: DryRunReport, on_back: Callba
         busy.set(true);
         let navigate = navigate.clone();
         spawn_local(async move {
-            match api::post::<ImportStarted>(&format!("/imports/{id}/run"), &()).await {
+            match api::post::<JobStarted>(&format!("/imports/{id}/run"), &()).await {
                 Ok(_) => navigate(&format!("/imports/{id}"), Default::default()),
                 Err(error) => {
                     busy.set(false);

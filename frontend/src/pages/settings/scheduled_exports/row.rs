@@ -7,7 +7,7 @@ use super::{Store, format_label, input_of, list_label};
 use crate::api;
 use crate::format::{date_time, due, relative};
 use crate::jobs::watch_job;
-use kite_shared::imports::ImportStarted;
+use kite_shared::jobs::JobStarted;
 use kite_shared::jobs::{JobProgress, JobStatus};
 use kite_shared::scheduled_exports::{RunStatus, ScheduledExportDto};
 use leptos::prelude::*;
@@ -36,7 +36,7 @@ pub fn ScheduleRow(
     let run_now = move |_| {
         starting.set(true);
         spawn_local(async move {
-            let started = api::post::<ImportStarted>(&format!("/scheduled-exports/{id}/run"), &()).await;
+            let started = api::post::<JobStarted>(&format!("/scheduled-exports/{id}/run"), &()).await;
             starting.set(false);
             match started {
                 Ok(started) => {
