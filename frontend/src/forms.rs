@@ -3,8 +3,11 @@
 
 use crate::api::ApiError;
 use kite_shared::FieldError;
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use std::collections::HashSet;
+use std::future::Future;
 
 #[derive(Clone, Copy)]
 pub struct FormState {
@@ -85,6 +88,31 @@ impl FormState {
         } else {
             self.server.set(error.errors);
         }
+    }
+
+    /// A submit as every form does it: instead of the browser's own, `request` is sent once
+    /// the `client` rules pass; its answer goes to `on_done`, a refusal over the form.
+    /// `request` is only a future, so nothing is sent when the rules fail.
+    pub fn submit<T: 'static>(
+        self,
+        ev: SubmitEvent,
+        client: &[FieldError],
+        request: impl Future<Output = Result<T, ApiError>> + 'static,
+        on_done: impl FnOnce(T) + 'static,
+    ) {
+        ev.prevent_default();
+        if !self.begin_submit(client) {
+            return;
+        }
+        spawn_local(async move {
+            match request.await {
+                Ok(answer) => {
+                    self.done();
+                    on_done(answer);
+                }
+                Err(error) => self.fail(error),
+            }
+        });
     }
 
     pub fn done(&self) {

@@ -11,6 +11,7 @@ pub mod merge;
 mod module_page;
 mod not_found;
 mod record;
+mod record_list;
 mod search;
 pub mod settings;
 

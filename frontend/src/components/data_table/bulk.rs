@@ -25,6 +25,24 @@ fn records(kind: RecordKind, count: u64) -> String {
     format!("{count} {noun}")
 }
 
+/// One action of the bar, off while an action runs so that none is sent twice.
+#[component]
+fn BulkButton(
+    testid: &'static str,
+    icon: icondata::Icon,
+    #[prop(default = "btn btn-secondary btn-small")] class: &'static str,
+    busy: RwSignal<bool>,
+    on_click: impl Fn() + 'static,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <button type="button" class=class data-testid=testid disabled=move || busy.get() on:click=move |_| on_click()>
+            <Icon icon=icon />
+            {children()}
+        </button>
+    }
+}
+
 #[component]
 pub fn BulkBar(
     kind: RecordKind,
@@ -117,53 +135,36 @@ pub fn BulkBar(
             </button>
             <span class="spacer"></span>
             <Show when=move || can_tag.get()>
-                <button
-                    type="button"
-                    class="btn btn-secondary btn-small"
-                    data-testid="bulk-add-tag"
-                    disabled=move || busy.get()
-                    on:click=move |_| add_tag_open.set(true)
-                >
-                    <Icon icon=icondata::LuTag />
+                <BulkButton testid="bulk-add-tag" icon=icondata::LuTag busy=busy on_click=move || add_tag_open.set(true)>
                     "Add tag…"
-                </button>
-                <button
-                    type="button"
-                    class="btn btn-secondary btn-small"
-                    data-testid="bulk-remove-tag"
-                    disabled=move || busy.get()
-                    on:click=move |_| remove_tag_open.set(true)
-                >
-                    <Icon icon=icondata::LuX />
+                </BulkButton>
+                <BulkButton testid="bulk-remove-tag" icon=icondata::LuX busy=busy on_click=move || remove_tag_open.set(true)>
                     "Remove tag…"
-                </button>
+                </BulkButton>
             </Show>
             <Show when=move || can_assign.get()>
-                <button
-                    type="button"
-                    class="btn btn-secondary btn-small"
-                    data-testid="bulk-assign"
-                    disabled=move || busy.get()
-                    on:click=move |_| {
+                <BulkButton
+                    testid="bulk-assign"
+                    icon=icondata::LuUserCheck
+                    busy=busy
+                    on_click=move || {
                         owner.set(String::new());
                         assign_open.set(true);
                     }
                 >
-                    <Icon icon=icondata::LuUserCheck />
                     "Assign owner…"
-                </button>
+                </BulkButton>
             </Show>
             <Show when=move || can_delete.get()>
-                <button
-                    type="button"
+                <BulkButton
+                    testid="bulk-delete"
+                    icon=icondata::LuTrash2
                     class="btn btn-ghost btn-small btn-danger-text"
-                    data-testid="bulk-delete"
-                    disabled=move || busy.get()
-                    on:click=move |_| delete_open.set(true)
+                    busy=busy
+                    on_click=move || delete_open.set(true)
                 >
-                    <Icon icon=icondata::LuTrash2 />
                     "Delete"
-                </button>
+                </BulkButton>
             </Show>
         </div>
         <Modal open=assign_open title="Assign owner">

@@ -5,7 +5,6 @@ use crate::forms::FormState;
 use kite_shared::auth::PasswordResetRequest;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 #[component]
@@ -16,20 +15,10 @@ pub fn ForgotPassword() -> impl IntoView {
     let request = move || PasswordResetRequest { email: email.get() };
     let errors = Memo::new(move |_| request().validate());
     let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if !form.begin_submit(&errors.get_untracked()) {
-            return;
-        }
         let body = request();
-        spawn_local(async move {
-            match api::post_public::<()>("/auth/password-reset/request", &body).await {
-                Ok(()) => {
-                    form.done();
-                    sent_to.set(Some(body.email));
-                }
-                Err(error) => form.fail(error),
-            }
-        });
+        let email = body.email.clone();
+        let sent = async move { api::post_public::<()>("/auth/password-reset/request", &body).await };
+        form.submit(ev, &errors.get_untracked(), sent, move |()| sent_to.set(Some(email)));
     };
     view! {
         <AuthCard title="Reset your password" subtitle="We will email you a link to choose a new one.">

@@ -6,7 +6,6 @@ use crate::session::use_session;
 use kite_shared::auth::{AuthResponse, LoginRequest};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 #[component]
@@ -23,20 +22,9 @@ pub fn Login() -> impl IntoView {
     };
     let errors = Memo::new(move |_| request().validate());
     let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if !form.begin_submit(&errors.get_untracked()) {
-            return;
-        }
         let body = request();
-        spawn_local(async move {
-            match api::post_public::<AuthResponse>("/auth/login", &body).await {
-                Ok(auth) => {
-                    form.done();
-                    session.start(auth);
-                }
-                Err(error) => form.fail(error),
-            }
-        });
+        let sent = async move { api::post_public::<AuthResponse>("/auth/login", &body).await };
+        form.submit(ev, &errors.get_untracked(), sent, move |auth| session.start(auth));
     };
     view! {
         <AuthCard title="Sign in" subtitle="Welcome back. Sign in to your organization.">

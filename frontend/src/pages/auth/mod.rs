@@ -12,7 +12,12 @@ pub use login::Login;
 pub use reset_password::ResetPassword;
 pub use signup::Signup;
 
+use crate::components::TextField;
+use crate::forms::FormState;
 use crate::session::{SessionState, use_session};
+use kite_shared::FieldError;
+use kite_shared::auth::SetPasswordWithTokenRequest;
+use kite_shared::validation::PASSWORD_MIN_CHARS;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -67,4 +72,49 @@ fn leave_when_signed_in(next: Signal<String>) {
 fn token_from_query() -> Signal<String> {
     let query = use_query_map();
     Signal::derive(move || query.with(|q| q.get("token")).unwrap_or_default())
+}
+
+/// Rules of a "choose a password" form: the shared password rules plus the repeat.
+fn password_form_errors(request: &SetPasswordWithTokenRequest, repeat: &str) -> Vec<FieldError> {
+    let mut errors = request.validate();
+    if repeat != request.password {
+        errors.push(FieldError::new("repeat", "mismatch", "The passwords do not match."));
+    }
+    errors
+}
+
+/// Choosing a password with an emailed link (an invitation, a reset): the password, with
+/// its rules as the hint, then the same again.
+#[component]
+fn NewPasswordFields(
+    /// The first field's label, e.g. "New password".
+    label: &'static str,
+    password: RwSignal<String>,
+    repeat: RwSignal<String>,
+    form: FormState,
+    errors: Memo<Vec<FieldError>>,
+) -> impl IntoView {
+    let error = move |field: &'static str| Signal::derive(move || form.error(field, &errors.get()));
+    view! {
+        <TextField
+            name="password"
+            label=label
+            value=password
+            form=form
+            input_type="password"
+            autocomplete="new-password"
+            autofocus=true
+            hint=format!("At least {PASSWORD_MIN_CHARS} characters, not your email.")
+            error=error("password")
+        />
+        <TextField
+            name="repeat"
+            label="Repeat the password"
+            value=repeat
+            form=form
+            input_type="password"
+            autocomplete="new-password"
+            error=error("repeat")
+        />
+    }
 }

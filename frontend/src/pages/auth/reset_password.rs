@@ -1,25 +1,13 @@
-use super::{AuthCard, token_from_query};
+use super::{AuthCard, NewPasswordFields, password_form_errors, token_from_query};
 use crate::api;
-use crate::components::{FormAlert, TextField};
+use crate::components::FormAlert;
 use crate::forms::FormState;
 use crate::toast::use_toasts;
-use kite_shared::FieldError;
 use kite_shared::auth::SetPasswordWithTokenRequest;
-use kite_shared::validation::PASSWORD_MIN_CHARS;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-
-/// Rules of a "choose a password" form: the shared password rules plus the repeat.
-pub(super) fn password_form_errors(request: &SetPasswordWithTokenRequest, repeat: &str) -> Vec<FieldError> {
-    let mut errors = request.validate();
-    if repeat != request.password {
-        errors.push(FieldError::new("repeat", "mismatch", "The passwords do not match."));
-    }
-    errors
-}
 
 #[component]
 pub fn ResetPassword() -> impl IntoView {
@@ -35,48 +23,19 @@ pub fn ResetPassword() -> impl IntoView {
     };
     let errors = Memo::new(move |_| password_form_errors(&request(), &repeat.get()));
     let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if !form.begin_submit(&errors.get_untracked()) {
-            return;
-        }
         let body = request();
         let navigate = navigate.clone();
-        spawn_local(async move {
-            match api::post_public::<()>("/auth/password-reset/confirm", &body).await {
-                Ok(()) => {
-                    form.done();
-                    toasts.success("Password changed. Sign in with your new password.");
-                    navigate("/login", Default::default());
-                }
-                Err(error) => form.fail(error),
-            }
+        let sent = async move { api::post_public::<()>("/auth/password-reset/confirm", &body).await };
+        form.submit(ev, &errors.get_untracked(), sent, move |()| {
+            toasts.success("Password changed. Sign in with your new password.");
+            navigate("/login", Default::default());
         });
     };
-    let error = move |field: &'static str| Signal::derive(move || form.error(field, &errors.get()));
     view! {
         <AuthCard title="Choose a new password" subtitle="Every other session of your account will end.">
             <form class="form" on:submit=on_submit novalidate=true>
                 <FormAlert form=form />
-                <TextField
-                    name="password"
-                    label="New password"
-                    value=password
-                    form=form
-                    input_type="password"
-                    autocomplete="new-password"
-                    autofocus=true
-                    hint=format!("At least {PASSWORD_MIN_CHARS} characters, not your email.")
-                    error=error("password")
-                />
-                <TextField
-                    name="repeat"
-                    label="Repeat the password"
-                    value=repeat
-                    form=form
-                    input_type="password"
-                    autocomplete="new-password"
-                    error=error("repeat")
-                />
+                <NewPasswordFields label="New password" password=password repeat=repeat form=form errors=errors />
                 <p class="field-error" role="alert">{move || form.error("token", &errors.get())}</p>
                 <button type="submit" class="btn btn-primary btn-block" disabled=move || form.busy.get()>
                     "Set password"

@@ -7,7 +7,6 @@ use kite_shared::auth::{AuthResponse, SignupRequest};
 use kite_shared::validation::PASSWORD_MIN_CHARS;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 #[component]
@@ -27,20 +26,9 @@ pub fn Signup() -> impl IntoView {
     };
     let errors = Memo::new(move |_| request().validate());
     let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if !form.begin_submit(&errors.get_untracked()) {
-            return;
-        }
         let body = request();
-        spawn_local(async move {
-            match api::post_public::<AuthResponse>("/auth/signup", &body).await {
-                Ok(auth) => {
-                    form.done();
-                    session.start(auth);
-                }
-                Err(error) => form.fail(error),
-            }
-        });
+        let sent = async move { api::post_public::<AuthResponse>("/auth/signup", &body).await };
+        form.submit(ev, &errors.get_untracked(), sent, move |auth| session.start(auth));
     };
     let error = move |field: &'static str| Signal::derive(move || form.error(field, &errors.get()));
     view! {

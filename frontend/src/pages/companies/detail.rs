@@ -1,10 +1,10 @@
 use super::form::CompanyDialog;
-use crate::api::{self, ApiError};
-use crate::components::{DeleteRecord, Detail, EmptyState, RecordTimeline, SkeletonRows, TagEditor, or_dash};
+use crate::api;
+use crate::components::{DeleteRecord, Detail, RecordTimeline, SkeletonRows, TagEditor, or_dash};
 use crate::format::date_time;
 use crate::pages::contacts::StageBadge;
 use crate::pages::merge::{MergeKind, MergeWith};
-use crate::pages::record::{can_edit, record_id};
+use crate::pages::record::{RecordPage, can_edit, load_record, save_tags};
 use crate::session::use_session;
 use crate::team::Team;
 use kite_shared::Permission;
@@ -15,59 +15,30 @@ use kite_shared::page::Page;
 use leptos::prelude::*;
 use leptos_icons::Icon;
 use leptos_router::components::A;
-use uuid::Uuid;
 
 #[component]
 pub fn CompanyDetail() -> impl IntoView {
     let team = Team::load();
-    let id = record_id();
     let reload = RwSignal::new(0u32);
-    let company = LocalResource::new(move || {
-        reload.track();
-        let id = id.get();
-        async move {
-            match id {
-                Some(id) => api::get::<CompanyDto>(&format!("/companies/{id}")).await,
-                None => Err(ApiError::not_found("company")),
-            }
-        }
+    let company = load_record("company", reload, |id| async move {
+        api::get::<CompanyDto>(&format!("/companies/{id}")).await
     });
     view! {
-        <div class="page">
-            <A href="/companies" attr:class="back-link">
-                <Icon icon=icondata::LuArrowLeft />
-                "Companies"
-            </A>
-            <Transition fallback=|| view! { <SkeletonRows rows=6 /> }>
-                {move || {
-                    company
-                        .get()
-                        .map(|result| match result {
-                            Ok(company) => view! { <CompanyView company=company team=team reload=reload /> }.into_any(),
-                            Err(e) if e.status == 404 => {
-                                view! {
-                                    <EmptyState
-                                        icon=icondata::LuBuilding2
-                                        title="This company is not here"
-                                        text="It may have been deleted, or the link is wrong."
-                                    />
-                                }
-                                    .into_any()
-                            }
-                            Err(e) => view! { <p class="form-alert" role="alert">{e.message}</p> }.into_any(),
-                        })
-                }}
-            </Transition>
-        </div>
+        <RecordPage
+            back_to="/companies"
+            back_label="Companies"
+            record=company
+            missing_icon=icondata::LuBuilding2
+            missing_title="This company is not here"
+            missing_text="It may have been deleted, or the link is wrong."
+            render=move |company| view! { <CompanyView company=company team=team reload=reload /> }
+        />
     }
 }
 
-/// The update replaces every field, so the others go along as the server has them now
-/// (an edit made meanwhile in another tab is kept), and only the tags change.
-async fn save_tags(id: Uuid, tags: Vec<String>) -> Result<Vec<String>, ApiError> {
-    let path = format!("/companies/{id}");
-    let c = api::get::<CompanyDto>(&path).await?;
-    let body = CompanyInput {
+/// The company as it is, with other tags.
+fn with_tags(c: CompanyDto, tags: Vec<String>) -> CompanyInput {
+    CompanyInput {
         name: c.name,
         domain: c.domain,
         industry: c.industry,
@@ -78,8 +49,7 @@ async fn save_tags(id: Uuid, tags: Vec<String>) -> Result<Vec<String>, ApiError>
         owner_id: c.owner_id,
         notes: c.notes,
         tags: Some(tags),
-    };
-    Ok(api::put::<CompanyDto>(&path, &body).await?.tags)
+    }
 }
 
 #[component]
@@ -171,7 +141,7 @@ fn CompanyView(company: CompanyDto, team: Team, reload: RwSignal<u32>) -> impl I
                 </dl>
                 <div class="record-tags">
                     <h3 class="detail-heading">"Tags"</h3>
-                    <TagEditor tags=company.tags.clone() editable=editable save=move |tags| save_tags(company_id, tags) />
+                    <TagEditor tags=company.tags.clone() editable=editable save=move |tags| save_tags(RecordKind::Company, company_id, tags, with_tags) />
                 </div>
                 {company
                     .notes

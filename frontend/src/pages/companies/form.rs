@@ -1,14 +1,13 @@
-use crate::api;
 use crate::components::{FormAlert, Modal, SelectField, TextAreaField, TextField};
 use crate::forms::{FormState, optional, text};
+use crate::pages::record::RecordSave;
 use crate::session::use_session;
 use crate::team::Team;
-use crate::toast::use_toasts;
 use kite_shared::UserId;
 use kite_shared::crm::companies::{CompanyDto, CompanyInput};
+use kite_shared::crm::notes::RecordKind;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 /// "New company" without `company`, "Edit company" with it; either way the same fields.
 #[component]
@@ -39,7 +38,6 @@ fn CompanyForm(
     company: Option<CompanyDto>,
     on_saved: Callback<CompanyDto>,
 ) -> impl IntoView {
-    let toasts = use_toasts();
     let me = use_session().me().map(|m| m.user.id);
     let id = company.as_ref().map(|c| c.id);
     let field = |get: fn(&CompanyDto) -> &Option<String>| {
@@ -56,6 +54,7 @@ fn CompanyForm(
     let current_owner = company.as_ref().map_or(me, |c| c.owner_id);
     let owner = RwSignal::new(current_owner.map(|o| o.to_string()).unwrap_or_default());
     let form = FormState::new();
+    let save = RecordSave::new(RecordKind::Company, id, form, open, on_saved);
     let request = move || CompanyInput {
         name: name.get().trim().to_owned(),
         domain: optional(&domain.get()),
@@ -71,29 +70,7 @@ fn CompanyForm(
     };
     let errors = Memo::new(move |_| request().validate());
     let error = move |field: &'static str| Signal::derive(move || form.error(field, &errors.get()));
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if !form.begin_submit(&errors.get_untracked()) {
-            return;
-        }
-        let body = request();
-        spawn_local(async move {
-            let saved = match id {
-                Some(id) => api::put::<CompanyDto>(&format!("/companies/{id}"), &body).await,
-                None => api::post::<CompanyDto>("/companies", &body).await,
-            };
-            match saved {
-                Ok(company) => {
-                    form.done();
-                    let verb = if id.is_some() { "saved" } else { "created" };
-                    toasts.success(format!("{} was {verb}.", company.name));
-                    open.set(false);
-                    on_saved.run(company);
-                }
-                Err(e) => form.fail(e),
-            }
-        });
-    };
+    let on_submit = move |ev: SubmitEvent| save.submit(ev, &errors.get_untracked(), request(), |_| {});
     let owners = Signal::derive(move || team.owner_options(current_owner));
     view! {
         <form class="form" on:submit=on_submit novalidate=true>

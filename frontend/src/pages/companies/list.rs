@@ -1,21 +1,16 @@
 use super::form::CompanyDialog;
-use crate::components::{
-    Column, DataTable, EmptyText, ExportMenu, ListRow, ListState, OwnerFilter, TagFilter, or_dash, tags_column,
-};
+use crate::components::{Column, EmptyText, ExportMenu, ListRow, OwnerFilter, TagFilter, or_dash, tags_column};
 use crate::format::date;
 use crate::pages::imports::ImportButton;
 use crate::pages::merge::{FindDuplicates, MergeKind};
-use crate::session::use_session;
+use crate::pages::record_list::{ListPage, RecordListPage, typed};
 use crate::tag_list::TagList;
 use crate::team::Team;
-use kite_shared::Permission;
 use kite_shared::crm::companies::CompanyDto;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::imports::ImportEntity;
 use leptos::prelude::*;
-use leptos_icons::Icon;
 use leptos_router::components::A;
-use leptos_use_signal_debounce_throttle::signal_debounced;
 use uuid::Uuid;
 
 impl ListRow for CompanyDto {
@@ -75,36 +70,10 @@ fn columns(team: Team, tags: TagList) -> Vec<Column<CompanyDto>> {
 
 #[component]
 pub fn CompanyList() -> impl IntoView {
-    let session = use_session();
-    let can_create = move || session.can(Permission::EditOwnRecords);
-    let team = Team::load();
-    let tags = TagList::load();
-    let list = ListState::new("name");
-    let search = RwSignal::new(String::new());
-    let q = signal_debounced(search, 250.0);
+    let page = ListPage::new("name");
     let industry = RwSignal::new(String::new());
-    let industry_q = signal_debounced(industry, 250.0);
-    let owner = RwSignal::new(String::new());
-    let tag = RwSignal::new(String::new());
-    let create_open = RwSignal::new(false);
-    let filters = Signal::derive(move || {
-        vec![
-            ("q", q.get()),
-            ("industry", industry_q.get()),
-            ("owner_id", owner.get()),
-            ("tag", tag.get()),
-        ]
-    });
-    let new_button = move || {
-        can_create().then(|| {
-            view! {
-                <button class="btn btn-primary" data-testid="new-company" on:click=move |_| create_open.set(true)>
-                    <Icon icon=icondata::LuPlus />
-                    "New company"
-                </button>
-            }
-        })
-    };
+    let industry_q = typed(industry);
+    let filters = page.filters(move || vec![("industry", industry_q.get())]);
     let empty = EmptyText {
         icon: icondata::LuBuilding2,
         title: "No companies yet",
@@ -113,51 +82,35 @@ pub fn CompanyList() -> impl IntoView {
         no_match_text: "Try another search, industry or owner.",
     };
     view! {
-        <div class="page">
-            <header class="page-header">
-                <div>
-                    <h1>"Companies"</h1>
-                    <p class="muted">"The organizations your contacts work for."</p>
-                </div>
-                <div class="page-actions">
-                    <ExportMenu kind=RecordKind::Company state=list filters=filters />
+        <RecordListPage
+            page=page
+            kind=RecordKind::Company
+            title="Companies"
+            intro="The organizations your contacts work for."
+            actions=move || {
+                view! {
+                    <ExportMenu kind=RecordKind::Company state=page.list filters=filters />
                     <FindDuplicates kind=MergeKind::Company />
                     <ImportButton entity=ImportEntity::Companies />
-                    {new_button}
-                </div>
-            </header>
-            <DataTable
-                kind=RecordKind::Company
-                columns=columns(team, tags)
-                state=list
-                filters=filters
-                team=team
-                tags=tags
-                empty=empty
-                empty_action=new_button
-            >
-                <div class="search search-inline">
-                    <Icon icon=icondata::LuSearch />
-                    <input
-                        type="search"
-                        placeholder="Search by name or domain"
-                        aria-label="Search companies"
-                        prop:value=move || search.get()
-                        on:input=move |ev| search.set(event_target_value(&ev))
-                    />
-                </div>
-                <input
-                    type="search"
-                    class="filter-input"
-                    placeholder="Industry"
-                    aria-label="Filter by industry"
-                    prop:value=move || industry.get()
-                    on:input=move |ev| industry.set(event_target_value(&ev))
-                />
-                <OwnerFilter value=owner team=team />
-                <TagFilter value=tag tags=tags />
-            </DataTable>
-        </div>
-        <CompanyDialog open=create_open team=team on_saved=Callback::new(move |_| list.reload()) />
+                }
+            }
+            new_icon=icondata::LuPlus
+            columns=columns(page.team, page.tags)
+            filters=filters
+            empty=empty
+            search_placeholder="Search by name or domain"
+        >
+            <input
+                type="search"
+                class="filter-input"
+                placeholder="Industry"
+                aria-label="Filter by industry"
+                prop:value=move || industry.get()
+                on:input=move |ev| industry.set(event_target_value(&ev))
+            />
+            <OwnerFilter value=page.owner team=page.team />
+            <TagFilter value=page.tag tags=page.tags />
+        </RecordListPage>
+        <CompanyDialog open=page.create_open team=page.team on_saved=Callback::new(move |_| page.list.reload()) />
     }
 }

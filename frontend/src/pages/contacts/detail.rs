@@ -1,10 +1,10 @@
 use super::form::ContactDialog;
 use super::stage::StageBadge;
-use crate::api::{self, ApiError};
-use crate::components::{DeleteRecord, Detail, EmptyState, RecordTimeline, SkeletonRows, TagEditor, or_dash};
+use crate::api;
+use crate::components::{DeleteRecord, Detail, RecordTimeline, TagEditor, or_dash};
 use crate::format::{date_time, initials};
 use crate::pages::merge::{MergeKind, MergeWith};
-use crate::pages::record::{can_edit, record_id};
+use crate::pages::record::{RecordPage, can_edit, load_record, save_tags};
 use crate::session::use_session;
 use crate::team::Team;
 use kite_shared::Permission;
@@ -13,59 +13,30 @@ use kite_shared::crm::notes::RecordKind;
 use leptos::prelude::*;
 use leptos_icons::Icon;
 use leptos_router::components::A;
-use uuid::Uuid;
 
 #[component]
 pub fn ContactDetail() -> impl IntoView {
     let team = Team::load();
-    let id = record_id();
     let reload = RwSignal::new(0u32);
-    let contact = LocalResource::new(move || {
-        reload.track();
-        let id = id.get();
-        async move {
-            match id {
-                Some(id) => api::get::<ContactDto>(&format!("/contacts/{id}")).await,
-                None => Err(ApiError::not_found("contact")),
-            }
-        }
+    let contact = load_record("contact", reload, |id| async move {
+        api::get::<ContactDto>(&format!("/contacts/{id}")).await
     });
     view! {
-        <div class="page">
-            <A href="/contacts" attr:class="back-link">
-                <Icon icon=icondata::LuArrowLeft />
-                "Contacts"
-            </A>
-            <Transition fallback=|| view! { <SkeletonRows rows=6 /> }>
-                {move || {
-                    contact
-                        .get()
-                        .map(|result| match result {
-                            Ok(contact) => view! { <ContactView contact=contact team=team reload=reload /> }.into_any(),
-                            Err(e) if e.status == 404 => {
-                                view! {
-                                    <EmptyState
-                                        icon=icondata::LuUserX
-                                        title="This contact is not here"
-                                        text="They may have been deleted, or the link is wrong."
-                                    />
-                                }
-                                    .into_any()
-                            }
-                            Err(e) => view! { <p class="form-alert" role="alert">{e.message}</p> }.into_any(),
-                        })
-                }}
-            </Transition>
-        </div>
+        <RecordPage
+            back_to="/contacts"
+            back_label="Contacts"
+            record=contact
+            missing_icon=icondata::LuUserX
+            missing_title="This contact is not here"
+            missing_text="They may have been deleted, or the link is wrong."
+            render=move |contact| view! { <ContactView contact=contact team=team reload=reload /> }
+        />
     }
 }
 
-/// The update replaces every field, so the others go along as the server has them now
-/// (an edit made meanwhile in another tab is kept), and only the tags change.
-async fn save_tags(id: Uuid, tags: Vec<String>) -> Result<Vec<String>, ApiError> {
-    let path = format!("/contacts/{id}");
-    let c = api::get::<ContactDto>(&path).await?;
-    let body = ContactInput {
+/// The contact as it is, with other tags.
+fn with_tags(c: ContactDto, tags: Vec<String>) -> ContactInput {
+    ContactInput {
         first_name: c.first_name,
         last_name: c.last_name,
         email: c.email,
@@ -78,8 +49,7 @@ async fn save_tags(id: Uuid, tags: Vec<String>) -> Result<Vec<String>, ApiError>
         lifecycle_stage: Some(c.lifecycle_stage),
         source: c.source,
         tags: Some(tags),
-    };
-    Ok(api::put::<ContactDto>(&path, &body).await?.tags)
+    }
 }
 
 #[component]
@@ -177,7 +147,7 @@ fn ContactView(contact: ContactDto, team: Team, reload: RwSignal<u32>) -> impl I
             </dl>
             <div class="record-tags">
                 <h3 class="detail-heading">"Tags"</h3>
-                <TagEditor tags=contact.tags.clone() editable=editable save=move |tags| save_tags(contact_id, tags) />
+                <TagEditor tags=contact.tags.clone() editable=editable save=move |tags| save_tags(RecordKind::Contact, contact_id, tags, with_tags) />
             </div>
         </section>
         <RecordTimeline kind=RecordKind::Contact id=contact.id can_add=session.can(Permission::EditOwnRecords) />

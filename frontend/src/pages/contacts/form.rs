@@ -2,16 +2,16 @@ use super::stage::stage_options;
 use crate::api::{self, ApiError};
 use crate::components::{FormAlert, Modal, SelectField, TextField};
 use crate::forms::{FormState, optional, text};
+use crate::pages::record::RecordSave;
 use crate::session::use_session;
 use crate::team::Team;
-use crate::toast::use_toasts;
 use kite_shared::UserId;
 use kite_shared::crm::companies::CompanyDto;
 use kite_shared::crm::contacts::{ContactDto, ContactInput, LifecycleStage};
+use kite_shared::crm::notes::RecordKind;
 use kite_shared::page::Page;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use uuid::Uuid;
 
@@ -51,7 +51,6 @@ fn ContactForm(
     contact: Option<ContactDto>,
     on_saved: Callback<ContactDto>,
 ) -> impl IntoView {
-    let toasts = use_toasts();
     let me = use_session().me().map(|m| m.user.id);
     let id = contact.as_ref().map(|c| c.id);
     let field = |get: fn(&ContactDto) -> String| RwSignal::new(contact.as_ref().map(get).unwrap_or_default());
@@ -79,6 +78,7 @@ fn ContactForm(
         .as_ref()
         .and_then(|c| Some((c.company_id?, c.company_name.clone()?)));
     let form = FormState::new();
+    let save = RecordSave::new(RecordKind::Contact, id, form, open, on_saved);
     let duplicate = RwSignal::new(None::<(Uuid, String)>);
     let request = move || ContactInput {
         first_name: first_name.get().trim().to_owned(),
@@ -102,29 +102,9 @@ fn ContactForm(
         duplicate.set(None);
     });
     let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if !form.begin_submit(&errors.get_untracked()) {
-            return;
-        }
         let body = request.with_value(|r| untrack(r));
-        spawn_local(async move {
-            let saved = match id {
-                Some(id) => api::put::<ContactDto>(&format!("/contacts/{id}"), &body).await,
-                None => api::post::<ContactDto>("/contacts", &body).await,
-            };
-            match saved {
-                Ok(contact) => {
-                    form.done();
-                    let verb = if id.is_some() { "saved" } else { "created" };
-                    toasts.success(format!("{} was {verb}.", contact.full_name()));
-                    open.set(false);
-                    on_saved.run(contact);
-                }
-                Err(e) => {
-                    duplicate.set(existing_contact(&e));
-                    form.fail(e);
-                }
-            }
+        save.submit(ev, &errors.get_untracked(), body, move |e| {
+            duplicate.set(existing_contact(e))
         });
     };
     let companies = LocalResource::new(|| api::get::<Page<CompanyDto>>("/companies?per_page=200&sort=name"));

@@ -1,22 +1,17 @@
 use super::form::ContactDialog;
 use super::stage::{StageBadge, stage_options};
-use crate::components::{
-    Column, DataTable, EmptyText, ExportMenu, ListRow, ListState, OwnerFilter, TagFilter, or_dash, tags_column,
-};
+use crate::components::{Column, EmptyText, ExportMenu, ListRow, OwnerFilter, TagFilter, or_dash, tags_column};
 use crate::format::{date, initials};
 use crate::pages::imports::ImportButton;
 use crate::pages::merge::{FindDuplicates, MergeKind};
-use crate::session::use_session;
+use crate::pages::record_list::{ListPage, RecordListPage};
 use crate::tag_list::TagList;
 use crate::team::Team;
-use kite_shared::Permission;
 use kite_shared::crm::contacts::ContactDto;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::imports::ImportEntity;
 use leptos::prelude::*;
-use leptos_icons::Icon;
 use leptos_router::components::A;
-use leptos_use_signal_debounce_throttle::signal_debounced;
 use uuid::Uuid;
 
 impl ListRow for ContactDto {
@@ -94,35 +89,9 @@ fn columns(team: Team, tags: TagList) -> Vec<Column<ContactDto>> {
 
 #[component]
 pub fn ContactList() -> impl IntoView {
-    let session = use_session();
-    let can_create = move || session.can(Permission::EditOwnRecords);
-    let team = Team::load();
-    let tags = TagList::load();
-    let list = ListState::new("last_name");
-    let search = RwSignal::new(String::new());
-    let q = signal_debounced(search, 250.0);
+    let page = ListPage::new("last_name");
     let stage = RwSignal::new(String::new());
-    let owner = RwSignal::new(String::new());
-    let tag = RwSignal::new(String::new());
-    let create_open = RwSignal::new(false);
-    let filters = Signal::derive(move || {
-        vec![
-            ("q", q.get()),
-            ("lifecycle_stage", stage.get()),
-            ("owner_id", owner.get()),
-            ("tag", tag.get()),
-        ]
-    });
-    let new_button = move || {
-        can_create().then(|| {
-            view! {
-                <button class="btn btn-primary" data-testid="new-contact" on:click=move |_| create_open.set(true)>
-                    <Icon icon=icondata::LuUserPlus />
-                    "New contact"
-                </button>
-            }
-        })
-    };
+    let filters = page.filters(move || vec![("lifecycle_stage", stage.get())]);
     let empty = EmptyText {
         icon: icondata::LuUsers,
         title: "No contacts yet",
@@ -131,48 +100,32 @@ pub fn ContactList() -> impl IntoView {
         no_match_text: "Try another search, stage or owner.",
     };
     view! {
-        <div class="page">
-            <header class="page-header">
-                <div>
-                    <h1>"Contacts"</h1>
-                    <p class="muted">"The people you sell to."</p>
-                </div>
-                <div class="page-actions">
-                    <ExportMenu kind=RecordKind::Contact state=list filters=filters />
+        <RecordListPage
+            page=page
+            kind=RecordKind::Contact
+            title="Contacts"
+            intro="The people you sell to."
+            actions=move || {
+                view! {
+                    <ExportMenu kind=RecordKind::Contact state=page.list filters=filters />
                     <FindDuplicates kind=MergeKind::Contact />
                     <ImportButton entity=ImportEntity::Contacts />
-                    {new_button}
-                </div>
-            </header>
-            <DataTable
-                kind=RecordKind::Contact
-                columns=columns(team, tags)
-                state=list
-                filters=filters
-                team=team
-                tags=tags
-                dense=true
-                empty=empty
-                empty_action=new_button
-            >
-                <div class="search search-inline">
-                    <Icon icon=icondata::LuSearch />
-                    <input
-                        type="search"
-                        placeholder="Search by name, email or phone"
-                        aria-label="Search contacts"
-                        prop:value=move || search.get()
-                        on:input=move |ev| search.set(event_target_value(&ev))
-                    />
-                </div>
-                <select aria-label="Filter by lifecycle stage" on:change=move |ev| stage.set(event_target_value(&ev))>
-                    <option value="">"All stages"</option>
-                    {stage_options().into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
-                </select>
-                <OwnerFilter value=owner team=team />
-                <TagFilter value=tag tags=tags />
-            </DataTable>
-        </div>
-        <ContactDialog open=create_open team=team on_saved=Callback::new(move |_| list.reload()) />
+                }
+            }
+            new_icon=icondata::LuUserPlus
+            columns=columns(page.team, page.tags)
+            filters=filters
+            empty=empty
+            search_placeholder="Search by name, email or phone"
+            dense=true
+        >
+            <select aria-label="Filter by lifecycle stage" on:change=move |ev| stage.set(event_target_value(&ev))>
+                <option value="">"All stages"</option>
+                {stage_options().into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+            </select>
+            <OwnerFilter value=page.owner team=page.team />
+            <TagFilter value=page.tag tags=page.tags />
+        </RecordListPage>
+        <ContactDialog open=page.create_open team=page.team on_saved=Callback::new(move |_| page.list.reload()) />
     }
 }

@@ -4,9 +4,9 @@ use super::move_dialog::{MoveChoice, MoveDialog, MovePrompt};
 use super::stage_bar::StageBar;
 use super::status::status_badge_parts;
 use crate::api::{self, ApiError};
-use crate::components::{DeleteRecord, Detail, EmptyState, RecordTimeline, SkeletonRows, TagEditor};
+use crate::components::{DeleteRecord, Detail, RecordTimeline, TagEditor};
 use crate::format::{date_time, day};
-use crate::pages::record::{can_edit, record_id};
+use crate::pages::record::{RecordPage, can_edit, load_record, save_tags};
 use crate::session::use_session;
 use crate::team::Team;
 use crate::toast::use_toasts;
@@ -20,55 +20,30 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_icons::Icon;
 use leptos_router::components::A;
-use uuid::Uuid;
 
 #[component]
 pub fn DealDetail() -> impl IntoView {
     let team = Team::load();
-    let id = record_id();
     let reload = RwSignal::new(0u32);
-    let deal = LocalResource::new(move || {
-        reload.track();
-        let id = id.get();
-        async move {
-            let Some(id) = id else {
-                return Err(ApiError::not_found("deal"));
-            };
-            let deal = api::get::<DealDto>(&format!("/deals/{id}")).await?;
-            let pipelines = api::get::<Vec<PipelineDto>>("/pipelines").await?;
-            let pipeline = pipelines
-                .into_iter()
-                .find(|p| p.id == deal.pipeline_id)
-                .ok_or_else(|| ApiError::not_found("pipeline"))?;
-            Ok((deal, pipeline))
-        }
+    let deal = load_record("deal", reload, |id| async move {
+        let deal = api::get::<DealDto>(&format!("/deals/{id}")).await?;
+        let pipelines = api::get::<Vec<PipelineDto>>("/pipelines").await?;
+        let pipeline = pipelines
+            .into_iter()
+            .find(|p| p.id == deal.pipeline_id)
+            .ok_or_else(|| ApiError::not_found("pipeline"))?;
+        Ok((deal, pipeline))
     });
     view! {
-        <div class="page">
-            <A href="/deals" attr:class="back-link">
-                <Icon icon=icondata::LuArrowLeft />
-                "Deals"
-            </A>
-            <Transition fallback=|| view! { <SkeletonRows rows=6 /> }>
-                {move || {
-                    deal.get()
-                        .map(|result| match result {
-                            Ok((deal, pipeline)) => view! { <DealView deal=deal pipeline=pipeline team=team reload=reload /> }.into_any(),
-                            Err(e) if e.status == 404 => {
-                                view! {
-                                    <EmptyState
-                                        icon=icondata::LuHandshake
-                                        title="This deal is not here"
-                                        text="It may have been deleted, or the link is wrong."
-                                    />
-                                }
-                                    .into_any()
-                            }
-                            Err(e) => view! { <p class="form-alert" role="alert">{e.message}</p> }.into_any(),
-                        })
-                }}
-            </Transition>
-        </div>
+        <RecordPage
+            back_to="/deals"
+            back_label="Deals"
+            record=deal
+            missing_icon=icondata::LuHandshake
+            missing_title="This deal is not here"
+            missing_text="It may have been deleted, or the link is wrong."
+            render=move |(deal, pipeline)| view! { <DealView deal=deal pipeline=pipeline team=team reload=reload /> }
+        />
     }
 }
 
@@ -77,13 +52,10 @@ fn status_badge(deal: &DealDto) -> impl IntoView + use<> {
     view! { <span class=class data-testid="deal-status">{label}</span> }
 }
 
-/// The update replaces every field, so the others go along as the server has them now
-/// (a move or an edit made meanwhile is kept: the same stage is no move), and only the
-/// tags change.
-async fn save_tags(id: Uuid, tags: Vec<String>) -> Result<Vec<String>, ApiError> {
-    let path = format!("/deals/{id}");
-    let d = api::get::<DealDto>(&path).await?;
-    let body = DealInput {
+/// The deal as it is, with other tags: its stage goes along too, and the same stage is no
+/// move, so a move made meanwhile is kept.
+fn with_tags(d: DealDto, tags: Vec<String>) -> DealInput {
+    DealInput {
         title: d.title,
         value: Some(d.value),
         pipeline_id: Some(d.pipeline_id),
@@ -94,8 +66,7 @@ async fn save_tags(id: Uuid, tags: Vec<String>) -> Result<Vec<String>, ApiError>
         company_id: d.company_id,
         contact_ids: d.contact_ids,
         tags: Some(tags),
-    };
-    Ok(api::put::<DealDto>(&path, &body).await?.tags)
+    }
 }
 
 #[component]
@@ -224,7 +195,7 @@ fn DealView(deal: DealDto, pipeline: PipelineDto, team: Team, reload: RwSignal<u
                     </dl>
                     <div class="record-tags">
                         <h3 class="detail-heading">"Tags"</h3>
-                        <TagEditor tags=deal.tags.clone() editable=editable save=move |tags| save_tags(deal_id, tags) />
+                        <TagEditor tags=deal.tags.clone() editable=editable save=move |tags| save_tags(RecordKind::Deal, deal_id, tags, with_tags) />
                     </div>
                 </section>
                 <RecordTimeline kind=RecordKind::Deal id=deal.id refresh=reload can_add=can_add />

@@ -2,19 +2,19 @@ use super::money::{amount_text, currency_code, parse_amount};
 use crate::api;
 use crate::components::{FormAlert, Modal, SelectField, TextField};
 use crate::forms::FormState;
+use crate::pages::record::RecordSave;
 use crate::session::use_session;
 use crate::team::Team;
-use crate::toast::use_toasts;
 use kite_shared::crm::companies::CompanyDto;
 use kite_shared::crm::contacts::ContactDto;
 use kite_shared::crm::deals::{DealDto, DealInput};
 use kite_shared::crm::money::Money;
+use kite_shared::crm::notes::RecordKind;
 use kite_shared::crm::pipelines::{PipelineDto, StageKind};
 use kite_shared::page::Page;
 use kite_shared::{FieldError, UserId};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use uuid::Uuid;
 
 /// "New deal" without `deal`, "Edit deal" with it. A new deal picks its stage here; an
@@ -36,7 +36,6 @@ pub fn DealDialog(
 
 #[component]
 fn DealForm(open: RwSignal<bool>, team: Team, deal: Option<DealDto>, on_saved: Callback<DealDto>) -> impl IntoView {
-    let toasts = use_toasts();
     let me = use_session().me().map(|m| m.user.id);
     let id = deal.as_ref().map(|d| d.id);
     let keep_stage = deal.as_ref().map(|d| (d.pipeline_id, d.stage_id));
@@ -96,6 +95,7 @@ fn DealForm(open: RwSignal<bool>, team: Team, deal: Option<DealDto>, on_saved: C
         options
     });
     let form = FormState::new();
+    let save = RecordSave::new(RecordKind::Deal, id, form, open, on_saved);
     let request = move || {
         let (pipeline_id, stage_id) = match keep_stage {
             Some((p, s)) => (Some(p), Some(s)),
@@ -145,29 +145,7 @@ fn DealForm(open: RwSignal<bool>, team: Team, deal: Option<DealDto>, on_saved: C
         errors
     });
     let error = move |field: &'static str| Signal::derive(move || form.error(field, &errors.get()));
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if !form.begin_submit(&errors.get_untracked()) {
-            return;
-        }
-        let body = request();
-        spawn_local(async move {
-            let saved = match id {
-                Some(id) => api::put::<DealDto>(&format!("/deals/{id}"), &body).await,
-                None => api::post::<DealDto>("/deals", &body).await,
-            };
-            match saved {
-                Ok(deal) => {
-                    form.done();
-                    let verb = if id.is_some() { "saved" } else { "created" };
-                    toasts.success(format!("{} was {verb}.", deal.title));
-                    open.set(false);
-                    on_saved.run(deal);
-                }
-                Err(e) => form.fail(e),
-            }
-        });
-    };
+    let on_submit = move |ev: SubmitEvent| save.submit(ev, &errors.get_untracked(), request(), |_| {});
     let owners = Signal::derive(move || team.owner_options(current_owner));
     view! {
         <form class="form" on:submit=on_submit novalidate=true>

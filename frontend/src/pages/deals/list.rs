@@ -5,22 +5,17 @@ use super::form::DealDialog;
 use super::status::status_badge_parts;
 use super::view_switch::ViewSwitch;
 use crate::api::{self, ApiError};
-use crate::components::{
-    Column, DataTable, EmptyText, ExportMenu, ListRow, ListState, OwnerFilter, TagFilter, tags_column,
-};
+use crate::components::{Column, EmptyText, ExportMenu, ListRow, OwnerFilter, TagFilter, tags_column};
 use crate::format::{date, day};
-use crate::session::use_session;
+use crate::pages::record_list::{ListPage, RecordListPage};
 use crate::tag_list::TagList;
 use crate::team::Team;
-use kite_shared::Permission;
 use kite_shared::crm::deals::DealDto;
 use kite_shared::crm::money::format_money;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::crm::pipelines::PipelineDto;
 use leptos::prelude::*;
-use leptos_icons::Icon;
 use leptos_router::components::A;
-use leptos_use_signal_debounce_throttle::signal_debounced;
 use uuid::Uuid;
 
 type Pipelines = LocalResource<Result<Vec<PipelineDto>, ApiError>>;
@@ -105,26 +100,14 @@ fn columns(team: Team, pipelines: Pipelines, tags: TagList) -> Vec<Column<DealDt
 
 #[component]
 pub fn DealList() -> impl IntoView {
-    let session = use_session();
-    let can_create = move || session.can(Permission::EditOwnRecords);
-    let team = Team::load();
-    let tags = TagList::load();
+    let page = ListPage::new("-created_at");
     let pipelines: Pipelines = LocalResource::new(|| api::get::<Vec<PipelineDto>>("/pipelines"));
-    let list = ListState::new("-created_at");
-    let search = RwSignal::new(String::new());
-    let q = signal_debounced(search, 250.0);
     let status = RwSignal::new(String::new());
-    let owner = RwSignal::new(String::new());
-    let tag = RwSignal::new(String::new());
     let pipeline = RwSignal::new(String::new());
     let stage = RwSignal::new(String::new());
-    let create_open = RwSignal::new(false);
-    let filters = Signal::derive(move || {
+    let filters = page.filters(move || {
         vec![
-            ("q", q.get()),
             ("status", status.get()),
-            ("owner_id", owner.get()),
-            ("tag", tag.get()),
             ("pipeline_id", pipeline.get()),
             ("stage_id", stage.get()),
         ]
@@ -182,16 +165,6 @@ pub fn DealList() -> impl IntoView {
             })
             .collect_view()
     };
-    let new_button = move || {
-        can_create().then(|| {
-            view! {
-                <button class="btn btn-primary" data-testid="new-deal" on:click=move |_| create_open.set(true)>
-                    <Icon icon=icondata::LuPlus />
-                    "New deal"
-                </button>
-            }
-        })
-    };
     let empty = EmptyText {
         icon: icondata::LuHandshake,
         title: "No deals yet",
@@ -200,56 +173,41 @@ pub fn DealList() -> impl IntoView {
         no_match_text: "Try another search, status, owner or stage.",
     };
     view! {
-        <div class="page page-wide">
-            <header class="page-header">
-                <div>
-                    <h1>"Deals"</h1>
-                    <p class="muted">"Every deal in one table: sort, filter, and act on many at once."</p>
-                </div>
-                <div class="page-actions">
+        <RecordListPage
+            page=page
+            kind=RecordKind::Deal
+            title="Deals"
+            intro="Every deal in one table: sort, filter, and act on many at once."
+            actions=move || {
+                view! {
                     <ViewSwitch />
-                    <ExportMenu kind=RecordKind::Deal state=list filters=filters />
-                    {new_button}
-                </div>
-            </header>
-            <DataTable
-                kind=RecordKind::Deal
-                columns=columns(team, pipelines, tags)
-                state=list
-                filters=filters
-                team=team
-                tags=tags
-                dense=true
-                empty=empty
-                empty_action=new_button
-            >
-                <div class="search search-inline">
-                    <Icon icon=icondata::LuSearch />
-                    <input
-                        type="search"
-                        placeholder="Search by title"
-                        aria-label="Search deals"
-                        prop:value=move || search.get()
-                        on:input=move |ev| search.set(event_target_value(&ev))
-                    />
-                </div>
-                <select aria-label="Filter by status" on:change=move |ev| status.set(event_target_value(&ev))>
-                    <option value="">"All statuses"</option>
-                    <option value="open">"Open"</option>
-                    <option value="won">"Won"</option>
-                    <option value="lost">"Lost"</option>
-                </select>
-                <OwnerFilter value=owner team=team />
-                <TagFilter value=tag tags=tags />
-                {pipeline_filter}
-                <select aria-label="Filter by stage" on:change=move |ev| stage.set(event_target_value(&ev))>
-                    <option value="" prop:selected=move || stage.with(String::is_empty)>
-                        "All stages"
-                    </option>
-                    {stage_options}
-                </select>
-            </DataTable>
-        </div>
-        <DealDialog open=create_open team=team on_saved=Callback::new(move |_| list.reload()) />
+                    <ExportMenu kind=RecordKind::Deal state=page.list filters=filters />
+                }
+            }
+            new_icon=icondata::LuPlus
+            columns=columns(page.team, pipelines, page.tags)
+            filters=filters
+            empty=empty
+            search_placeholder="Search by title"
+            wide=true
+            dense=true
+        >
+            <select aria-label="Filter by status" on:change=move |ev| status.set(event_target_value(&ev))>
+                <option value="">"All statuses"</option>
+                <option value="open">"Open"</option>
+                <option value="won">"Won"</option>
+                <option value="lost">"Lost"</option>
+            </select>
+            <OwnerFilter value=page.owner team=page.team />
+            <TagFilter value=page.tag tags=page.tags />
+            {pipeline_filter}
+            <select aria-label="Filter by stage" on:change=move |ev| stage.set(event_target_value(&ev))>
+                <option value="" prop:selected=move || stage.with(String::is_empty)>
+                    "All stages"
+                </option>
+                {stage_options}
+            </select>
+        </RecordListPage>
+        <DealDialog open=page.create_open team=page.team on_saved=Callback::new(move |_| page.list.reload()) />
     }
 }
