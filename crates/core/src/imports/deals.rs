@@ -3,7 +3,7 @@
 //! moved. Deals have no natural key: a row matches an existing deal only by its Kite id.
 
 use super::rows::{DealRow, Prepared, RowFailure};
-use super::runner::{RunState, Runner};
+use super::runner::{INSERT_ROWS, RunState, Runner};
 use crate::CoreError;
 use crate::crm::deals::apply_stage;
 use crate::crm::records;
@@ -261,17 +261,17 @@ impl Runner<'_> {
         if dry_run {
             return Ok(());
         }
-        for chunk in creates.chunks(500) {
+        for chunk in creates.chunks(INSERT_ROWS) {
             deal::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(conn)
                 .await?;
         }
-        for chunk in history.chunks(500) {
+        for chunk in history.chunks(INSERT_ROWS) {
             deal_stage_change::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(conn)
                 .await?;
         }
-        for chunk in links.chunks(500) {
+        for chunk in links.chunks(INSERT_ROWS) {
             deal_contact::Entity::insert_many(chunk.to_vec())
                 .on_conflict(
                     OnConflict::columns([deal_contact::Column::DealId, deal_contact::Column::ContactId])
