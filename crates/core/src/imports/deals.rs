@@ -6,9 +6,8 @@ use super::rows::{DealRow, Prepared, RowFailure};
 use super::runner::{INSERT_ROWS, RunState, Runner};
 use crate::CoreError;
 use crate::crm::deals::apply_stage;
-use crate::crm::records;
 use chrono::{DateTime, Utc};
-use kite_entity::{contact, deal, deal_contact, deal_stage_change, pipeline, stage};
+use kite_entity::{deal, deal_contact, deal_stage_change, pipeline, stage};
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::crm::pipelines::StageKind;
 use kite_shared::imports::DuplicateMode;
@@ -130,17 +129,7 @@ impl Runner<'_> {
         let emails: Vec<String> = ok()
             .filter_map(|p| p.input.contact_email.as_deref().map(normalize_email))
             .collect();
-        let contacts: HashMap<String, Uuid> = if emails.is_empty() {
-            HashMap::new()
-        } else {
-            records::live::<contact::Entity>(&self.ctx)
-                .filter(contact::Column::Email.is_in(emails))
-                .all(conn)
-                .await?
-                .into_iter()
-                .filter_map(|c| Some((c.email?, c.id)))
-                .collect()
-        };
+        let contacts = self.live_contacts_by_email(conn, emails).await?;
         let existing = self
             .live_by_id::<deal::Entity>(conn, ok().filter_map(|p| p.id).collect())
             .await?;
@@ -167,7 +156,7 @@ impl Runner<'_> {
                 }
                 let contact_id = match p.input.contact_email.as_deref() {
                     None => None,
-                    Some(email) => Some(*contacts.get(&normalize_email(email)).ok_or_else(|| {
+                    Some(email) => Some(contacts.get(&normalize_email(email)).map(|c| c.id).ok_or_else(|| {
                         (
                             "contact_email".to_owned(),
                             format!("No contact has the email {email}; import the contacts first."),
@@ -235,17 +224,18 @@ impl Runner<'_> {
                         continue;
                     }
                     let id = Uuid::now_v7();
-                    if !tops.contains_key(&r.stage.id) {
-                        let first = deal::Entity::find()
+                    let top = match tops.get(&r.stage.id) {
+                        Some(top) => *top,
+                        None => deal::Entity::find()
                             .filter(deal::Column::StageId.eq(r.stage.id))
                             .filter(deal::Column::DeletedAt.is_null())
                             .order_by_asc(deal::Column::Position)
                             .one(conn)
-                            .await?;
-                        tops.insert(r.stage.id, first.map_or(0.0, |d| d.position));
-                    }
+                            .await?
+                            .map_or(0.0, |d| d.position),
+                    };
                     // New deals go on top of their column, as on the board.
-                    let position = tops.get(&r.stage.id).copied().unwrap_or(0.0) - 1.0;
+                    let position = top - 1.0;
                     tops.insert(r.stage.id, position);
                     if let Some(tags) = &r.row.tags {
                         tagged.push((id, tags.clone()));

@@ -110,7 +110,7 @@ fn inspect(path: &Path, file_name: &str, sheet: Option<String>) -> Result<Inspec
     };
     let dialect_or_default = dialect.unwrap_or(CsvDialect::from_names(None, None));
     let empty = |e: &FileError| matches!(e, FileError::Empty | FileError::NoRows);
-    let (sheet, (headers, preview, rows)) = match (format, sheet) {
+    let (sheet, SheetRows { headers, preview, rows }) = match (format, sheet) {
         (Format::Csv, _) => (None, read_rows(path, format, None, dialect_or_default)?),
         (_, Some(chosen)) => match read_rows(path, format, Some(&chosen), dialect_or_default) {
             Err(e) if empty(&e) && sheets.len() > 1 => {
@@ -151,13 +151,15 @@ fn inspect(path: &Path, file_name: &str, sheet: Option<String>) -> Result<Inspec
     })
 }
 
-/// The header, the preview rows and the number of data rows of a file or sheet.
-fn read_rows(
-    path: &Path,
-    format: Format,
-    sheet: Option<&str>,
-    dialect: CsvDialect,
-) -> Result<(Vec<String>, Vec<Vec<String>>, u64), FileError> {
+/// What the upload shows of a file or sheet.
+struct SheetRows {
+    headers: Vec<String>,
+    preview: Vec<Vec<String>>,
+    /// Data rows (blank rows not counted).
+    rows: u64,
+}
+
+fn read_rows(path: &Path, format: Format, sheet: Option<&str>, dialect: CsvDialect) -> Result<SheetRows, FileError> {
     let (headers, mut source) = files::open(path, format, sheet, dialect)?;
     let mut preview = Vec::new();
     let mut rows = 0;
@@ -173,7 +175,7 @@ fn read_rows(
     if rows == 0 {
         return Err(FileError::NoRows);
     }
-    Ok((headers, preview, rows))
+    Ok(SheetRows { headers, preview, rows })
 }
 
 enum Chunk {

@@ -129,6 +129,24 @@ impl Runner<'_> {
             .collect())
     }
 
+    /// The live contacts of the organization with one of `emails` (normalized), by email.
+    pub(super) async fn live_contacts_by_email(
+        &self,
+        conn: &impl ConnectionTrait,
+        emails: Vec<String>,
+    ) -> Result<HashMap<String, contact::Model>, CoreError> {
+        if emails.is_empty() {
+            return Ok(HashMap::new());
+        }
+        Ok(records::live::<contact::Entity>(&self.ctx)
+            .filter(contact::Column::Email.is_in(emails))
+            .all(conn)
+            .await?
+            .into_iter()
+            .filter_map(|c| Some((c.email.clone()?, c)))
+            .collect())
+    }
+
     /// Decides (and in a real run, writes) one batch of rows.
     pub async fn batch(
         &self,
@@ -329,20 +347,9 @@ impl Runner<'_> {
     ) -> Result<(), CoreError> {
         let email_of = |p: &Prepared<ContactInput>| p.input.email.as_deref().map(normalize_email);
         let ok = || prepared.iter().filter_map(|(_, p)| p.as_ref().ok());
-        let by_email: HashMap<String, contact::Model> = {
-            let emails: Vec<String> = ok().filter_map(email_of).collect();
-            if emails.is_empty() {
-                HashMap::new()
-            } else {
-                records::live::<contact::Entity>(&self.ctx)
-                    .filter(contact::Column::Email.is_in(emails))
-                    .all(conn)
-                    .await?
-                    .into_iter()
-                    .filter_map(|c| Some((c.email.clone()?, c)))
-                    .collect()
-            }
-        };
+        let by_email = self
+            .live_contacts_by_email(conn, ok().filter_map(email_of).collect())
+            .await?;
         let by_id = self
             .live_by_id::<contact::Entity>(conn, ok().filter_map(|p| p.id).collect())
             .await?;

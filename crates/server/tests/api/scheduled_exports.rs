@@ -29,6 +29,34 @@ async fn contact(app: &TestApp, session: &Session, first: &str, tags: &[&str]) {
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
 }
 
+/// Schedules `body` as `session` and returns the schedule's id.
+async fn schedule(app: &TestApp, session: &Session, body: Value) -> String {
+    let created = app
+        .post("/api/v1/scheduled-exports", Some(&session.access_token), body)
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    created.body["id"].as_str().expect("id").to_owned()
+}
+
+/// Runs the export now and waits until its job is done.
+async fn run_now(app: &TestApp, session: &Session, id: &str) {
+    let started = app
+        .post(
+            &format!("/api/v1/scheduled-exports/{id}/run"),
+            Some(&session.access_token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::ACCEPTED, "{}", started.body);
+    app.settle_jobs().await;
+}
+
+async fn runs(app: &TestApp, session: &Session, id: &str) -> Value {
+    app.get(&format!("/api/v1/scheduled-exports/{id}/runs"), &session.access_token)
+        .await
+        .body
+}
+
 fn time(value: &Value) -> DateTime<Utc> {
     value
         .as_str()
@@ -92,19 +120,17 @@ async fn a_scheduled_export_runs_when_due_and_emails_its_file_to_the_recipients(
     assert!(text.contains("Vera"), "{text}");
     assert!(!text.contains("Otto"), "the list's filter applies: {text}");
 
-    let runs = app
-        .get(&format!("/api/v1/scheduled-exports/{id}/runs"), &admin.access_token)
-        .await;
-    assert_eq!(runs.body[0]["status"], "succeeded", "{}", runs.body);
-    assert_eq!(runs.body[0]["rows"], 1);
-    assert_eq!(runs.body[0]["attached"], true);
-    assert_eq!(runs.body[0]["downloadable"], true);
+    let runs = runs(&app, &admin, &id).await;
+    assert_eq!(runs[0]["status"], "succeeded", "{runs}");
+    assert_eq!(runs[0]["rows"], 1);
+    assert_eq!(runs[0]["attached"], true);
+    assert_eq!(runs[0]["downloadable"], true);
     let file = app
         .client
         .get(format!(
             "{}/api/v1/export-runs/{}/file",
             app.address,
-            runs.body[0]["id"].as_str().expect("run")
+            runs[0]["id"].as_str().expect("run")
         ))
         .bearer_auth(&admin.access_token)
         .send()
@@ -129,27 +155,9 @@ async fn a_run_file_is_gone_after_thirty_days(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.signup("Acme", &unique_email("admin")).await;
     contact(&app, &admin, "Vera", &[]).await;
-    let created = app
-        .post(
-            "/api/v1/scheduled-exports",
-            Some(&admin.access_token),
-            daily_at("07:30", ""),
-        )
-        .await;
-    let id = created.body["id"].as_str().expect("id").to_owned();
-    let started = app
-        .post(
-            &format!("/api/v1/scheduled-exports/{id}/run"),
-            Some(&admin.access_token),
-            json!({}),
-        )
-        .await;
-    assert_eq!(started.status, StatusCode::ACCEPTED, "{}", started.body);
-    app.settle_jobs().await;
-    let runs = app
-        .get(&format!("/api/v1/scheduled-exports/{id}/runs"), &admin.access_token)
-        .await;
-    let run = runs.body[0]["id"].as_str().expect("run").to_owned();
+    let id = schedule(&app, &admin, daily_at("07:30", "")).await;
+    run_now(&app, &admin, &id).await;
+    let run = runs(&app, &admin, &id).await[0]["id"].as_str().expect("run").to_owned();
     let removed = app
         .state
         .kite
@@ -162,10 +170,7 @@ async fn a_run_file_is_gone_after_thirty_days(backend: Backend) {
         .get(&format!("/api/v1/export-runs/{run}/file"), &admin.access_token)
         .await;
     assert_eq!(file.status, StatusCode::GONE, "{}", file.body);
-    let runs = app
-        .get(&format!("/api/v1/scheduled-exports/{id}/runs"), &admin.access_token)
-        .await;
-    assert_eq!(runs.body[0]["downloadable"], false);
+    assert_eq!(runs(&app, &admin, &id).await[0]["downloadable"], false);
 }
 on_both_databases!(a_run_file_is_gone_after_thirty_days);
 
@@ -278,14 +283,7 @@ async fn a_run_whose_creator_was_deactivated_fails_and_says_why(backend: Backend
     let app = TestApp::spawn(backend).await;
     let admin = app.signup("Acme", &unique_email("admin")).await;
     let manager = app.add_user(&admin, &unique_email("manager"), "manager").await;
-    let created = app
-        .post(
-            "/api/v1/scheduled-exports",
-            Some(&manager.access_token),
-            daily_at("08:00", ""),
-        )
-        .await;
-    let id = created.body["id"].as_str().expect("id").to_owned();
+    let id = schedule(&app, &manager, daily_at("08:00", "")).await;
     let deactivated = app
         .patch(
             &format!("/api/v1/users/{}", manager.user_id),
@@ -294,18 +292,10 @@ async fn a_run_whose_creator_was_deactivated_fails_and_says_why(backend: Backend
         )
         .await;
     assert_eq!(deactivated.status, StatusCode::OK, "{}", deactivated.body);
-    app.post(
-        &format!("/api/v1/scheduled-exports/{id}/run"),
-        Some(&admin.access_token),
-        json!({}),
-    )
-    .await;
-    app.settle_jobs().await;
-    let runs = app
-        .get(&format!("/api/v1/scheduled-exports/{id}/runs"), &admin.access_token)
-        .await;
-    assert_eq!(runs.body[0]["status"], "failed", "{}", runs.body);
-    assert_eq!(runs.body[0]["error"], "The user who set this up is no longer active.");
+    run_now(&app, &admin, &id).await;
+    let runs = runs(&app, &admin, &id).await;
+    assert_eq!(runs[0]["status"], "failed", "{runs}");
+    assert_eq!(runs[0]["error"], "The user who set this up is no longer active.");
     assert_eq!(
         app.count_rows("outbox_messages", "WHERE category = 'scheduled_export'")
             .await,
