@@ -92,7 +92,7 @@ async fn an_admin_schedules_a_weekly_export_and_sees_when_it_runs_next() {
         .await;
     screenshots(&browser, "scheduled-export-dialog").await;
     browser.click(".modal button[type=submit]").await;
-    browser.wait_for_text(".toast", "“Weekly VIPs” was scheduled.").await;
+    browser.wait_for_text(".toaster", "“Weekly VIPs” was scheduled.").await;
     browser.wait_gone(".modal").await;
 
     let listed = row("Weekly VIPs");
@@ -145,7 +145,7 @@ async fn an_admin_schedules_a_weekly_export_and_sees_when_it_runs_next() {
         .wait_for_text_gone(".modal .field:has(#field-cron)", "Not a cron expression")
         .await;
     browser.click(".modal button[type=submit]").await;
-    browser.wait_for_text(".toast", "“Weekly VIPs” was saved.").await;
+    browser.wait_for_text(".toaster", "“Weekly VIPs” was saved.").await;
     browser
         .wait_for_text(
             &format!("{listed} [data-testid=schedule-when]"),
@@ -155,7 +155,7 @@ async fn an_admin_schedules_a_weekly_export_and_sees_when_it_runs_next() {
 
     // Paused, it has no next run; deleted, it leaves the list.
     browser.click(&format!("{listed} [data-testid=schedule-enabled]")).await;
-    browser.wait_for_text(".toast", "“Weekly VIPs” is paused.").await;
+    browser.wait_for_text(".toaster", "“Weekly VIPs” is paused.").await;
     browser
         .wait_for_text(&format!("{listed} [data-testid=next-run]"), "Paused")
         .await;
@@ -164,7 +164,7 @@ async fn an_admin_schedules_a_weekly_export_and_sees_when_it_runs_next() {
     browser.click(&format!("{listed} [data-testid=delete-schedule]")).await;
     browser.wait_for_text(".modal", "“Weekly VIPs” stops running").await;
     browser.click_text(".modal button", "Delete").await;
-    browser.wait_for_text(".toast", "“Weekly VIPs” was deleted.").await;
+    browser.wait_for_text(".toaster", "“Weekly VIPs” was deleted.").await;
     browser.wait_for_text(".empty-state", "No scheduled exports yet").await;
     let left = server.api("GET", "/scheduled-exports", Some(&admin), json!(null)).await;
     assert_eq!(left, json!([]));
@@ -215,16 +215,17 @@ async fn run_now_emails_the_vip_contacts_and_the_run_can_be_downloaded() {
         .wait_for_text(&format!("{listed} [data-testid=last-run]"), "Never")
         .await;
     browser.click(&format!("{listed} [data-testid=run-now]")).await;
-    browser.wait_for_text(".toast", "“VIP contacts” is running").await;
+    // The toaster holds every toast; the job may finish while the first one still shows.
+    browser.wait_for_text(".toaster", "“VIP contacts” is running").await;
+    browser
+        .wait_for_text(".toaster", "“VIP contacts” was exported and emailed.")
+        .await;
     let run = format!("{listed} [data-testid=run-history] [data-testid=run][data-status=succeeded]");
     browser
         .wait_for_text(&format!("{run} [data-testid=run-rows]"), "2")
         .await;
     browser
         .wait_for_text(&format!("{run} [data-testid=run-delivery]"), "Attached")
-        .await;
-    browser
-        .wait_for_text(".toast", "“VIP contacts” was exported and emailed.")
         .await;
     browser
         .wait_for_text(&format!("{listed} [data-testid=last-run]"), "Succeeded")
@@ -283,7 +284,7 @@ async fn a_lists_export_menu_schedules_the_list_as_it_is_filtered() {
     assert_eq!(value_of(&browser, ".modal #field-filters").await, "q=pendant&sort=name");
     browser.click(".modal button[type=submit]").await;
     browser
-        .wait_for_text(".toast", "“Companies export” was scheduled.")
+        .wait_for_text(".toaster", "“Companies export” was scheduled.")
         .await;
     let schedules = server.api("GET", "/scheduled-exports", Some(&admin), json!(null)).await;
     assert_eq!(schedules[0]["entity"], "companies", "{schedules}");
