@@ -419,6 +419,30 @@ impl Browser {
         std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
     }
 
+    /// Saves `<name>-light` and `<name>-dark`, switching the theme in place (a reload
+    /// would lose a dialog or a wizard's state), and leaves the light theme on.
+    pub async fn screenshots_in_both_themes(&self, name: &str) {
+        for theme in ["light", "dark"] {
+            self.script(&format!(
+                "document.documentElement.setAttribute('data-theme', '{theme}'); return true"
+            ))
+            .await;
+            self.screenshot(&format!("{name}-{theme}")).await;
+        }
+        self.script("document.documentElement.setAttribute('data-theme', 'light'); return true")
+            .await;
+    }
+
+    /// The current value of a form field.
+    pub async fn value(&self, css: &str) -> String {
+        self.find(css)
+            .await
+            .prop("value")
+            .await
+            .expect("the field's value")
+            .unwrap_or_default()
+    }
+
     /// Signs in through the login form and waits for the app.
     pub async fn login(&self, email: &str, password: &str) {
         self.goto("/login").await;

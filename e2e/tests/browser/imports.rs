@@ -98,29 +98,10 @@ async fn total(server: &Server, token: &str, path: &str) -> u64 {
 
 async fn selected_field(browser: &Browser, column: &str) -> String {
     browser
-        .find(&format!(
+        .value(&format!(
             "[data-testid=mapping-table] tr[data-column='{column}'] select"
         ))
         .await
-        .prop("value")
-        .await
-        .expect("the select's value")
-        .unwrap_or_default()
-}
-
-/// Switches the colour theme in place: a reload would lose the wizard's state.
-async fn screenshots(browser: &Browser, name: &str) {
-    for theme in ["light", "dark"] {
-        browser
-            .script(&format!(
-                "document.documentElement.setAttribute('data-theme', '{theme}'); return true"
-            ))
-            .await;
-        browser.screenshot(&format!("{name}-{theme}")).await;
-    }
-    browser
-        .script("document.documentElement.setAttribute('data-theme', 'light'); return true")
-        .await;
 }
 
 #[tokio::test]
@@ -159,7 +140,7 @@ async fn a_semicolon_csv_with_german_headers_goes_through_every_step_to_the_repo
             "ada@example.com",
         )
         .await;
-    screenshots(&browser, "import-mapping").await;
+    browser.screenshots_in_both_themes("import-mapping").await;
 
     browser.click("[data-testid=mapping-next]").await;
     browser.find("[data-testid=dry-run]").await;
@@ -190,7 +171,7 @@ async fn a_semicolon_csv_with_german_headers_goes_through_every_step_to_the_repo
         .wait_for_text("[data-testid=import-report] [data-testid=row-errors]", "Email")
         .await;
     browser.find("[data-testid=download-failed]").await;
-    screenshots(&browser, "import-report").await;
+    browser.screenshots_in_both_themes("import-report").await;
 
     let contacts = server
         .api("GET", "/contacts?sort=last_name", Some(&admin), json!(null))

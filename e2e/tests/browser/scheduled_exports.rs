@@ -17,31 +17,6 @@ async fn choose(browser: &Browser, css: &str, label: &str) {
         .expect("choose an option");
 }
 
-async fn value_of(browser: &Browser, css: &str) -> String {
-    browser
-        .find(css)
-        .await
-        .prop("value")
-        .await
-        .expect("the field's value")
-        .unwrap_or_default()
-}
-
-/// Switches the colour theme in place: a reload would close the dialog.
-async fn screenshots(browser: &Browser, name: &str) {
-    for theme in ["light", "dark"] {
-        browser
-            .script(&format!(
-                "document.documentElement.setAttribute('data-theme', '{theme}'); return true"
-            ))
-            .await;
-        browser.screenshot(&format!("{name}-{theme}")).await;
-    }
-    browser
-        .script("document.documentElement.setAttribute('data-theme', 'light'); return true")
-        .await;
-}
-
 fn row(name: &str) -> String {
     format!("[data-testid=schedule][data-name='{name}']")
 }
@@ -63,10 +38,10 @@ async fn an_admin_schedules_a_weekly_export_and_sees_when_it_runs_next() {
     browser.fill(".modal #field-filters", "tag=vip").await;
     choose(&browser, ".modal #field-frequency", "Every week").await;
     choose(&browser, ".modal #field-weekday", "Monday").await;
-    assert_eq!(value_of(&browser, ".modal #field-time").await, "08:00");
+    assert_eq!(browser.value(".modal #field-time").await, "08:00");
     browser.fill(".modal #field-time_zone", "Europe/Berlin").await;
     assert_eq!(
-        value_of(&browser, ".modal #field-recipients").await,
+        browser.value(".modal #field-recipients").await,
         email,
         "a new schedule is not sent to its author"
     );
@@ -90,7 +65,7 @@ async fn an_admin_schedules_a_weekly_export_and_sees_when_it_runs_next() {
     browser
         .wait_for_text_gone(".modal .field:has(#field-recipients)", "Enter a valid")
         .await;
-    screenshots(&browser, "scheduled-export-dialog").await;
+    browser.screenshots_in_both_themes("scheduled-export-dialog").await;
     browser.click(".modal button[type=submit]").await;
     browser.wait_for_text(".toaster", "“Weekly VIPs” was scheduled.").await;
     browser.wait_gone(".modal").await;
@@ -128,11 +103,11 @@ async fn an_admin_schedules_a_weekly_export_and_sees_when_it_runs_next() {
     browser
         .wait_for_text(&format!("{listed} [data-testid=next-run]"), &local)
         .await;
-    screenshots(&browser, "scheduled-exports").await;
+    browser.screenshots_in_both_themes("scheduled-exports").await;
 
     // A cron expression only the server can read is refused next to the field.
     browser.click(&format!("{listed} [data-testid=edit-schedule]")).await;
-    assert_eq!(value_of(&browser, ".modal #field-name").await, "Weekly VIPs");
+    assert_eq!(browser.value(".modal #field-name").await, "Weekly VIPs");
     choose(&browser, ".modal #field-frequency", "Cron expression").await;
     browser.fill(".modal #field-cron", "every monday morning").await;
     browser.click(".modal button[type=submit]").await;
@@ -230,7 +205,7 @@ async fn run_now_emails_the_vip_contacts_and_the_run_can_be_downloaded() {
     browser
         .wait_for_text(&format!("{listed} [data-testid=last-run]"), "Succeeded")
         .await;
-    screenshots(&browser, "scheduled-export-runs").await;
+    browser.screenshots_in_both_themes("scheduled-export-runs").await;
 
     browser.click(&format!("{run} [data-testid=download-run]")).await;
     let (name, csv) = browser.downloaded().await;
@@ -279,9 +254,9 @@ async fn a_lists_export_menu_schedules_the_list_as_it_is_filtered() {
 
     browser.wait_for_path(PAGE).await;
     browser.find(".modal [data-testid=schedule-form]").await;
-    assert_eq!(value_of(&browser, ".modal #field-entity").await, "companies");
-    assert_eq!(value_of(&browser, ".modal #field-name").await, "Companies export");
-    assert_eq!(value_of(&browser, ".modal #field-filters").await, "q=pendant&sort=name");
+    assert_eq!(browser.value(".modal #field-entity").await, "companies");
+    assert_eq!(browser.value(".modal #field-name").await, "Companies export");
+    assert_eq!(browser.value(".modal #field-filters").await, "q=pendant&sort=name");
     browser.click(".modal button[type=submit]").await;
     browser
         .wait_for_text(".toaster", "“Companies export” was scheduled.")

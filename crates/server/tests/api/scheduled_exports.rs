@@ -303,3 +303,36 @@ async fn a_run_whose_creator_was_deactivated_fails_and_says_why(backend: Backend
     );
 }
 on_both_databases!(a_run_whose_creator_was_deactivated_fails_and_says_why);
+
+async fn another_organizations_schedules_runs_and_files_are_not_found(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    let stranger = app.signup("Globex", &unique_email("admin")).await;
+    contact(&app, &admin, "Vera", &[]).await;
+    let id = schedule(&app, &admin, daily_at("07:30", "")).await;
+    run_now(&app, &admin, &id).await;
+    let run = runs(&app, &admin, &id).await[0]["id"].as_str().expect("run").to_owned();
+    let token = &stranger.access_token;
+    for path in [
+        format!("/api/v1/scheduled-exports/{id}"),
+        format!("/api/v1/scheduled-exports/{id}/runs"),
+        format!("/api/v1/export-runs/{run}/file"),
+    ] {
+        assert_eq!(app.get(&path, token).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let path = format!("/api/v1/scheduled-exports/{id}");
+    assert_eq!(
+        app.put(&path, token, daily_at("09:00", "")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.delete(&path, token).await.status, StatusCode::NOT_FOUND);
+    let run_path = format!("{path}/run");
+    assert_eq!(
+        app.post(&run_path, Some(token), json!({})).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.get("/api/v1/scheduled-exports", token).await.body, json!([]));
+    let kept = app.get(&path, &admin.access_token).await;
+    assert_eq!(kept.body["schedule"]["time"], "07:30", "the stranger changed nothing");
+}
+on_both_databases!(another_organizations_schedules_runs_and_files_are_not_found);
