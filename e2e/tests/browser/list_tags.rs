@@ -171,6 +171,17 @@ async fn the_export_downloads_the_filtered_list_as_csv_in_its_order() {
     // Reversed, so the file's order is shown to be the list's and not the default one.
     browser.click("th button[data-sort=last_name]").await;
     browser.wait_for_text("th[aria-sort=descending]", "NAME").await;
+    // The header turns at the click; the rows only once the server has answered.
+    browser
+        .find(&format!(
+            "[data-testid=contacts-table] tbody tr:first-child[data-id='{}']",
+            ids[1]
+        ))
+        .await;
+    // …and the table stops looking busy (its old rows were dimmed meanwhile).
+    browser
+        .find(".table-wrap[aria-busy=false] [data-testid=contacts-table]")
+        .await;
     let shown = rows_on_screen(&browser).await;
     assert_eq!(shown, [ids[1].clone(), ids[0].clone()]);
 

@@ -129,6 +129,9 @@ pub fn DataTable<T: ListRow>(
         async move { api::get::<Page<T>>(&path).await }
     });
     let total = Signal::derive(move || rows.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map_or(0, |p| p.total)));
+    // While another order or filter loads, the old rows stay on screen: they are dimmed
+    // and marked busy, so nobody reads them as the answer to the new question.
+    let reloading = RwSignal::new(false);
 
     // A selection belongs to the rows on screen; new rows start unselected.
     let selected = RwSignal::new(HashSet::<Uuid>::new());
@@ -224,7 +227,7 @@ pub fn DataTable<T: ListRow>(
             })
             .collect_view();
         view! {
-            <div class="table-wrap">
+            <div class="table-wrap" aria-busy=move || reloading.get().to_string()>
                 <table class=table_class data-testid=testid.clone()>
                     <thead>
                         <tr>
@@ -275,7 +278,10 @@ pub fn DataTable<T: ListRow>(
                     })
                 />
             </Show>
-            <Transition fallback=move || view! { <SkeletonTable rows=6 columns=skeleton_columns() /> }>
+            <Transition
+                fallback=move || view! { <SkeletonTable rows=6 columns=skeleton_columns() /> }
+                set_pending=reloading
+            >
                 {move || {
                     rows.get()
                         .map(|result| match result {
