@@ -8,6 +8,7 @@ mod m20261125_000005_tags_merge_stages;
 mod m20261125_000006_jobs;
 mod m20261125_000007_imports;
 mod m20261125_000008_scheduled_exports;
+mod m20261202_000009_domain_events;
 
 mod columns;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_jobs::Migration),
             Box::new(m20261125_000007_imports::Migration),
             Box::new(m20261125_000008_scheduled_exports::Migration),
+            Box::new(m20261202_000009_domain_events::Migration),
         ]
     }
 }

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 pub struct Health {
     /// `ok` when every dependency answers, `degraded` otherwise.
     pub status: String,
-    /// `ok` or the database error.
+    /// `ok`, or `unavailable` when the database does not answer (the reason is logged,
+    /// never shown to callers).
     pub database: String,
     /// `sqlite` or `postgres`.
     pub database_backend: String,

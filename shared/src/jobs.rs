@@ -86,12 +86,21 @@ pub enum ServerEvent {
         status: JobStatus,
         progress: JobProgress,
     },
+    /// A record of the organization changed: open lists, boards and dashboards that show
+    /// it reload.
+    RecordChanged {
+        event_id: Uuid,
+        event: crate::domain_events::DomainEventKind,
+        entity_type: String,
+        entity_id: Option<Uuid>,
+    },
 }
 
 impl ServerEvent {
     pub fn name(&self) -> &'static str {
         match self {
             ServerEvent::JobProgress { .. } => "job_progress",
+            ServerEvent::RecordChanged { .. } => "record_changed",
         }
     }
 }

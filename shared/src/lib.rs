@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod crm;
+pub mod domain_events;
 pub mod error;
 pub mod health;
 pub mod ids;

@@ -1,6 +1,7 @@
 //! The audit trail. [`record`] is called with the same connection (transaction) as the
 //! change it describes, so a rolled-back change leaves no audit row and vice versa.
 
+use crate::domain_events;
 use crate::dto::audit_dto;
 use crate::paging::PageRequest;
 use crate::{ClientInfo, CoreError, Ctx, Kite};
@@ -65,7 +66,35 @@ impl<'a> Event<'a> {
     }
 }
 
+/// Writes the audit row of a change, and the domain events it announces, in the
+/// change's own transaction: the only way either is written.
 pub async fn record(conn: &impl ConnectionTrait, actor: &Actor, event: Event<'_>) -> Result<(), CoreError> {
+    let announced = domain_events::announced_by(
+        event.action,
+        event.entity_type,
+        event.before.as_ref(),
+        event.after.as_ref(),
+    );
+    if let Some(organization) = actor.organization_id.filter(|_| !announced.is_empty()) {
+        let entity_id = event.entity_id.as_deref().and_then(|id| id.parse::<uuid::Uuid>().ok());
+        let payload = event
+            .after
+            .as_ref()
+            .or(event.before.as_ref())
+            .cloned()
+            .unwrap_or_default();
+        for kind in announced {
+            domain_events::record(
+                conn,
+                organization.into_uuid(),
+                actor.user_id.map(UserId::into_uuid),
+                kind,
+                entity_id,
+                &payload,
+            )
+            .await?;
+        }
+    }
     audit_log::ActiveModel {
         id: Set(uuid::Uuid::now_v7()),
         organization_id: Set(actor.organization_id.map(OrganizationId::into_uuid)),

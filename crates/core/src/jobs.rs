@@ -21,6 +21,12 @@ use uuid::Uuid;
 
 pub const DEFAULT_MAX_ATTEMPTS: i32 = 5;
 
+/// A kind of job's payload: a typed struct kept beside the code that queues it, naming
+/// the kind that runs it, so the queueing side and the handler read the same type.
+pub trait JobPayload: Serialize + serde::de::DeserializeOwned {
+    const KIND: &'static str;
+}
+
 /// What to run.
 pub struct NewJob {
     pub organization_id: Option<Uuid>,
@@ -44,6 +50,11 @@ impl NewJob {
             max_attempts: DEFAULT_MAX_ATTEMPTS,
             run_at: Utc::now(),
         }
+    }
+
+    /// A job of the payload's own kind.
+    pub fn of<P: JobPayload>(payload: &P) -> Self {
+        Self::new(P::KIND, payload)
     }
 
     /// The job belongs to the caller's organization, and its events go to the caller.

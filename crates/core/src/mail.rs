@@ -1,6 +1,6 @@
 //! The emails the core sends, and how it sends them.
 
-use crate::jobs::NewJob;
+use crate::jobs::{JobPayload, NewJob};
 use crate::{CoreError, Kite, Settings};
 use kite_email::EmailMessage;
 use kite_entity::user;
@@ -9,11 +9,15 @@ use sea_orm::ConnectionTrait;
 /// The job kind that sends one email through the EmailSender.
 pub const SEND_EMAIL: &str = "email.send";
 
+impl JobPayload for EmailMessage {
+    const KIND: &'static str = SEND_EMAIL;
+}
+
 /// Queues the email in the transaction of the change it belongs to: it leaves only if
 /// the change is committed, and a worker sends it (retrying while the mail service is
 /// down) without keeping the user waiting.
 pub(crate) async fn queue(kite: &Kite, conn: &impl ConnectionTrait, message: &EmailMessage) -> Result<(), CoreError> {
-    let mut job = NewJob::new(SEND_EMAIL, message);
+    let mut job = NewJob::of(message);
     job.organization_id = message.organization_id;
     kite.queue().enqueue(conn, job).await?;
     Ok(())

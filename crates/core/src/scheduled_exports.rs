@@ -7,8 +7,9 @@
 //! the export and the time it was due: however many servers tick, a due time runs once.
 
 use crate::audit::{self, Actor, Event};
+use crate::blobs::{Area, BlobError, BlobKey};
 use crate::exports::{ExportQuery, ExportService};
-use crate::jobs::NewJob;
+use crate::jobs::{JobPayload, NewJob};
 use crate::{CoreError, Ctx, Kite, schedules};
 use chrono::{DateTime, Duration, Utc};
 use kite_email::{Attachment, EmailMessage};
@@ -23,7 +24,6 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use std::path::PathBuf;
 use uuid::Uuid;
 
 /// The job kind that makes and sends one run.
@@ -35,6 +35,10 @@ const MAX_RUNS_SHOWN: u64 = 50;
 #[derive(Serialize, Deserialize)]
 pub struct RunPayload {
     pub scheduled_export_id: Uuid,
+}
+
+impl JobPayload for RunPayload {
+    const KIND: &'static str = RUN_SCHEDULED_EXPORT;
 }
 
 pub struct ScheduledExportService<'a> {
@@ -88,10 +92,6 @@ fn run_dto(run: &export_run::Model, now: DateTime<Utc>) -> ExportRunDto {
 impl<'a> ScheduledExportService<'a> {
     pub(crate) fn new(kite: &'a Kite) -> Self {
         Self { kite }
-    }
-
-    fn folder(&self) -> PathBuf {
-        self.kite.settings.data_dir.join("exports")
     }
 
     fn dto(&self, row: scheduled_export::Model, last_run: Option<&export_run::Model>) -> ScheduledExportDto {
@@ -277,12 +277,9 @@ impl<'a> ScheduledExportService<'a> {
     pub async fn run_now(&self, ctx: &Ctx, id: Uuid) -> Result<Uuid, CoreError> {
         require_manager(ctx)?;
         let row = self.find(ctx, id).await?;
-        let mut job = NewJob::new(
-            RUN_SCHEDULED_EXPORT,
-            RunPayload {
-                scheduled_export_id: id,
-            },
-        );
+        let mut job = NewJob::of(&RunPayload {
+            scheduled_export_id: id,
+        });
         job.organization_id = Some(row.organization_id);
         job.created_by = Some(ctx.user_id.into_uuid());
         Ok(self.kite.queue().enqueue(&self.kite.db, job).await?.id)
@@ -303,8 +300,8 @@ impl<'a> ScheduledExportService<'a> {
             .collect())
     }
 
-    /// The file of a run, while it is kept: its path and the name to download it as.
-    pub async fn run_file(&self, ctx: &Ctx, run_id: Uuid) -> Result<(PathBuf, String), CoreError> {
+    /// The file of a run, while it is kept: its bytes and the name to download it as.
+    pub async fn run_file(&self, ctx: &Ctx, run_id: Uuid) -> Result<(Vec<u8>, String), CoreError> {
         require_manager(ctx)?;
         let run = export_run::Entity::find_by_id(run_id)
             .filter(export_run::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
@@ -315,7 +312,16 @@ impl<'a> ScheduledExportService<'a> {
             return Err(CoreError::Gone("The file of this run is no longer kept."));
         }
         let name = run.file_name.clone().unwrap_or_else(|| "export".into());
-        Ok((self.folder().join(stored_name(&run)), name))
+        let bytes = self
+            .kite
+            .blobs
+            .read(&run_key(&run)?)
+            .await
+            .map_err(|error| match error {
+                BlobError::NotFound => CoreError::Gone("The file of this run is no longer kept."),
+                other => other.into(),
+            })?;
+        Ok((bytes, name))
     }
 
     /// Queues every export that is due and moves its next run on; called by the
@@ -342,12 +348,9 @@ impl<'a> ScheduledExportService<'a> {
                 .exec(&*txn)
                 .await?;
             if moved.rows_affected == 1 {
-                let mut job = NewJob::new(
-                    RUN_SCHEDULED_EXPORT,
-                    RunPayload {
-                        scheduled_export_id: row.id,
-                    },
-                );
+                let mut job = NewJob::of(&RunPayload {
+                    scheduled_export_id: row.id,
+                });
                 job.organization_id = Some(row.organization_id);
                 job.created_by = row.created_by;
                 job.idempotency_key = Some(format!("scheduled-export:{}:{}", row.id, due_at.timestamp()));
@@ -368,11 +371,7 @@ impl<'a> ScheduledExportService<'a> {
             .all(&self.kite.db)
             .await?;
         for run in &expired {
-            match tokio::fs::remove_file(self.folder().join(stored_name(run))).await {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(CoreError::Internal(e.to_string())),
-            }
+            self.kite.blobs.remove(&run_key(run)?).await?;
             export_run::Entity::update_many()
                 .col_expr(export_run::Column::FileRemoved, Expr::value(true))
                 .filter(export_run::Column::Id.eq(run.id))
@@ -490,12 +489,7 @@ impl<'a> ScheduledExportService<'a> {
             run.started_at.format("%Y-%m-%d"),
             format.as_str()
         );
-        tokio::fs::create_dir_all(self.folder())
-            .await
-            .map_err(|e| CoreError::Internal(e.to_string()))?;
-        tokio::fs::write(self.folder().join(stored_name(run)), &bytes)
-            .await
-            .map_err(|e| CoreError::Internal(e.to_string()))?;
+        self.kite.blobs.write(&run_key(run)?, &bytes).await?;
         export_run::Entity::update_many()
             .col_expr(export_run::Column::FileName, Expr::value(file_name.clone()))
             .filter(export_run::Column::Id.eq(run.id))
@@ -547,8 +541,9 @@ impl<'a> ScheduledExportService<'a> {
     }
 }
 
-fn stored_name(run: &export_run::Model) -> String {
-    run.id.to_string()
+/// Where a run's file is kept: named by the run's id.
+fn run_key(run: &export_run::Model) -> Result<BlobKey, CoreError> {
+    BlobKey::new(Area::Exports, run.id.to_string())
 }
 
 /// A file name from the export's name: letters, digits and dashes.

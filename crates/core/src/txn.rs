@@ -11,15 +11,21 @@ use sea_orm::{
 };
 use std::ops::Deref;
 use std::sync::Arc;
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 
 pub struct WriteTxn {
     txn: DatabaseTransaction,
     _turn: Option<OwnedMutexGuard<()>>,
+    /// Told after a commit: the change may have announced domain events.
+    committed: Arc<Notify>,
 }
 
 impl WriteTxn {
-    pub(crate) async fn begin(db: &DatabaseConnection, turns: Option<&Arc<Mutex<()>>>) -> Result<Self, DbErr> {
+    pub(crate) async fn begin(
+        db: &DatabaseConnection,
+        turns: Option<&Arc<Mutex<()>>>,
+        committed: Arc<Notify>,
+    ) -> Result<Self, DbErr> {
         let turn = match turns {
             Some(lock) => Some(lock.clone().lock_owned().await),
             None => None,
@@ -33,11 +39,17 @@ impl WriteTxn {
         } else {
             db.begin().await?
         };
-        Ok(Self { txn, _turn: turn })
+        Ok(Self {
+            txn,
+            _turn: turn,
+            committed,
+        })
     }
 
     pub async fn commit(self) -> Result<(), DbErr> {
-        self.txn.commit().await
+        self.txn.commit().await?;
+        self.committed.notify_one();
+        Ok(())
     }
 }
 

@@ -8,6 +8,7 @@ pub mod contact;
 pub mod deal;
 pub mod deal_contact;
 pub mod deal_stage_change;
+pub mod domain_event;
 pub mod export_run;
 pub mod import;
 pub mod import_change;

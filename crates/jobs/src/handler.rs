@@ -1,9 +1,10 @@
 //! What a kind of job implements, and what it gets to work with.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use kite_core::jobs::Heartbeat;
 use kite_core::{CoreError, Kite};
 use kite_entity::job;
+use kite_shared::domain_events::DomainEventKind;
 use kite_shared::jobs::JobProgress;
 use serde::de::DeserializeOwned;
 use std::sync::Mutex;
@@ -44,6 +45,24 @@ pub trait JobHandler: Send + Sync + 'static {
     fn kind(&self) -> &'static str;
     /// Does the work; the value returned is stored as the job's result.
     async fn run(&self, run: &JobRun) -> Result<serde_json::Value, JobError>;
+
+    /// The domain events this kind runs for: the dispatcher queues one job of this kind
+    /// per batch of them, with an [`EventBatch`](kite_core::domain_events::EventBatch)
+    /// as its payload.
+    fn subscribes_to(&self) -> &'static [DomainEventKind] {
+        &[]
+    }
+
+    /// How often this kind's [`tick`](Self::tick) runs, if it has clock-driven work.
+    fn tick_every(&self) -> Option<std::time::Duration> {
+        None
+    }
+
+    /// Clock-driven work (queue the runs that are due, remove what expired). Every
+    /// instance ticks, so it must be idempotent.
+    async fn tick(&self, _kite: &Kite, _now: DateTime<Utc>) -> Result<(), CoreError> {
+        Ok(())
+    }
 }
 
 /// One attempt at a job, as its handler sees it.

@@ -4,9 +4,11 @@ use crate::handler::{JobError, JobHandler, JobRun};
 use chrono::Duration;
 use futures_util::FutureExt;
 use kite_core::Kite;
+use kite_core::domain_events::Subscriber;
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::time::Instant;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
@@ -20,7 +22,8 @@ pub struct WorkerConfig {
     /// How often an idle worker looks for due jobs queued by other processes (jobs
     /// queued in this process wake it at once).
     pub poll: std::time::Duration,
-    /// How often schedules are checked for due runs (scheduled exports).
+    /// How often the clock looks whether a kind's tick is due (each kind says how often
+    /// it ticks: [`JobHandler::tick_every`]).
     pub tick: std::time::Duration,
 }
 
@@ -30,7 +33,7 @@ impl Default for WorkerConfig {
             workers: 2,
             lease: Duration::seconds(30),
             poll: std::time::Duration::from_secs(1),
-            tick: std::time::Duration::from_secs(15),
+            tick: std::time::Duration::from_secs(1),
         }
     }
 }
@@ -42,6 +45,10 @@ pub struct Workers {
 
 impl Workers {
     pub fn start(kite: Kite, handlers: Vec<Arc<dyn JobHandler>>, config: WorkerConfig) -> Workers {
+        // Every instance hands events to the same subscribers, whatever kinds it runs
+        // itself: the list comes from the registry, not from this pool's handlers.
+        let subscribers = crate::kinds::subscribers();
+        let ticking: Vec<Arc<dyn JobHandler>> = handlers.iter().filter(|h| h.tick_every().is_some()).cloned().collect();
         let handlers: Arc<HashMap<&'static str, Arc<dyn JobHandler>>> =
             Arc::new(handlers.into_iter().map(|h| (h.kind(), h)).collect());
         let (stop, stopped) = watch::channel(false);
@@ -57,7 +64,8 @@ impl Workers {
                 stopped.clone(),
             ));
         }
-        tasks.spawn(schedule(kite, config.tick, stopped));
+        tasks.spawn(clock(kite.clone(), ticking, config.tick, stopped.clone()));
+        tasks.spawn(dispatch(kite, subscribers, config.poll, stopped));
         Workers { stop, tasks }
     }
 
@@ -108,20 +116,51 @@ async fn work(
     }
 }
 
-/// Queues the runs of schedules that are due, and removes run files past their keep.
-/// Every process ticks; the queue's idempotency keys make a due run happen once.
-async fn schedule(kite: Kite, tick: std::time::Duration, mut stopped: watch::Receiver<bool>) {
+/// Runs each kind's clock-driven work when it is due. Every process ticks; the kinds'
+/// ticks are idempotent (a due scheduled export is queued once, by idempotency key).
+async fn clock(
+    kite: Kite,
+    ticking: Vec<Arc<dyn JobHandler>>,
+    resolution: std::time::Duration,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let mut last: HashMap<&'static str, Instant> = HashMap::new();
     while !*stopped.borrow() {
-        let now = chrono::Utc::now();
-        let exports = kite.scheduled_exports();
-        if let Err(error) = exports.queue_due(now).await {
-            tracing::warn!(%error, "could not queue the due scheduled exports");
-        }
-        if let Err(error) = exports.remove_expired_files(now).await {
-            tracing::warn!(%error, "could not remove expired export files");
+        for handler in &ticking {
+            let every = handler.tick_every().unwrap_or(resolution);
+            if last.get(handler.kind()).is_some_and(|at| at.elapsed() < every) {
+                continue;
+            }
+            last.insert(handler.kind(), Instant::now());
+            if let Err(error) = handler.tick(&kite, chrono::Utc::now()).await {
+                tracing::warn!(%error, kind = handler.kind(), "tick failed");
+            }
         }
         tokio::select! {
-            _ = tokio::time::sleep(tick) => {}
+            _ = tokio::time::sleep(resolution) => {}
+            _ = stopped.changed() => {}
+        }
+    }
+}
+
+/// Hands new domain events to the kinds that subscribe to them: at once after a commit
+/// in this process, and every `poll` for events other instances wrote.
+async fn dispatch(
+    kite: Kite,
+    subscribers: Vec<Subscriber>,
+    poll: std::time::Duration,
+    mut stopped: watch::Receiver<bool>,
+) {
+    while !*stopped.borrow() {
+        match kite.domain_events().dispatch(&subscribers).await {
+            // A full batch may have more behind it.
+            Ok(n) if n > 0 => continue,
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "could not dispatch domain events"),
+        }
+        tokio::select! {
+            _ = kite.events_waiting.notified() => {}
+            _ = tokio::time::sleep(poll) => {}
             _ = stopped.changed() => {}
         }
     }

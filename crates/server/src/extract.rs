@@ -1,7 +1,7 @@
 //! Extractors: who is calling ([`Auth`]) and from where ([`Client`]).
 
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};

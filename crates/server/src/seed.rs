@@ -1,7 +1,7 @@
 //! `kite-server seed`: a demo organization, or a large one for benchmarks.
 
 use crate::config::Config;
-use crate::startup::AppState;
+use crate::state::AppState;
 use anyhow::{Context, Result};
 use kite_core::ClientInfo;
 use kite_core::crm::demo::{SeedPlan, fill};

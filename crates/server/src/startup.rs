@@ -8,7 +8,8 @@ use crate::routes::{
     activities, audit, auth, companies, contacts, deals, events, exports, health, imports, jobs, me, merge, outbox,
     pipelines, records, scheduled_exports, stages, tags, users,
 };
-use crate::{db, spa};
+use crate::spa;
+use crate::state::AppState;
 use actix_governor::Governor;
 use actix_governor::GovernorConfig;
 use actix_governor::governor::clock::QuantaInstant;
@@ -19,46 +20,13 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::{Compress, DefaultHeaders};
 use actix_web::{App, HttpMessage, HttpServer, web};
 use anyhow::Result;
-use kite_core::Kite;
-use kite_email::{EmailSender, OutboxSender, SendGridSender};
 use kite_jobs::Workers;
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::sync::Arc;
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::SwaggerUi;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub kite: Kite,
-    /// Largest file an import accepts.
-    pub max_upload_bytes: usize,
-}
-
-impl AppState {
-    /// Connects, migrates, and picks the email sender: SendGrid when a key is set,
-    /// the outbox table otherwise.
-    pub async fn build(config: &Config) -> Result<Self> {
-        let db = db::connect(&config.database_url).await?;
-        db::migrate(&db).await?;
-        let email: Arc<dyn EmailSender> = match &config.sendgrid {
-            Some(sendgrid) => Arc::new(SendGridSender::new(sendgrid.clone())?),
-            None => Arc::new(OutboxSender::new(db.clone())),
-        };
-        tracing::info!(
-            database = %db::redact(&config.database_url),
-            email = email.kind(),
-            "state ready"
-        );
-        Ok(Self {
-            kite: Kite::new(db, config.core_settings(), email),
-            max_upload_bytes: config.max_upload_bytes,
-        })
-    }
-}
 
 type Limiter = GovernorConfig<ClientIp, NoOpMiddleware<QuantaInstant>>;
 
@@ -100,98 +68,27 @@ fn api(
         .service(
             scope("/auth")
                 .wrap(Governor::new(&settings.auth_limiter))
-                .service(auth::signup)
-                .service(auth::login)
-                .service(auth::refresh)
-                .service(auth::logout)
-                .service(auth::request_password_reset)
-                .service(auth::confirm_password_reset)
-                .service(auth::accept_invitation),
+                .configure(auth::configure),
         )
-        .service(health::health)
-        .service(me::me)
-        .service(me::update_profile)
-        .service(me::change_password)
-        .service(users::list_users)
-        .service(users::invite_user)
-        .service(users::get_user)
-        .service(users::update_user)
-        .service(audit::list_audit_log)
-        .service(outbox::list_outbox)
-        .service(exports::export_contacts)
-        .service(exports::export_companies)
-        .service(exports::export_deals)
-        .service(merge::company_duplicates)
-        .service(merge::merge_companies)
-        .service(merge::contact_duplicates)
-        .service(merge::merge_contacts)
-        .service(companies::list_companies)
-        .service(companies::create_company)
-        .service(companies::get_company)
-        .service(companies::update_company)
-        .service(companies::delete_company)
-        .service(companies::restore_company)
-        .service(contacts::list_contacts)
-        .service(contacts::create_contact)
-        .service(contacts::get_contact)
-        .service(contacts::update_contact)
-        .service(contacts::delete_contact)
-        .service(contacts::restore_contact)
-        .service(pipelines::list_pipelines)
-        .service(pipelines::create_pipeline)
-        .service(pipelines::get_pipeline)
-        .service(pipelines::board)
-        .service(pipelines::search)
-        .service(pipelines::load_demo_data)
-        .service(stages::update_pipeline)
-        .service(stages::delete_pipeline)
-        .service(stages::add_stage)
-        .service(stages::reorder_stages)
-        .service(stages::update_stage)
-        .service(stages::delete_stage)
-        .service(tags::list_tags)
-        .service(tags::create_tag)
-        .service(tags::update_tag)
-        .service(tags::delete_tag)
-        .service(deals::list_deals)
-        .service(deals::create_deal)
-        .service(deals::get_deal)
-        .service(deals::update_deal)
-        .service(deals::move_deal)
-        .service(deals::deal_history)
-        .service(deals::delete_deal)
-        .service(deals::restore_deal)
-        .service(activities::list_activities)
-        .service(activities::create_activity)
-        .service(activities::update_activity)
-        .service(activities::delete_activity)
-        .service(activities::my_tasks)
-        .service(records::trash)
-        .service(records::delete_note)
-        .service(records::list_notes)
-        .service(records::create_note)
-        .service(records::timeline)
-        .service(records::bulk)
-        .service(imports::upload)
-        .service(imports::list_imports)
-        .service(imports::get_import)
-        .service(imports::set_mapping)
-        .service(imports::dry_run)
-        .service(imports::run_import)
-        .service(imports::undo_import)
-        .service(imports::failed_rows)
-        .service(scheduled_exports::list_scheduled_exports)
-        .service(scheduled_exports::create_scheduled_export)
-        .service(scheduled_exports::get_scheduled_export)
-        .service(scheduled_exports::update_scheduled_export)
-        .service(scheduled_exports::delete_scheduled_export)
-        .service(scheduled_exports::run_scheduled_export)
-        .service(scheduled_exports::list_export_runs)
-        .service(scheduled_exports::export_run_file)
-        .service(jobs::get_job)
-        .service(jobs::cancel_job)
-        .service(events::event_ticket)
-        .service(events::events)
+        .configure(health::configure)
+        .configure(me::configure)
+        .configure(users::configure)
+        .configure(audit::configure)
+        .configure(outbox::configure)
+        .configure(exports::configure)
+        .configure(merge::configure)
+        .configure(companies::configure)
+        .configure(contacts::configure)
+        .configure(pipelines::configure)
+        .configure(stages::configure)
+        .configure(tags::configure)
+        .configure(deals::configure)
+        .configure(activities::configure)
+        .configure(records::configure)
+        .configure(imports::configure)
+        .configure(scheduled_exports::configure)
+        .configure(jobs::configure)
+        .configure(events::configure)
         .default_service(web::to(|| async {
             Err::<actix_web::HttpResponse, _>(ApiError::RouteNotFound)
         }))

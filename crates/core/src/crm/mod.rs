@@ -6,7 +6,7 @@ pub mod board;
 pub mod bulk;
 pub mod companies;
 pub mod contacts;
-mod counts;
+pub(crate) mod counts;
 pub mod deals;
 pub mod demo;
 mod listing;

@@ -7,7 +7,8 @@ mod rows;
 mod runner;
 
 use crate::audit::{self, Actor, Event};
-use crate::jobs::NewJob;
+use crate::blobs::{Area, BlobError, BlobKey, StagedBlob};
+use crate::jobs::{JobPayload, NewJob};
 use crate::{CoreError, Ctx, Kite};
 use chrono::Utc;
 use files::{CsvDialect, FileError, Format, Row};
@@ -29,13 +30,24 @@ use uuid::Uuid;
 
 /// The job kind that runs an import.
 pub const RUN_IMPORT: &str = "import.run";
+
+/// The job that runs an import.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct RunImportPayload {
+    pub import_id: Uuid,
+}
+
+impl JobPayload for RunImportPayload {
+    const KIND: &'static str = RUN_IMPORT;
+}
 const BATCH_ROWS: usize = 500;
 const PREVIEW_ROWS: usize = 10;
 
 /// A file the server received, already on disk.
 pub struct Upload {
     pub file_name: String,
-    pub path: PathBuf,
+    /// From [`ImportService::receive`].
+    pub file: StagedBlob,
     pub entity: ImportEntity,
     pub sheet: Option<String>,
 }
@@ -229,12 +241,20 @@ impl<'a> ImportService<'a> {
         Self { kite }
     }
 
-    fn folder(&self) -> PathBuf {
-        self.kite.settings.data_dir.join("imports")
+    /// The uploaded file of an import, as a local file to read.
+    async fn path_of(&self, row: &import::Model) -> Result<PathBuf, CoreError> {
+        let key = BlobKey::new(Area::Imports, row.stored_name.clone())?;
+        self.kite.blobs.local_path(&key).await.map_err(|error| match error {
+            BlobError::NotFound => CoreError::Gone("The uploaded file of this import is no longer kept."),
+            other => other.into(),
+        })
     }
 
-    fn path_of(&self, row: &import::Model) -> PathBuf {
-        self.folder().join(&row.stored_name)
+    /// Where an upload is received. The permission is checked first, so a caller who may
+    /// not import never gets a byte onto the disk.
+    pub async fn receive(&self, ctx: &Ctx) -> Result<StagedBlob, CoreError> {
+        ctx.require(Permission::EditOwnRecords)?;
+        Ok(self.kite.blobs.stage(Area::Imports).await?)
     }
 
     async fn find(&self, ctx: &Ctx, id: Uuid) -> Result<import::Model, CoreError> {
@@ -250,21 +270,17 @@ impl<'a> ImportService<'a> {
         ctx.require(Permission::EditOwnRecords)?;
         let id = Uuid::now_v7();
         let stored_name = id.simple().to_string();
-        tokio::fs::create_dir_all(self.folder())
-            .await
-            .map_err(|e| CoreError::Internal(e.to_string()))?;
-        let stored = self.folder().join(&stored_name);
-        tokio::fs::rename(&upload.path, &stored)
-            .await
-            .map_err(|e| CoreError::Internal(e.to_string()))?;
-        let (path, name, sheet) = (stored.clone(), upload.file_name.clone(), upload.sheet.clone());
+        let key = BlobKey::new(Area::Imports, stored_name.clone())?;
+        self.kite.blobs.keep(upload.file, &key).await?;
+        let stored = self.kite.blobs.local_path(&key).await?;
+        let (path, name, sheet) = (stored, upload.file_name.clone(), upload.sheet.clone());
         let inspected = tokio::task::spawn_blocking(move || inspect(&path, &name, sheet))
             .await
             .map_err(|e| CoreError::Internal(e.to_string()))?;
         let inspected = match inspected {
             Ok(inspected) => inspected,
             Err(error) => {
-                let _ = tokio::fs::remove_file(&stored).await;
+                let _ = self.kite.blobs.remove(&key).await;
                 return Err(error.into());
             }
         };
@@ -496,7 +512,7 @@ impl<'a> ImportService<'a> {
         let row = self.find(ctx, id).await?;
         self.check_owner(ctx, &row)?;
         Self::require_mapped(&row)?;
-        let path = self.path_of(&row);
+        let path = self.path_of(&row).await?;
         let mut batches = read_batches(&row, path, 0);
         let runner = self.runner(ctx.clone(), row).await?;
         let mut state = RunState::default();
@@ -527,7 +543,7 @@ impl<'a> ImportService<'a> {
             .queue()
             .enqueue(
                 &*txn,
-                NewJob::new(RUN_IMPORT, json!({"import_id": id}))
+                NewJob::of(&RunImportPayload { import_id: id })
                     .for_ctx(ctx)
                     .idempotency_key(format!("import:{id}")),
             )
@@ -556,7 +572,7 @@ impl<'a> ImportService<'a> {
         let total = row.rows_total.and_then(|t| u64::try_from(t).ok());
         let skip = u64::try_from(row.rows_done).unwrap_or(0);
         let mut state = RunState::resumed(&row);
-        let mut batches = read_batches(&row, self.path_of(&row), skip);
+        let mut batches = read_batches(&row, self.path_of(&row).await?, skip);
         let runner = self.runner(ctx.clone(), row).await?;
         if !checkpoint.reached(skip, total).await {
             return Ok(Outcome::Stopped);

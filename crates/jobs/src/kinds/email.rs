@@ -1,7 +1,7 @@
 //! Sends one queued email through the EmailSender (SendGrid or the outbox).
 
 use crate::{JobError, JobHandler, JobRun};
-use kite_core::mail::SEND_EMAIL;
+use kite_core::jobs::JobPayload;
 use kite_email::EmailMessage;
 use serde_json::json;
 
@@ -10,7 +10,7 @@ pub struct SendEmail;
 #[async_trait::async_trait]
 impl JobHandler for SendEmail {
     fn kind(&self) -> &'static str {
-        SEND_EMAIL
+        EmailMessage::KIND
     }
 
     async fn run(&self, run: &JobRun) -> Result<serde_json::Value, JobError> {

@@ -2,18 +2,12 @@
 //! progress on the user's event stream.
 
 use crate::{JobError, JobHandler, JobRun};
-use kite_core::imports::{Checkpoint, Outcome, RUN_IMPORT};
+use kite_core::imports::{Checkpoint, Outcome, RunImportPayload};
+use kite_core::jobs::JobPayload;
 use kite_shared::imports::ImportStatus;
-use serde::Deserialize;
 use std::sync::Mutex;
-use uuid::Uuid;
 
 pub struct RunImport;
-
-#[derive(Deserialize)]
-struct Payload {
-    import_id: Uuid,
-}
 
 /// Passes the import's progress to the job and remembers why it had to stop.
 struct Progress<'a> {
@@ -39,11 +33,11 @@ impl Checkpoint for Progress<'_> {
 #[async_trait::async_trait]
 impl JobHandler for RunImport {
     fn kind(&self) -> &'static str {
-        RUN_IMPORT
+        RunImportPayload::KIND
     }
 
     async fn run(&self, run: &JobRun) -> Result<serde_json::Value, JobError> {
-        let payload: Payload = run.payload()?;
+        let payload: RunImportPayload = run.payload()?;
         let imports = run.kite.imports();
         let progress = Progress {
             run,

@@ -2,9 +2,11 @@
 
 mod email;
 mod import;
+mod live_stream;
 mod scheduled_export;
 
 use crate::JobHandler;
+use kite_core::domain_events::Subscriber;
 use std::sync::Arc;
 
 /// Every handler a server process registers.
@@ -13,5 +15,18 @@ pub fn all() -> Vec<Arc<dyn JobHandler>> {
         Arc::new(email::SendEmail),
         Arc::new(import::RunImport),
         Arc::new(scheduled_export::RunScheduledExport),
+        Arc::new(live_stream::PublishChanges),
     ]
+}
+
+/// The kinds that run for domain events, and for which.
+pub fn subscribers() -> Vec<Subscriber> {
+    all()
+        .iter()
+        .filter(|h| !h.subscribes_to().is_empty())
+        .map(|h| Subscriber {
+            job_kind: h.kind(),
+            events: h.subscribes_to(),
+        })
+        .collect()
 }

@@ -1,15 +1,32 @@
 //! Makes one run of a scheduled export: the file, the email, the run's record.
 
 use crate::{JobError, JobHandler, JobRun};
-use kite_core::CoreError;
-use kite_core::scheduled_exports::{RUN_SCHEDULED_EXPORT, RunPayload};
+use chrono::{DateTime, Utc};
+use kite_core::jobs::JobPayload;
+use kite_core::scheduled_exports::RunPayload;
+use kite_core::{CoreError, Kite};
 
 pub struct RunScheduledExport;
 
 #[async_trait::async_trait]
 impl JobHandler for RunScheduledExport {
     fn kind(&self) -> &'static str {
-        RUN_SCHEDULED_EXPORT
+        RunPayload::KIND
+    }
+
+    fn tick_every(&self) -> Option<std::time::Duration> {
+        Some(std::time::Duration::from_secs(15))
+    }
+
+    /// Queues the runs that are due and removes run files past their keep.
+    async fn tick(&self, kite: &Kite, now: DateTime<Utc>) -> Result<(), CoreError> {
+        let exports = kite.scheduled_exports();
+        // One failing must not stop the other.
+        let queued = exports.queue_due(now).await;
+        let removed = exports.remove_expired_files(now).await;
+        queued?;
+        removed?;
+        Ok(())
     }
 
     async fn run(&self, run: &JobRun) -> Result<serde_json::Value, JobError> {

@@ -2,11 +2,12 @@
 
 use crate::error::ApiError;
 use crate::extract::Auth;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use kite_shared::ErrorBody;
 use kite_shared::crm::activities::{ActivityDto, ActivityInput, ActivityListQuery, MyTasks, MyTasksQuery};
 use kite_shared::page::Page;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 #[utoipa::path(
@@ -93,4 +94,13 @@ pub async fn my_tasks(
     query: web::Query<MyTasksQuery>,
 ) -> Result<web::Json<MyTasks>, ApiError> {
     Ok(web::Json(state.kite.activities().my_tasks(&ctx, &query).await?))
+}
+
+/// This module's routes, in the order they must be matched.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_activities);
+    cfg.service(create_activity);
+    cfg.service(update_activity);
+    cfg.service(delete_activity);
+    cfg.service(my_tasks);
 }

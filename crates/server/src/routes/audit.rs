@@ -1,10 +1,11 @@
 use crate::error::ApiError;
 use crate::extract::Auth;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{get, web};
 use kite_shared::ErrorBody;
 use kite_shared::audit::{AuditEntryDto, AuditQuery};
 use kite_shared::page::Page;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 /// The organization's audit trail, newest first. Admins only.
 #[utoipa::path(
@@ -23,4 +24,9 @@ pub async fn list_audit_log(
     query: web::Query<AuditQuery>,
 ) -> Result<web::Json<Page<AuditEntryDto>>, ApiError> {
     Ok(web::Json(state.kite.audit().list(&ctx, &query).await?))
+}
+
+/// This module's routes, in the order they must be matched.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_audit_log);
 }

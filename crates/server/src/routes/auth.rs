@@ -3,7 +3,7 @@
 
 use crate::error::ApiError;
 use crate::extract::Client;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, post, web};
 use kite_core::{AuthFailure, CoreError};
@@ -11,6 +11,7 @@ use kite_shared::ErrorBody;
 use kite_shared::auth::{
     AuthResponse, LoginRequest, PasswordResetRequest, RefreshRequest, SetPasswordWithTokenRequest, SignupRequest,
 };
+use utoipa_actix_web::service_config::ServiceConfig;
 
 /// The SPA's refresh token lives in this HttpOnly cookie, out of reach of scripts.
 pub const REFRESH_COOKIE: &str = "kite_refresh";
@@ -194,4 +195,15 @@ fn session_cookie(req: &HttpRequest, value: String, max_age: time::Duration) -> 
         .secure(req.connection_info().scheme() == "https")
         .max_age(max_age)
         .finish()
+}
+
+/// This module's routes, in the order they must be matched.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(signup);
+    cfg.service(login);
+    cfg.service(refresh);
+    cfg.service(logout);
+    cfg.service(request_password_reset);
+    cfg.service(confirm_password_reset);
+    cfg.service(accept_invitation);
 }

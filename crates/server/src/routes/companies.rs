@@ -2,11 +2,12 @@
 
 use crate::error::ApiError;
 use crate::extract::Auth;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use kite_shared::ErrorBody;
 use kite_shared::crm::companies::{CompanyDto, CompanyInput, CompanyListQuery};
 use kite_shared::page::Page;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 /// Companies, sorted and filtered; `total` counts every match.
@@ -109,4 +110,14 @@ pub async fn restore_company(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<CompanyDto>, ApiError> {
     Ok(web::Json(state.kite.companies().restore(&ctx, *id).await?))
+}
+
+/// This module's routes, in the order they must be matched.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_companies);
+    cfg.service(create_company);
+    cfg.service(get_company);
+    cfg.service(update_company);
+    cfg.service(delete_company);
+    cfg.service(restore_company);
 }

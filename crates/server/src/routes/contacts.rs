@@ -2,11 +2,12 @@
 
 use crate::error::ApiError;
 use crate::extract::Auth;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use kite_shared::ErrorBody;
 use kite_shared::crm::contacts::{ContactDto, ContactInput, ContactListQuery};
 use kite_shared::page::Page;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 /// Contacts, sorted and filtered; `total` counts every match.
@@ -116,4 +117,14 @@ pub async fn restore_contact(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<ContactDto>, ApiError> {
     Ok(web::Json(state.kite.contacts().restore(&ctx, *id).await?))
+}
+
+/// This module's routes, in the order they must be matched.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_contacts);
+    cfg.service(create_contact);
+    cfg.service(get_contact);
+    cfg.service(update_contact);
+    cfg.service(delete_contact);
+    cfg.service(restore_contact);
 }

@@ -2,11 +2,12 @@
 
 use crate::error::ApiError;
 use crate::extract::Auth;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use kite_shared::ErrorBody;
 use kite_shared::crm::deals::{DealDto, DealInput, DealListQuery, MoveDealRequest, StageChangeDto};
 use kite_shared::page::Page;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 /// Creates a deal, by default in the first stage of the default pipeline.
@@ -150,4 +151,16 @@ pub async fn restore_deal(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<DealDto>, ApiError> {
     Ok(web::Json(state.kite.deals().restore(&ctx, *id).await?))
+}
+
+/// This module's routes, in the order they must be matched.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_deals);
+    cfg.service(create_deal);
+    cfg.service(get_deal);
+    cfg.service(update_deal);
+    cfg.service(move_deal);
+    cfg.service(deal_history);
+    cfg.service(delete_deal);
+    cfg.service(restore_deal);
 }

@@ -2,7 +2,7 @@
 
 use crate::error::ApiError;
 use crate::extract::Auth;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, get, post, web};
 use kite_core::events::{Envelope, StreamOwner};
@@ -12,6 +12,7 @@ use serde::Deserialize;
 use std::time::Duration;
 use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::RecvError;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Comments that keep proxies from closing a quiet stream.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -79,4 +80,10 @@ async fn next_chunk(receiver: &mut Receiver<Envelope>, owner: &StreamOwner) -> O
             Ok(Err(RecvError::Closed)) => return None,
         }
     }
+}
+
+/// This module's routes, in the order they must be matched.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(event_ticket);
+    cfg.service(events);
 }

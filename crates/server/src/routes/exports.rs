@@ -3,7 +3,7 @@
 
 use crate::error::{ApiError, query_error};
 use crate::extract::Auth;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use futures_util::StreamExt;
@@ -14,6 +14,7 @@ use kite_shared::crm::companies::CompanyListQuery;
 use kite_shared::crm::contacts::ContactListQuery;
 use kite_shared::crm::deals::DealListQuery;
 use std::sync::Arc;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 /// The query string without `format`, and the format asked for.
 fn split_format(req: &HttpRequest) -> Result<(String, &'static str), ApiError> {
@@ -133,4 +134,11 @@ pub async fn export_deals(
     let (rest, format) = split_format(&req)?;
     let query = web::Query::<DealListQuery>::from_query(&rest).map_err(|e| query_error(e, &req))?;
     Ok(export(state, ctx, ExportQuery::Deals(query.into_inner()), format).await?)
+}
+
+/// This module's routes, in the order they must be matched.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(export_contacts);
+    cfg.service(export_companies);
+    cfg.service(export_deals);
 }

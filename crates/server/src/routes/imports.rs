@@ -2,32 +2,24 @@
 
 use crate::error::ApiError;
 use crate::extract::Auth;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_multipart::Multipart;
-use actix_web::{HttpResponse, get, post, put, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use futures_util::StreamExt;
 use kite_core::CoreError;
+use kite_core::blobs::StagedBlob;
 use kite_core::imports::Upload;
 use kite_shared::ErrorBody;
 use kite_shared::imports::{DryRunReport, ImportDto, ImportEntity, ImportMappingRequest, ImportUploaded};
 use kite_shared::jobs::JobStarted;
-use std::path::PathBuf;
-use tokio::io::AsyncWriteExt;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 /// Small text fields of the upload form.
 const MAX_TEXT_FIELD: usize = 1024;
-
-/// An uploaded file on its way to the import folder; removed unless taken.
-struct Incoming(Option<PathBuf>);
-
-impl Drop for Incoming {
-    fn drop(&mut self) {
-        if let Some(path) = self.0.take() {
-            let _ = std::fs::remove_file(path);
-        }
-    }
-}
+/// What a multipart body may carry besides the file: boundaries, headers, the small fields.
+const FORM_OVERHEAD: usize = 64 * 1024;
 
 /// Uploads a file (multipart: `file`, `entity` = contacts|companies|deals, optional
 /// `sheet`). Answers with its columns, first rows and a suggested mapping.
@@ -37,6 +29,7 @@ impl Drop for Incoming {
     request_body(content_type = "multipart/form-data", description = "`file`, `entity`, optional `sheet`"),
     responses(
         (status = 201, body = ImportUploaded),
+        (status = 403, body = ErrorBody),
         (status = 413, body = ErrorBody),
         (status = 422, body = ErrorBody),
     )
@@ -45,16 +38,26 @@ impl Drop for Incoming {
 pub async fn upload(
     state: web::Data<AppState>,
     Auth(ctx): Auth,
+    request: HttpRequest,
     mut form: Multipart,
 ) -> Result<HttpResponse, ApiError> {
-    let folder = state.kite.settings.data_dir.join("imports");
-    tokio::fs::create_dir_all(&folder)
-        .await
-        .map_err(|e| CoreError::Internal(e.to_string()))?;
+    let too_large = || ApiError::FileTooLarge {
+        limit_bytes: state.max_upload_bytes,
+    };
+    // A body announced as too large is refused before any of it is read.
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if announced.is_some_and(|length| length > state.max_upload_bytes.saturating_add(FORM_OVERHEAD)) {
+        return Err(too_large());
+    }
+    let imports = state.kite.imports();
     let mut entity: Option<String> = None;
     let mut sheet: Option<String> = None;
-    let mut file: Option<(String, Incoming)> = None;
-    let mut too_large = false;
+    let mut file: Option<(String, StagedBlob)> = None;
+    let mut refused = false;
     while let Some(field) = form.next().await {
         let mut field = field.map_err(|e| ApiError::BadRequest {
             code: "invalid_multipart",
@@ -66,29 +69,27 @@ pub async fn upload(
                 .content_disposition()
                 .and_then(|d| d.get_filename().map(str::to_owned))
                 .unwrap_or_else(|| "upload".into());
-            let path = folder.join(format!("incoming-{}", Uuid::new_v4().simple()));
-            let incoming = Incoming(Some(path.clone()));
-            let mut out = tokio::fs::File::create(&path)
-                .await
-                .map_err(|e| CoreError::Internal(e.to_string()))?;
-            let mut written = 0usize;
+            // Checks the caller may import before anything is written.
+            let mut staged = Some(imports.receive(&ctx).await?);
             while let Some(chunk) = field.next().await {
                 let chunk = chunk.map_err(|e| ApiError::BadRequest {
                     code: "invalid_multipart",
                     message: format!("The upload broke off: {e}"),
                 })?;
-                written += chunk.len();
-                // The rest is read and dropped, so the client gets the answer instead of
-                // a connection closed mid-upload.
-                too_large |= written > state.max_upload_bytes;
-                if !too_large {
-                    out.write_all(&chunk)
-                        .await
-                        .map_err(|e| CoreError::Internal(e.to_string()))?;
+                let Some(out) = staged.as_mut() else { continue };
+                if out.written() + chunk.len() as u64 > state.max_upload_bytes as u64 {
+                    // Dropping the staged file removes it at once; the rest is read and
+                    // dropped, so the client gets the answer, not a connection closed
+                    // mid-upload.
+                    staged = None;
+                    refused = true;
+                    continue;
                 }
+                out.write(&chunk).await.map_err(CoreError::from)?;
             }
-            out.flush().await.map_err(|e| CoreError::Internal(e.to_string()))?;
-            file = Some((file_name, incoming));
+            if let Some(staged) = staged {
+                file = Some((file_name, staged));
+            }
         } else {
             let mut text = Vec::new();
             while let Some(chunk) = field.next().await {
@@ -109,31 +110,21 @@ pub async fn upload(
             }
         }
     }
-    if too_large {
-        return Err(ApiError::FileTooLarge {
-            limit_bytes: state.max_upload_bytes,
-        });
+    if refused {
+        return Err(too_large());
     }
     let entity = entity
         .as_deref()
         .and_then(ImportEntity::parse)
         .ok_or_else(|| CoreError::field("entity", "invalid_entity", "Choose contacts, companies or deals."))?;
-    let (file_name, mut incoming) =
-        file.ok_or_else(|| CoreError::field("file", "required", "Choose a file to upload."))?;
-    let path = incoming
-        .0
-        .take()
-        .ok_or_else(|| CoreError::Internal("upload lost".into()))?;
+    let (file_name, file) = file.ok_or_else(|| CoreError::field("file", "required", "Choose a file to upload."))?;
     let upload = Upload {
         file_name,
-        path: path.clone(),
+        file,
         entity,
         sheet,
     };
-    let result = state.kite.imports().create(&ctx, upload).await;
-    // The service moved the file away on success; on failure it may still be here.
-    let _ = tokio::fs::remove_file(&path).await;
-    Ok(HttpResponse::Created().json(result?))
+    Ok(HttpResponse::Created().json(imports.create(&ctx, upload).await?))
 }
 
 /// The organization's imports, newest first.
@@ -247,4 +238,16 @@ pub async fn failed_rows(
             format!("attachment; filename=\"failed-rows-{id}.csv\""),
         ))
         .body(csv))
+}
+
+/// This module's routes, in the order they must be matched.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(upload);
+    cfg.service(list_imports);
+    cfg.service(get_import);
+    cfg.service(set_mapping);
+    cfg.service(dry_run);
+    cfg.service(run_import);
+    cfg.service(undo_import);
+    cfg.service(failed_rows);
 }

@@ -2,10 +2,11 @@
 
 use crate::error::ApiError;
 use crate::extract::Auth;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{get, post, web};
 use kite_shared::ErrorBody;
 use kite_shared::jobs::JobDto;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 /// A job's status, progress and result.
@@ -39,4 +40,10 @@ pub async fn cancel_job(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<JobDto>, ApiError> {
     Ok(web::Json(state.kite.jobs().cancel(&ctx, *id).await?))
+}
+
+/// This module's routes, in the order they must be matched.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(get_job);
+    cfg.service(cancel_job);
 }

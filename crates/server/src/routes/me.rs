@@ -1,10 +1,11 @@
 use crate::error::ApiError;
 use crate::extract::{Auth, Client};
 use crate::routes::auth::with_session;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use kite_shared::ErrorBody;
 use kite_shared::auth::{AuthResponse, ChangePasswordRequest, MeResponse, UpdateProfileRequest};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 /// The signed-in user, their organization and what their role allows.
 #[utoipa::path(
@@ -59,4 +60,11 @@ pub async fn change_password(
 ) -> Result<HttpResponse, ApiError> {
     let auth = state.kite.auth().change_password(&ctx, &body, &client).await?;
     Ok(with_session(HttpResponse::Ok(), &req, &state, auth))
+}
+
+/// This module's routes, in the order they must be matched.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(me);
+    cfg.service(update_profile);
+    cfg.service(change_password);
 }

@@ -3,12 +3,13 @@
 
 use crate::error::ApiError;
 use crate::extract::Auth;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{get, post, web};
 use kite_shared::ErrorBody;
 use kite_shared::crm::companies::CompanyDto;
 use kite_shared::crm::contacts::ContactDto;
 use kite_shared::crm::merge::{DuplicatePair, MergeRequest};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Pairs of contacts that are probably one person (a shared email, or the same name at
 /// the same company), oldest first within a pair.
@@ -73,4 +74,12 @@ pub async fn merge_companies(
     body: web::Json<MergeRequest>,
 ) -> Result<web::Json<CompanyDto>, ApiError> {
     Ok(web::Json(state.kite.merges().merge_companies(&ctx, &body).await?))
+}
+
+/// This module's routes, in the order they must be matched.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(company_duplicates);
+    cfg.service(merge_companies);
+    cfg.service(contact_duplicates);
+    cfg.service(merge_contacts);
 }

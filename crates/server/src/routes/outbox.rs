@@ -1,10 +1,11 @@
 use crate::error::ApiError;
 use crate::extract::Auth;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{get, web};
 use kite_shared::ErrorBody;
 use kite_shared::outbox::{OutboxMessageDto, OutboxQuery};
 use kite_shared::page::Page;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Emails kept instead of sent (no SendGrid key configured), newest first. Admins only.
 #[utoipa::path(
@@ -23,4 +24,9 @@ pub async fn list_outbox(
     query: web::Query<OutboxQuery>,
 ) -> Result<web::Json<Page<OutboxMessageDto>>, ApiError> {
     Ok(web::Json(state.kite.outbox().list(&ctx, &query).await?))
+}
+
+/// This module's routes, in the order they must be matched.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_outbox);
 }

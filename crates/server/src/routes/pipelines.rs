@@ -2,13 +2,14 @@
 
 use crate::error::ApiError;
 use crate::extract::Auth;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, post, web};
 use kite_shared::ErrorBody;
 use kite_shared::crm::DemoReport;
 use kite_shared::crm::deals::{Board, BoardQuery};
 use kite_shared::crm::pipelines::{PipelineDto, PipelineInput};
 use kite_shared::crm::search::{SearchQuery, SearchResults};
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 /// Every pipeline with its stages in board order.
@@ -106,4 +107,14 @@ pub async fn load_demo_data(state: web::Data<AppState>, Auth(ctx): Auth) -> Resu
         deals: count(report.deals),
         activities: count(report.activities),
     }))
+}
+
+/// This module's routes, in the order they must be matched.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_pipelines);
+    cfg.service(create_pipeline);
+    cfg.service(get_pipeline);
+    cfg.service(board);
+    cfg.service(search);
+    cfg.service(load_demo_data);
 }

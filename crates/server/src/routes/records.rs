@@ -3,7 +3,7 @@
 
 use crate::error::ApiError;
 use crate::extract::Auth;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, web};
 use kite_shared::ErrorBody;
 use kite_shared::crm::list::{BulkRequest, BulkResult};
@@ -12,6 +12,7 @@ use kite_shared::crm::timeline::{TimelineEntry, TimelineQuery};
 use kite_shared::crm::trash::{TrashItem, TrashQuery};
 use kite_shared::page::Page;
 use serde::Deserialize;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 /// `contacts`, `companies` or `deals` in a record's path.
@@ -162,4 +163,14 @@ pub async fn trash(
     query: web::Query<TrashQuery>,
 ) -> Result<web::Json<Page<TrashItem>>, ApiError> {
     Ok(web::Json(state.kite.bulk().trash(&ctx, &query).await?))
+}
+
+/// This module's routes, in the order they must be matched.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(trash);
+    cfg.service(delete_note);
+    cfg.service(list_notes);
+    cfg.service(create_note);
+    cfg.service(timeline);
+    cfg.service(bulk);
 }

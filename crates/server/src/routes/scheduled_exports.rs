@@ -3,11 +3,12 @@
 
 use crate::error::ApiError;
 use crate::extract::Auth;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use kite_shared::ErrorBody;
 use kite_shared::jobs::JobStarted;
 use kite_shared::scheduled_exports::{ExportRunDto, ScheduledExportDto, ScheduledExportInput};
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 #[utoipa::path(
@@ -149,10 +150,7 @@ pub async fn export_run_file(
     Auth(ctx): Auth,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let (path, name) = state.kite.scheduled_exports().run_file(&ctx, *id).await?;
-    let bytes = tokio::fs::read(&path)
-        .await
-        .map_err(|_| kite_core::CoreError::Gone("The file of this run is no longer kept."))?;
+    let (bytes, name) = state.kite.scheduled_exports().run_file(&ctx, *id).await?;
     let content_type = if name.ends_with(".xlsx") {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     } else {
@@ -162,4 +160,16 @@ pub async fn export_run_file(
         .content_type(content_type)
         .insert_header(("Content-Disposition", format!("attachment; filename=\"{name}\"")))
         .body(bytes))
+}
+
+/// This module's routes, in the order they must be matched.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_scheduled_exports);
+    cfg.service(create_scheduled_export);
+    cfg.service(get_scheduled_export);
+    cfg.service(update_scheduled_export);
+    cfg.service(delete_scheduled_export);
+    cfg.service(run_scheduled_export);
+    cfg.service(list_export_runs);
+    cfg.service(export_run_file);
 }

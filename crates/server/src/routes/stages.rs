@@ -3,10 +3,11 @@
 
 use crate::error::ApiError;
 use crate::extract::Auth;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, delete, post, put, web};
 use kite_shared::ErrorBody;
 use kite_shared::crm::pipelines::{DeleteStageQuery, PipelineDto, PipelineUpdate, StageInput, StageOrder};
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 /// Renames a pipeline, or makes it the default one.
@@ -145,4 +146,14 @@ pub async fn delete_stage(
     query: web::Query<DeleteStageQuery>,
 ) -> Result<web::Json<PipelineDto>, ApiError> {
     Ok(web::Json(state.kite.stages().delete_stage(&ctx, *id, &query).await?))
+}
+
+/// This module's routes, in the order they must be matched.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(update_pipeline);
+    cfg.service(delete_pipeline);
+    cfg.service(add_stage);
+    cfg.service(reorder_stages);
+    cfg.service(update_stage);
+    cfg.service(delete_stage);
 }

@@ -3,10 +3,11 @@
 
 use crate::error::ApiError;
 use crate::extract::Auth;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use kite_shared::ErrorBody;
 use kite_shared::crm::tags::{TagDto, TagInput};
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 /// Every tag by name, with how many records carry it.
@@ -70,4 +71,12 @@ pub async fn delete_tag(
 ) -> Result<HttpResponse, ApiError> {
     state.kite.tags().delete(&ctx, *id).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// This module's routes, in the order they must be matched.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_tags);
+    cfg.service(create_tag);
+    cfg.service(update_tag);
+    cfg.service(delete_tag);
 }

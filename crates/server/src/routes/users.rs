@@ -2,12 +2,13 @@
 
 use crate::error::ApiError;
 use crate::extract::Auth;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, patch, post, web};
 use kite_shared::auth::UserDto;
 use kite_shared::page::Page;
 use kite_shared::users::{InviteResponse, InviteUserRequest, UpdateUserRequest, UserListQuery};
 use kite_shared::{ErrorBody, UserId};
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 /// Users of the organization, by name; filter by `q` (name or email), role, active.
@@ -93,4 +94,12 @@ pub async fn update_user(
     body: web::Json<UpdateUserRequest>,
 ) -> Result<web::Json<UserDto>, ApiError> {
     Ok(web::Json(state.kite.users().update(&ctx, UserId(*id), &body).await?))
+}
+
+/// This module's routes, in the order they must be matched.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_users);
+    cfg.service(invite_user);
+    cfg.service(get_user);
+    cfg.service(update_user);
 }

@@ -93,3 +93,15 @@ async fn health_reports_the_database(backend: Backend) {
     assert!(response.headers.contains_key("x-request-id"));
 }
 on_both_databases!(health_reports_the_database);
+
+async fn health_without_a_database_says_unavailable_and_nothing_more(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.state.kite.db.close_by_ref().await.expect("close the pool");
+    let response = app.call(Method::GET, "/api/v1/health", None, None).await;
+    assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.body["status"], "degraded");
+    assert_eq!(response.body["database"], "unavailable");
+    let fields: Vec<&String> = response.body.as_object().expect("an object").keys().collect();
+    assert_eq!(fields, ["database", "database_backend", "status", "version"]);
+}
+on_both_databases!(health_without_a_database_says_unavailable_and_nothing_more);

@@ -2,7 +2,8 @@
 //! throw-away PostgreSQL database) and talks to it over HTTP.
 
 use kite_server::config::{Config, RateLimit};
-use kite_server::startup::{AppSettings, AppState, Background, app};
+use kite_server::startup::{AppSettings, Background, app};
+use kite_server::state::AppState;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Database, Statement};
@@ -267,6 +268,23 @@ impl TestApp {
         panic!("jobs still pending after 10 s");
     }
 
+    /// Opens `session`'s live event stream, as the SPA does: a ticket, then the stream.
+    pub async fn event_stream(&self, session: &Session) -> (String, reqwest::Response) {
+        let ticket = self
+            .post("/api/v1/events/ticket", Some(&session.access_token), json!({}))
+            .await;
+        assert_eq!(ticket.status, StatusCode::CREATED, "{}", ticket.body);
+        let ticket = ticket.body["ticket"].as_str().expect("ticket").to_owned();
+        let stream = self
+            .client
+            .get(format!("{}/api/v1/events?ticket={ticket}", self.address))
+            .send()
+            .await
+            .expect("stream");
+        assert_eq!(stream.status(), StatusCode::OK);
+        (ticket, stream)
+    }
+
     pub async fn emailed_token(&self, admin: &Session, email: &str, category: &str) -> String {
         self.settle_jobs().await;
         let outbox = self
@@ -299,6 +317,22 @@ pub fn session(body: &Value) -> Session {
         user_id: body["user"]["id"].as_str().expect("user id").to_owned(),
         organization_id: body["organization"]["id"].as_str().expect("organization id").to_owned(),
     }
+}
+
+/// Reads an event stream until its text contains `needle` (at most 15 s), and returns it.
+pub async fn read_stream_until(stream: &mut reqwest::Response, needle: &str) -> String {
+    let mut text = String::new();
+    let started = std::time::Instant::now();
+    while !text.contains(needle) {
+        assert!(started.elapsed().as_secs() < 15, "no {needle} in {text}");
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(5), stream.chunk())
+            .await
+            .expect("an event in time")
+            .expect("stream readable")
+            .expect("stream open");
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    text
 }
 
 pub async fn read(response: reqwest::Response) -> Response {

@@ -563,3 +563,21 @@ async fn deals_are_imported_into_stages_by_name_with_history_and_undone(backend:
     assert_eq!(companies["items"], json!([]), "the company the import made is gone too");
 }
 on_both_databases!(deals_are_imported_into_stages_by_name_with_history_and_undone);
+
+async fn uploads_are_refused_before_anything_reaches_the_disk(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    let viewer = app.add_user(&admin, &unique_email("viewer"), "viewer").await;
+    let folder = app.state.kite.settings.data_dir.join("imports");
+
+    let refused = upload(&app, &viewer, "contacts", "people.csv", b"Email\na@b.c\n".repeat(1000)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert!(!folder.exists(), "a viewer's upload created {}", folder.display());
+
+    // Announced as larger than the limit (5 MB in tests): refused from its length alone.
+    let huge = upload(&app, &admin, "contacts", "huge.csv", vec![b'a'; 6 * 1024 * 1024]).await;
+    assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", huge.body);
+    assert!(!folder.exists(), "an oversized upload created {}", folder.display());
+    assert_eq!(app.count_rows("imports", "").await, 0);
+}
+on_both_databases!(uploads_are_refused_before_anything_reaches_the_disk);

@@ -1,4 +1,4 @@
-use crate::helpers::{Backend, Session, TestApp, unique_email};
+use crate::helpers::{Backend, Session, TestApp, read_stream_until, unique_email};
 use crate::on_both_databases;
 use chrono::Duration;
 use kite_core::jobs::NewJob;
@@ -308,18 +308,7 @@ impl JobHandler for Counts {
 async fn job_progress_reaches_its_users_event_stream(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.signup("Acme", &unique_email("admin")).await;
-    let ticket = app
-        .post("/api/v1/events/ticket", Some(&admin.access_token), json!({}))
-        .await;
-    assert_eq!(ticket.status, StatusCode::CREATED, "{}", ticket.body);
-    let ticket = ticket.body["ticket"].as_str().expect("ticket").to_owned();
-    let mut stream = app
-        .client
-        .get(format!("{}/api/v1/events?ticket={ticket}", app.address))
-        .send()
-        .await
-        .expect("stream");
-    assert_eq!(stream.status(), StatusCode::OK);
+    let (ticket, mut stream) = app.event_stream(&admin).await;
     assert_eq!(
         stream.headers()["content-type"].to_str().unwrap_or_default(),
         "text/event-stream"
@@ -340,17 +329,7 @@ async fn job_progress_reaches_its_users_event_stream(backend: Backend) {
         .enqueue(&app.state.kite.db, job_for(&admin, "test.counts", json!({})))
         .await
         .expect("enqueue");
-    let mut text = String::new();
-    let started = Instant::now();
-    while !text.contains("\"status\":\"succeeded\"") {
-        assert!(started.elapsed().as_secs() < 15, "no success event in {text}");
-        let chunk = tokio::time::timeout(std::time::Duration::from_secs(5), stream.chunk())
-            .await
-            .expect("an event in time")
-            .expect("stream readable")
-            .expect("stream open");
-        text.push_str(&String::from_utf8_lossy(&chunk));
-    }
+    let text = read_stream_until(&mut stream, "\"status\":\"succeeded\"").await;
     assert!(text.contains("event: job_progress"), "{text}");
     assert!(text.contains(&job.id.to_string()), "{text}");
     assert!(text.contains("\"done\":2"), "progress arrives as it happens: {text}");

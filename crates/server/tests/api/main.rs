@@ -10,6 +10,7 @@ mod companies;
 mod contacts;
 mod deals;
 mod demo;
+mod domain_events;
 mod email;
 mod errors;
 mod exports;

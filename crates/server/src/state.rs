@@ -1,0 +1,38 @@
+//! What every handler reaches: the services and the limits routes check themselves.
+
+use crate::config::Config;
+use crate::db;
+use anyhow::Result;
+use kite_core::Kite;
+use kite_email::{EmailSender, OutboxSender, SendGridSender};
+use std::sync::Arc;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub kite: Kite,
+    /// Largest file an import accepts.
+    pub max_upload_bytes: usize,
+}
+
+impl AppState {
+    /// Connects, migrates, and picks the email sender: SendGrid when a key is set,
+    /// the outbox table otherwise.
+    pub async fn build(config: &Config) -> Result<Self> {
+        let db = db::connect(&config.database_url).await?;
+        db::migrate(&db).await?;
+        let email: Arc<dyn EmailSender> = match &config.sendgrid {
+            Some(sendgrid) => Arc::new(SendGridSender::new(sendgrid.clone())?),
+            None => Arc::new(OutboxSender::new(db.clone())),
+        };
+        tracing::info!(
+            database = %db::redact(&config.database_url),
+            email = email.kind(),
+            "state ready"
+        );
+        Ok(Self {
+            kite: Kite::new(db, config.core_settings(), email),
+            max_upload_bytes: config.max_upload_bytes,
+        })
+    }
+}
