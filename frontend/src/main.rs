@@ -3,10 +3,12 @@
 mod api;
 mod app;
 mod components;
+mod event_stream;
 mod format;
 mod forms;
 mod jobs;
 mod layout;
+mod live;
 mod pages;
 mod session;
 mod tag_list;

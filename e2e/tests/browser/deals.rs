@@ -376,3 +376,42 @@ async fn an_admin_of_an_empty_organization_loads_demo_data_from_the_dashboard() 
     );
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_deal_moved_elsewhere_moves_on_an_open_board_without_a_reload() {
+    let server = Server::start().await;
+    let email = server.signup("Initrode").await;
+    let admin = server.api_login(&email).await;
+    let stages = stages(&server, &admin).await;
+    let id = create_deal(
+        &server,
+        &admin,
+        json!({"title": "Moved by a colleague", "value": {"minor": 500_000, "currency": "EUR"}, "stage_id": stages[0].0}),
+    )
+    .await;
+
+    let browser = Browser::open(&server, 1440, 900).await;
+    browser.login(&email, PASSWORD).await;
+    browser.goto("/deals").await;
+    browser.wait_for_text(&column(1), "Moved by a colleague").await;
+    // Survives only as long as the page is not loaded again.
+    browser.script("window.kiteStillHere = true; return true;").await;
+
+    // Another session (a colleague, another tab) moves it.
+    server
+        .api(
+            "POST",
+            &format!("/deals/{id}/move"),
+            Some(&admin),
+            json!({"stage_id": stages[2].0}),
+        )
+        .await;
+    browser.wait_for_text(&column(3), "Moved by a colleague").await;
+    browser.wait_for_text_gone(&column(1), "Moved by a colleague").await;
+    assert_eq!(
+        browser.script("return window.kiteStillHere === true;").await,
+        json!(true),
+        "the board changed in place"
+    );
+    browser.close().await;
+}

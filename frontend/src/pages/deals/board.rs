@@ -6,10 +6,10 @@ use super::form::DealDialog;
 use super::move_dialog::{MoveChoice, MoveDialog, MovePrompt};
 use super::mover::Mover;
 use super::view_switch::ViewSwitch;
-use crate::api;
 use crate::session::use_session;
 use crate::team::Team;
 use crate::toast::use_toasts;
+use crate::{api, live};
 use kite_shared::Permission;
 use kite_shared::crm::deals::{Board, DealCard};
 use kite_shared::crm::pipelines::{PipelineDto, StageKind};
@@ -32,16 +32,19 @@ pub fn DealBoard() -> impl IntoView {
     let per_column = RwSignal::new(PER_COLUMN);
     let reload = RwSignal::new(0u32);
     let create_open = RwSignal::new(false);
-    let board = LocalResource::new(move || {
-        reload.track();
-        let path = format!(
+    let board_path = move || {
+        format!(
             "/board{}",
             api::query(&[
                 ("pipeline_id", Some(pipeline_choice.get())),
                 ("owner_id", Some(owner.get())),
                 ("per_column", Some(per_column.get().to_string())),
             ])
-        );
+        )
+    };
+    let board = LocalResource::new(move || {
+        reload.track();
+        let path = board_path();
         async move { api::get::<Board>(&path).await }
     });
     let columns = RwSignal::new(Vec::<Column>::new());
@@ -52,7 +55,7 @@ pub fn DealBoard() -> impl IntoView {
             columns.set(b.columns.into_iter().map(Column::from).collect());
         }
     });
-    let mover = Mover { columns, toasts };
+    let mover = Mover::new(columns, toasts);
     let prompt = RwSignal::new(None::<MovePrompt>);
     let prompt_for = move |card: &DealCard, lost: bool| -> Option<MovePrompt> {
         let stages = pipeline.with_untracked(|p| p.as_ref().map(|p| p.stages.clone()))?;
@@ -88,6 +91,27 @@ pub fn DealBoard() -> impl IntoView {
         }
     });
     let drag = DragController::new(on_drop);
+    // Others' moves and edits show up as they happen. The cards are refreshed in place
+    // (unchanged cards keep their elements), and a change arriving mid-drag waits for
+    // the drop, so the card under the pointer stays where it is.
+    let stale = RwSignal::new(false);
+    live::on_record_changes(&["deal"], Callback::new(move |_| stale.set(true)));
+    Effect::new(move |_| {
+        if stale.get() && !drag.active() {
+            stale.set(false);
+            let path = untrack(board_path);
+            let mark = mover.mark();
+            leptos::task::spawn_local(async move {
+                match api::get::<Board>(&path).await {
+                    Ok(b) if mover.settled_since(mark) && !drag.active_untracked() => {
+                        let _ = columns.try_set(b.columns.into_iter().map(Column::from).collect());
+                    }
+                    // A move of this tab overlapped the read: its own event reads again.
+                    _ => {}
+                }
+            });
+        }
+    });
     let on_move_to = Callback::new(move |card: DealCard| prompt.set(prompt_for(&card, false)));
     let on_choice = Callback::new(move |choice: MoveChoice| {
         let card = columns.with_untracked(|c| {

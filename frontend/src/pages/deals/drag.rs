@@ -168,6 +168,10 @@ impl DragController {
     pub fn active(&self) -> bool {
         self.state.with(|s| s.as_ref().is_some_and(|d| d.active))
     }
+
+    pub fn active_untracked(&self) -> bool {
+        self.state.with_untracked(|s| s.as_ref().is_some_and(|d| d.active))
+    }
 }
 
 type Target = (Option<Uuid>, Option<Uuid>, Option<f64>);

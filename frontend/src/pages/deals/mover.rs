@@ -14,9 +14,30 @@ use uuid::Uuid;
 pub struct Mover {
     pub columns: RwSignal<Vec<Column>>,
     pub toasts: Toasts,
+    /// Moves sent and answered so far, each counted at both ends: a board read that saw
+    /// this number change, or started while it was odd, may predate a move on screen.
+    moves: StoredValue<u64>,
 }
 
 impl Mover {
+    pub fn new(columns: RwSignal<Vec<Column>>, toasts: Toasts) -> Self {
+        Self {
+            columns,
+            toasts,
+            moves: StoredValue::new(0),
+        }
+    }
+
+    /// A mark to hand to [`settled_since`](Self::settled_since) before reading the board.
+    pub fn mark(self) -> u64 {
+        self.moves.get_value()
+    }
+
+    /// No move was in flight at `mark` nor started or answered since.
+    pub fn settled_since(self, mark: u64) -> bool {
+        mark.is_multiple_of(2) && self.moves.try_get_value() == Some(mark)
+    }
+
     pub fn send(self, card: DealCard, to: StageDto, after: Option<Uuid>, lost_reason: Option<String>) {
         let (id, title) = (card.id, card.title.clone());
         let origin = self.columns.with_untracked(|columns| {
@@ -30,6 +51,8 @@ impl Mover {
                 put(columns, to.id, card, after);
             }
         });
+        self.moves.update_value(|n| *n += 1);
+        let moves = self.moves;
         let body = MoveDealRequest {
             stage_id: to.id,
             after_deal_id: after,
@@ -37,7 +60,9 @@ impl Mover {
         };
         let (columns, toasts) = (self.columns, self.toasts);
         spawn_local(async move {
-            match api::post::<DealDto>(&format!("/deals/{id}/move"), &body).await {
+            let answer = api::post::<DealDto>(&format!("/deals/{id}/move"), &body).await;
+            let _ = moves.try_update_value(|n| *n += 1);
+            match answer {
                 Ok(_) => toasts.success(match to.kind {
                     StageKind::Won => format!("{title} was won. 🎉"),
                     StageKind::Lost => format!("{title} was marked lost."),
