@@ -13,6 +13,7 @@ mod demo;
 mod email;
 mod errors;
 mod exports;
+mod import_writes;
 mod imports;
 mod jobs;
 mod lockout;
