@@ -1,8 +1,8 @@
 //! The company rows of an import. A row is the company with its Kite id, else the one
 //! with its domain, else the one without a domain that has its name.
 
-use super::engine::{RecordImport, Rows, RunState, Runner};
-use super::rows::{self, Prepared, RowFailure};
+use super::engine::{Reader, RecordImport, Rows, RunState, Runner};
+use super::rows::{self, Prepared};
 use crate::CoreError;
 use crate::crm::companies::write::{self, CompanyFields};
 use crate::crm::records;
@@ -28,15 +28,8 @@ impl RecordImport for Companies {
     type Extras = ();
     type Before = CompanyFields;
     const DUPLICATE: Option<(&'static str, &'static str)> = None;
+    const READ: Reader<Self::Row> = rows::company;
     const NAMES_COMPANIES: bool = false;
-
-    fn import_column() -> company::Column {
-        company::Column::ImportId
-    }
-
-    fn read(&self, runner: &Runner<'_>, cells: &[String]) -> Result<Self::Row, RowFailure> {
-        rows::company(&runner.mapping, cells, runner.width, &runner.users)
-    }
 
     async fn look_up<C: ConnectionTrait>(
         &self,

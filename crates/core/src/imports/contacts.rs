@@ -2,7 +2,7 @@
 //! its email: an email belongs to one live contact, so no import makes a second one. The
 //! company a row names is found, or created, by name.
 
-use super::engine::{RecordImport, Rows, RunState, Runner};
+use super::engine::{Reader, RecordImport, Rows, RunState, Runner};
 use super::rows::{self, Prepared, RowFailure};
 use crate::CoreError;
 use crate::crm::contacts::write::{self, ContactFields};
@@ -38,15 +38,8 @@ impl RecordImport for Contacts {
     type Extras = ();
     type Before = ContactFields;
     const DUPLICATE: Option<(&'static str, &'static str)> = Some(TAKEN);
+    const READ: Reader<Self::Row> = rows::contact;
     const NAMES_COMPANIES: bool = true;
-
-    fn import_column() -> contact::Column {
-        contact::Column::ImportId
-    }
-
-    fn read(&self, runner: &Runner<'_>, cells: &[String]) -> Result<Self::Row, RowFailure> {
-        rows::contact(&runner.mapping, cells, runner.width, &runner.users)
-    }
 
     async fn look_up<C: ConnectionTrait>(
         &self,

@@ -2,7 +2,7 @@
 //! when missing), a contact by email, a stage-history row for every deal created or
 //! moved. Deals have no natural key: a row matches an existing deal only by its Kite id.
 
-use super::engine::{INSERT_ROWS, RecordImport, Rows, RunState, Runner};
+use super::engine::{INSERT_ROWS, Reader, RecordImport, Rows, RunState, Runner};
 use super::rows::{self, DealRow, Prepared, RowFailure};
 use crate::CoreError;
 use crate::crm::deals::position_in;
@@ -205,15 +205,8 @@ impl RecordImport for Deals {
     type Extras = Extras;
     type Before = DealBefore;
     const DUPLICATE: Option<(&'static str, &'static str)> = None;
+    const READ: Reader<Self::Row> = rows::deal;
     const NAMES_COMPANIES: bool = true;
-
-    fn import_column() -> deal::Column {
-        deal::Column::ImportId
-    }
-
-    fn read(&self, runner: &Runner<'_>, cells: &[String]) -> Result<Self::Row, RowFailure> {
-        rows::deal(&runner.mapping, cells, runner.width, &runner.users)
-    }
 
     async fn look_up<C: ConnectionTrait>(
         &self,

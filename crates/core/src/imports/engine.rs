@@ -34,6 +34,10 @@ const MAX_ERRORS: usize = 100;
 pub(super) type Model<K> = <<K as RecordImport>::Entity as EntityTrait>::Model;
 pub(super) type Active<K> = <<K as RecordImport>::Entity as EntityTrait>::ActiveModel;
 
+/// Reads a row's cells through the mapping, with the width of the header and the users
+/// an owner column may name.
+pub(super) type Reader<R> = fn(&Mapping, &[String], usize, &HashMap<String, Uuid>) -> Result<R, RowFailure>;
+
 /// The rows of a batch by number, each ready or refused.
 pub(super) type Rows<R> = Vec<(u64, Result<R, RowFailure>)>;
 
@@ -57,10 +61,8 @@ pub(super) trait RecordImport: Sync {
     /// The rows name companies, created when missing.
     const NAMES_COMPANIES: bool;
 
-    /// The column that says which import created a record.
-    fn import_column() -> <Self::Entity as EntityTrait>::Column;
-
-    fn read(&self, runner: &Runner<'_>, cells: &[String]) -> Result<Self::Row, RowFailure>;
+    /// Reads a row of the file.
+    const READ: Reader<Self::Row>;
 
     /// Finds what a batch's rows name; in a real run, creates the companies they name.
     async fn look_up<C: ConnectionTrait>(
@@ -302,7 +304,10 @@ impl Runner<'_> {
         rows: &[Row],
         dry_run: bool,
     ) -> Result<Vec<(u64, RowFailure)>, CoreError> {
-        let read = rows.iter().map(|(n, cells)| (*n, kind.read(self, cells))).collect();
+        let read = rows
+            .iter()
+            .map(|(n, cells)| (*n, K::READ(&self.mapping, cells, self.width, &self.users)))
+            .collect();
         let (known, ready) = kind.look_up(self, conn, state, read, dry_run).await?;
         let origin = self.origin();
         let mut failures = Vec::new();
@@ -501,9 +506,9 @@ pub(super) async fn undo<K: RecordImport>(
         .map(Snapshot::<K::Before>::read)
         .collect::<Result<Vec<_>, _>>()?;
     let now = Utc::now();
-    let removed = trash_created::<K::Entity>(conn, import.id, K::import_column(), now).await?;
+    let removed = trash_created::<K::Entity>(conn, import.id, now).await?;
     if K::NAMES_COMPANIES {
-        trash_created::<company::Entity>(conn, import.id, company::Column::ImportId, now).await?;
+        trash_created::<company::Entity>(conn, import.id, now).await?;
     }
     let mut restored = 0;
     for (change, snapshot) in changes.iter().zip(snapshots) {
@@ -530,12 +535,11 @@ pub(super) async fn undo<K: RecordImport>(
 async fn trash_created<E: CrmEntity>(
     conn: &impl ConnectionTrait,
     import_id: Uuid,
-    column: E::Column,
     now: DateTime<Utc>,
 ) -> Result<u64, CoreError> {
     Ok(E::update_many()
         .col_expr(E::deleted_col(), Expr::value(Some(now)))
-        .filter(column.eq(import_id))
+        .filter(E::import_col().eq(import_id))
         .filter(E::deleted_col().is_null())
         .exec(conn)
         .await?

@@ -15,39 +15,33 @@ fn uuid(body: &Value) -> Uuid {
     id(body).parse().expect("a uuid")
 }
 
-/// A contact's row without what two records never share: who and what made it, and when.
+/// The stored row of a record without what two records never share (who and what made
+/// it, and when), and with the further `field: value`s given.
+macro_rules! stored_row {
+    ($entity:ident, $app:expr, $id:expr $(, $field:ident: $value:expr)*) => {
+        $entity::Model {
+            id: Uuid::nil(),
+            created_by: None,
+            created_at: Default::default(),
+            updated_at: Default::default(),
+            deleted_at: None,
+            import_id: None,
+            $($field: $value,)*
+            ..$entity::Entity::find_by_id($id)
+                .one(&$app.state.kite.db)
+                .await
+                .expect("query")
+                .expect("the record")
+        }
+    };
+}
+
 async fn contact_row(app: &TestApp, id: Uuid) -> contact::Model {
-    let row = contact::Entity::find_by_id(id)
-        .one(&app.state.kite.db)
-        .await
-        .expect("query")
-        .expect("the contact");
-    contact::Model {
-        id: Uuid::nil(),
-        created_by: None,
-        created_at: Default::default(),
-        updated_at: Default::default(),
-        deleted_at: None,
-        import_id: None,
-        ..row
-    }
+    stored_row!(contact, app, id)
 }
 
 async fn company_row(app: &TestApp, id: Uuid) -> company::Model {
-    let row = company::Entity::find_by_id(id)
-        .one(&app.state.kite.db)
-        .await
-        .expect("query")
-        .expect("the company");
-    company::Model {
-        id: Uuid::nil(),
-        created_by: None,
-        created_at: Default::default(),
-        updated_at: Default::default(),
-        deleted_at: None,
-        import_id: None,
-        ..row
-    }
+    stored_row!(company, app, id)
 }
 
 /// Imports `file` as `entity` with `mapping`, and says how it ended.
@@ -188,29 +182,9 @@ async fn an_import_stores_a_deal_as_the_api_does(backend: Backend) {
         .map(uuid)
         .find(|d| *d != uuid(&api.body))
         .expect("the imported deal");
-
     // Where a deal lands in its column depends on the deals already there.
-    let row = |id: Uuid| {
-        let db = app.state.kite.db.clone();
-        async move {
-            let row = deal::Entity::find_by_id(id)
-                .one(&db)
-                .await
-                .expect("query")
-                .expect("the deal");
-            deal::Model {
-                id: Uuid::nil(),
-                position: 0.0,
-                created_by: None,
-                created_at: Default::default(),
-                updated_at: Default::default(),
-                import_id: None,
-                ..row
-            }
-        }
-    };
-    let expected = row(uuid(&api.body)).await;
-    assert_eq!(row(imported).await, expected);
+    let expected = stored_row!(deal, app, uuid(&api.body), position: 0.0);
+    assert_eq!(stored_row!(deal, app, imported, position: 0.0), expected);
     assert_eq!((expected.title.as_str(), expected.probability), ("Big rollout", 40));
 }
 on_both_databases!(an_import_stores_a_deal_as_the_api_does);
