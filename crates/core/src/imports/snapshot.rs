@@ -55,3 +55,49 @@ impl<B: Serialize + DeserializeOwned> Snapshot<B> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crm::contacts::write::ContactFields;
+
+    fn change(before: &str) -> import_change::Model {
+        import_change::Model {
+            import_id: Uuid::nil(),
+            record_id: Uuid::nil(),
+            before: before.into(),
+        }
+    }
+
+    #[test]
+    fn a_snapshot_kept_by_earlier_versions_still_reads() {
+        // The contact DTO with its tags, as imports kept it before snapshots were typed.
+        let old = r#"{"id":"0190c5a8-0000-7000-8000-000000000001","first_name":"Ann","last_name":"",
+            "email":"ann@example.com","other_emails":[],"phone":null,"other_phones":[],"title":"CTO",
+            "company_id":null,"company_name":null,"owner_id":"0190c5a8-0000-7000-8000-000000000002",
+            "lifecycle_stage":"customer","source":null,"tags":["old"],
+            "created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}"#;
+        let read = Snapshot::<ContactFields>::read(&change(old)).expect("readable");
+        assert_eq!(read.tags, ["old"]);
+        assert_eq!(read.record.title.as_deref(), Some("CTO"));
+        assert_eq!(read.record.lifecycle_stage.map(|s| s.as_str()), Some("customer"));
+    }
+
+    #[test]
+    fn a_damaged_snapshot_is_refused_instead_of_read_as_blank_fields() {
+        for damaged in ["", "null", r#"{"first_name":42,"tags":[]}"#, r#"{"first_name":"Ann"}"#] {
+            let error = Snapshot::<ContactFields>::read(&change(damaged)).err();
+            let error = CoreError::from(error.expect("refused"));
+            assert!(
+                matches!(
+                    error,
+                    CoreError::Conflict {
+                        code: "import_snapshot_unreadable",
+                        ..
+                    }
+                ),
+                "{damaged}: {error}"
+            );
+        }
+    }
+}
