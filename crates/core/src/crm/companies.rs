@@ -1,22 +1,26 @@
 //! Companies: the organizations contacts work for and deals are made with.
 
-use super::access::{clean, require_edit, resolve_owner};
+use super::access::{require_edit, resolve_owner};
 use super::listing::{page, sort_column};
 use super::records;
 use super::tags;
+use super::write::{Edit, Origin};
 use crate::audit::{self, Actor, Event};
 use crate::paging::PageRequest;
 use crate::{CoreError, Ctx, Kite};
 use chrono::Utc;
 use kite_entity::company;
-use kite_shared::crm::companies::{CompanyDto, CompanyInput, CompanyListQuery, normalize_domain};
+use kite_shared::crm::companies::{CompanyDto, CompanyInput, CompanyListQuery};
 use kite_shared::crm::list::Sort;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::page::Page;
 use kite_shared::{Permission, UserId};
 use sea_orm::sea_query::{Condition, Expr, Func};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, ExprTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, ExprTrait, QueryFilter};
 use uuid::Uuid;
+use write::CompanyFields;
+
+pub(crate) mod write;
 
 pub const KIND: &str = "companies";
 
@@ -136,31 +140,12 @@ impl<'a> CompanyService<'a> {
 
     pub async fn create(&self, ctx: &Ctx, input: &CompanyInput) -> Result<CompanyDto, CoreError> {
         ctx.require(Permission::EditOwnRecords)?;
-        CoreError::validation(input.validate())?;
+        let mut fields = CompanyFields::parse(input).map_err(CoreError::Validation)?;
         let txn = self.kite.begin().await?;
-        let owner = resolve_owner(&*txn, ctx, input.owner_id, None).await?;
-        let now = Utc::now();
-        let row = company::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            organization_id: Set(ctx.organization_id.into_uuid()),
-            name: Set(input.name.trim().to_owned()),
-            domain: Set(input.domain.as_deref().and_then(normalize_domain)),
-            industry: Set(clean(&input.industry)),
-            size: Set(clean(&input.size)),
-            phone: Set(clean(&input.phone)),
-            address: Set(clean(&input.address)),
-            website: Set(clean(&input.website)),
-            owner_id: Set(owner),
-            notes: Set(clean(&input.notes)),
-            created_by: Set(Some(ctx.user_id.into_uuid())),
-            created_at: Set(now),
-            updated_at: Set(now),
-            deleted_at: Set(None),
-            import_id: Set(None),
-            merged_into_id: Set(None),
-        }
-        .insert(&*txn)
-        .await?;
+        fields.owner_id = resolve_owner(&*txn, ctx, input.owner_id, None).await?;
+        let row = write::build_new(Uuid::now_v7(), fields, &Origin::of(ctx))
+            .insert(&*txn)
+            .await?;
         let tag_names = match &input.tags {
             Some(names) => tags::replace(&*txn, row.organization_id, RecordKind::Company, row.id, names).await?,
             None => Vec::new(),
@@ -177,22 +162,12 @@ impl<'a> CompanyService<'a> {
     }
 
     pub async fn update(&self, ctx: &Ctx, id: Uuid, input: &CompanyInput) -> Result<CompanyDto, CoreError> {
-        CoreError::validation(input.validate())?;
+        let mut fields = CompanyFields::parse(input).map_err(CoreError::Validation)?;
         let txn = self.kite.begin().await?;
         let before = find_live(&*txn, ctx, id).await?;
         require_edit(ctx, before.owner_id)?;
-        let owner = resolve_owner(&*txn, ctx, input.owner_id, before.owner_id).await?;
-        let mut row = before.clone().into_active_model();
-        row.name = Set(input.name.trim().to_owned());
-        row.domain = Set(input.domain.as_deref().and_then(normalize_domain));
-        row.industry = Set(clean(&input.industry));
-        row.size = Set(clean(&input.size));
-        row.phone = Set(clean(&input.phone));
-        row.address = Set(clean(&input.address));
-        row.website = Set(clean(&input.website));
-        row.owner_id = Set(owner);
-        row.notes = Set(clean(&input.notes));
-        row.updated_at = Set(Utc::now());
+        fields.owner_id = resolve_owner(&*txn, ctx, input.owner_id, before.owner_id).await?;
+        let row = write::apply_update(&before, fields, Edit::Save, Utc::now());
         let after = row.update(&*txn).await?;
         let tags_before = tags::names_of_one(&*txn, id).await?;
         let tags_after = match &input.tags {

@@ -1,10 +1,11 @@
 //! Contacts: the people a team sells to. An email belongs to one live contact per
 //! organization.
 
-use super::access::{check_company, clean, require_edit, resolve_owner};
+use super::access::{check_company, require_edit, resolve_owner};
 use super::listing::{page, sort_column};
 use super::records;
 use super::tags;
+use super::write::{Edit, Origin};
 use crate::audit::{self, Actor, Event};
 use crate::paging::PageRequest;
 use crate::{CoreError, Ctx, Kite};
@@ -14,15 +15,14 @@ use kite_shared::crm::contacts::{ContactDto, ContactInput, ContactListQuery, Lif
 use kite_shared::crm::list::Sort;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::page::Page;
-use kite_shared::validation::normalize_email;
 use kite_shared::{Permission, UserId};
 use sea_orm::sea_query::{Condition, Expr, Func};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, IntoActiveModel, QueryFilter, Set,
-    SqlErr,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter, SqlErr};
 use serde_json::json;
 use uuid::Uuid;
+use write::ContactFields;
+
+pub(crate) mod write;
 
 pub const KIND: &str = "contacts";
 
@@ -219,53 +219,20 @@ impl<'a> ContactService<'a> {
 
     pub async fn create(&self, ctx: &Ctx, input: &ContactInput) -> Result<ContactDto, CoreError> {
         ctx.require(Permission::EditOwnRecords)?;
-        CoreError::validation(input.validate())?;
-        let email = input.email.as_deref().map(normalize_email).filter(|e| !e.is_empty());
+        let mut fields = ContactFields::parse(input).map_err(CoreError::Validation)?;
         let txn = self.kite.begin().await?;
-        if let Some(existing) = match &email {
-            Some(e) => email_holder(&*txn, ctx, e, None).await?,
-            None => None,
-        } {
+        if let Some(email) = fields.stored_email()
+            && let Some(existing) = email_holder(&*txn, ctx, &email, None).await?
+        {
             return Err(duplicate_email(&existing));
         }
         let company = check_company(&*txn, ctx, "company_id", input.company_id).await?;
-        let owner = resolve_owner(&*txn, ctx, input.owner_id, None).await?;
-        let now = Utc::now();
-        let row = contact::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            organization_id: Set(ctx.organization_id.into_uuid()),
-            first_name: Set(input.first_name.trim().to_owned()),
-            last_name: Set(input.last_name.trim().to_owned()),
-            email: Set(email),
-            other_emails: Set(json!(
-                input
-                    .other_emails
-                    .iter()
-                    .map(|e| normalize_email(e))
-                    .collect::<Vec<_>>()
-            )
-            .to_string()),
-            phone: Set(clean(&input.phone)),
-            other_phones: Set(json!(input.other_phones).to_string()),
-            title: Set(clean(&input.title)),
-            company_id: Set(company.as_ref().map(|c| c.id)),
-            owner_id: Set(owner),
-            lifecycle_stage: Set(input
-                .lifecycle_stage
-                .unwrap_or(LifecycleStage::Lead)
-                .as_str()
-                .to_owned()),
-            source: Set(clean(&input.source)),
-            created_by: Set(Some(ctx.user_id.into_uuid())),
-            created_at: Set(now),
-            updated_at: Set(now),
-            deleted_at: Set(None),
-            import_id: Set(None),
-            merged_into_id: Set(None),
-        }
-        .insert(&*txn)
-        .await
-        .map_err(|e| unique_violation(e.clone()).unwrap_or(CoreError::Database(e)))?;
+        fields.company_id = company.as_ref().map(|c| c.id);
+        fields.owner_id = resolve_owner(&*txn, ctx, input.owner_id, None).await?;
+        let row = write::build_new(Uuid::now_v7(), fields, &Origin::of(ctx))
+            .insert(&*txn)
+            .await
+            .map_err(|e| unique_violation(e.clone()).unwrap_or(CoreError::Database(e)))?;
         let tag_names = match &input.tags {
             Some(names) => tags::replace(&*txn, row.organization_id, RecordKind::Contact, row.id, names).await?,
             None => Vec::new(),
@@ -285,41 +252,19 @@ impl<'a> ContactService<'a> {
     }
 
     pub async fn update(&self, ctx: &Ctx, id: Uuid, input: &ContactInput) -> Result<ContactDto, CoreError> {
-        CoreError::validation(input.validate())?;
-        let email = input.email.as_deref().map(normalize_email).filter(|e| !e.is_empty());
+        let mut fields = ContactFields::parse(input).map_err(CoreError::Validation)?;
         let txn = self.kite.begin().await?;
         let before = find_live(&*txn, ctx, id).await?;
         require_edit(ctx, before.owner_id)?;
-        if let Some(existing) = match &email {
-            Some(e) => email_holder(&*txn, ctx, e, Some(id)).await?,
-            None => None,
-        } {
+        if let Some(email) = fields.stored_email()
+            && let Some(existing) = email_holder(&*txn, ctx, &email, Some(id)).await?
+        {
             return Err(duplicate_email(&existing));
         }
         let company = check_company(&*txn, ctx, "company_id", input.company_id).await?;
-        let owner = resolve_owner(&*txn, ctx, input.owner_id, before.owner_id).await?;
-        let mut row = before.clone().into_active_model();
-        row.first_name = Set(input.first_name.trim().to_owned());
-        row.last_name = Set(input.last_name.trim().to_owned());
-        row.email = Set(email);
-        row.other_emails = Set(json!(
-            input
-                .other_emails
-                .iter()
-                .map(|e| normalize_email(e))
-                .collect::<Vec<_>>()
-        )
-        .to_string());
-        row.phone = Set(clean(&input.phone));
-        row.other_phones = Set(json!(input.other_phones).to_string());
-        row.title = Set(clean(&input.title));
-        row.company_id = Set(company.as_ref().map(|c| c.id));
-        row.owner_id = Set(owner);
-        if let Some(stage) = input.lifecycle_stage {
-            row.lifecycle_stage = Set(stage.as_str().to_owned());
-        }
-        row.source = Set(clean(&input.source));
-        row.updated_at = Set(Utc::now());
+        fields.company_id = company.as_ref().map(|c| c.id);
+        fields.owner_id = resolve_owner(&*txn, ctx, input.owner_id, before.owner_id).await?;
+        let row = write::apply_update(&before, fields, Edit::Save, Utc::now());
         let after = row
             .update(&*txn)
             .await

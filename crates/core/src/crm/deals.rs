@@ -6,11 +6,12 @@ use super::listing::{page, sort_column};
 use super::pipelines::{find_pipeline, find_stage, stages_of};
 use super::records;
 use super::tags;
+use super::write::{Edit, Origin};
 use crate::audit::{self, Actor, Event};
 use crate::paging::PageRequest;
 use crate::{CoreError, Ctx, Kite};
 use chrono::Utc;
-use kite_entity::{company, contact, deal, deal_contact, deal_stage_change, stage};
+use kite_entity::{company, contact, deal, deal_contact, deal_stage_change};
 use kite_shared::crm::Money;
 use kite_shared::crm::deals::{DealDto, DealInput, DealListQuery, DealStatus, MoveDealRequest, StageChangeDto};
 use kite_shared::crm::list::Sort;
@@ -26,9 +27,11 @@ use sea_orm::{
 };
 use serde_json::json;
 use uuid::Uuid;
+use write::{DealFields, StageMove};
+
+pub(crate) mod write;
 
 pub const KIND: &str = "deals";
-const DEFAULT_CURRENCY: &str = "EUR";
 
 fn deal_dto(row: &deal::Model, company_name: Option<String>, contact_ids: Vec<Uuid>, tags: Vec<String>) -> DealDto {
     DealDto {
@@ -126,7 +129,7 @@ async fn set_contacts(conn: &impl ConnectionTrait, ctx: &Ctx, deal_id: Uuid, ids
 }
 
 /// Where a deal lands in a column: right after `after`, or on top.
-async fn position_in(
+pub(crate) async fn position_in(
     conn: &impl ConnectionTrait,
     stage_id: Uuid,
     after: Option<Uuid>,
@@ -179,30 +182,6 @@ async fn record_stage_change(
     .insert(conn)
     .await?;
     Ok(())
-}
-
-/// Status, probability and close time that follow from entering `stage`.
-pub(crate) fn apply_stage(row: &mut deal::ActiveModel, stage: &stage::Model, lost_reason: Option<String>) {
-    let now = Utc::now();
-    row.stage_id = Set(stage.id);
-    row.probability = Set(stage.probability);
-    match StageKind::parse(&stage.kind) {
-        StageKind::Open => {
-            row.status = Set(DealStatus::Open.as_str().to_owned());
-            row.closed_at = Set(None);
-            row.lost_reason = Set(None);
-        }
-        StageKind::Won => {
-            row.status = Set(DealStatus::Won.as_str().to_owned());
-            row.closed_at = Set(Some(now));
-            row.lost_reason = Set(None);
-        }
-        StageKind::Lost => {
-            row.status = Set(DealStatus::Lost.as_str().to_owned());
-            row.closed_at = Set(Some(now));
-            row.lost_reason = Set(lost_reason);
-        }
-    }
 }
 
 pub struct DealService<'a> {
@@ -356,7 +335,7 @@ impl<'a> DealService<'a> {
 
     pub async fn create(&self, ctx: &Ctx, input: &DealInput) -> Result<DealDto, CoreError> {
         ctx.require(Permission::EditOwnRecords)?;
-        CoreError::validation(input.validate())?;
+        let mut fields = DealFields::parse(input).map_err(CoreError::Validation)?;
         let txn = self.kite.begin().await?;
         let pipeline = find_pipeline(&*txn, ctx, input.pipeline_id)
             .await?
@@ -369,39 +348,12 @@ impl<'a> DealService<'a> {
         .cloned()
         .ok_or_else(|| CoreError::field("stage_id", "unknown_stage", "No such stage in this pipeline."))?;
         let company = check_company(&*txn, ctx, "company_id", input.company_id).await?;
-        let owner = resolve_owner(&*txn, ctx, input.owner_id, None).await?;
-        let value = input.value.clone().unwrap_or(Money {
-            minor: 0,
-            currency: DEFAULT_CURRENCY.into(),
-        });
-        let now = Utc::now();
-        let mut row = deal::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            organization_id: Set(ctx.organization_id.into_uuid()),
-            title: Set(input.title.trim().to_owned()),
-            value_minor: Set(value.minor),
-            currency: Set(value.currency),
-            pipeline_id: Set(pipeline.id),
-            stage_id: Set(stage.id),
-            position: Set(position_in(&*txn, stage.id, None, None).await?),
-            probability: Set(stage.probability),
-            expected_close: Set(input.expected_close),
-            owner_id: Set(owner),
-            company_id: Set(company.as_ref().map(|c| c.id)),
-            status: Set(DealStatus::Open.as_str().to_owned()),
-            lost_reason: Set(None),
-            closed_at: Set(None),
-            created_by: Set(Some(ctx.user_id.into_uuid())),
-            created_at: Set(now),
-            updated_at: Set(now),
-            deleted_at: Set(None),
-            import_id: Set(None),
-        };
-        apply_stage(&mut row, &stage, None);
-        if let Some(probability) = input.probability {
-            row.probability = Set(probability);
-        }
-        let row = row.insert(&*txn).await?;
+        fields.company_id = company.as_ref().map(|c| c.id);
+        fields.owner_id = resolve_owner(&*txn, ctx, input.owner_id, None).await?;
+        let position = position_in(&*txn, stage.id, None, None).await?;
+        let row = write::build_new(Uuid::now_v7(), fields, &stage, position, &Origin::of(ctx))
+            .insert(&*txn)
+            .await?;
         set_contacts(&*txn, ctx, row.id, &input.contact_ids).await?;
         record_stage_change(&*txn, ctx, row.id, None, stage.id).await?;
         let tag_names = match &input.tags {
@@ -421,7 +373,7 @@ impl<'a> DealService<'a> {
 
     /// Edits the deal's fields. A different `stage_id` is a move (with its history).
     pub async fn update(&self, ctx: &Ctx, id: Uuid, input: &DealInput) -> Result<DealDto, CoreError> {
-        CoreError::validation(input.validate())?;
+        let mut fields = DealFields::parse(input).map_err(CoreError::Validation)?;
         let txn = self.kite.begin().await?;
         let before = find_live(&*txn, ctx, id).await?;
         require_edit(ctx, before.owner_id)?;
@@ -433,36 +385,31 @@ impl<'a> DealService<'a> {
             ));
         }
         let company = check_company(&*txn, ctx, "company_id", input.company_id).await?;
-        let owner = resolve_owner(&*txn, ctx, input.owner_id, before.owner_id).await?;
-        let mut row = before.clone().into_active_model();
-        row.title = Set(input.title.trim().to_owned());
-        if let Some(value) = &input.value {
-            row.value_minor = Set(value.minor);
-            row.currency = Set(value.currency.clone());
-        }
-        row.expected_close = Set(input.expected_close);
-        row.owner_id = Set(owner);
-        row.company_id = Set(company.as_ref().map(|c| c.id));
-        if let Some(stage_id) = input.stage_id.filter(|s| *s != before.stage_id) {
-            let stage = find_stage(&*txn, ctx, stage_id)
-                .await?
-                .filter(|s| s.pipeline_id == before.pipeline_id)
-                .ok_or_else(|| CoreError::field("stage_id", "unknown_stage", "No such stage in this pipeline."))?;
-            if stage.kind == StageKind::Lost.as_str() {
-                return Err(CoreError::field(
-                    "stage_id",
-                    "use_move",
-                    "Move the deal to Lost with a reason.",
-                ));
+        fields.company_id = company.as_ref().map(|c| c.id);
+        fields.owner_id = resolve_owner(&*txn, ctx, input.owner_id, before.owner_id).await?;
+        let entering = match input.stage_id.filter(|s| *s != before.stage_id) {
+            Some(stage_id) => {
+                let stage = find_stage(&*txn, ctx, stage_id)
+                    .await?
+                    .filter(|s| s.pipeline_id == before.pipeline_id)
+                    .ok_or_else(|| CoreError::field("stage_id", "unknown_stage", "No such stage in this pipeline."))?;
+                if stage.kind == StageKind::Lost.as_str() {
+                    return Err(CoreError::field(
+                        "stage_id",
+                        "use_move",
+                        "Move the deal to Lost with a reason.",
+                    ));
+                }
+                Some(stage)
             }
-            apply_stage(&mut row, &stage, None);
+            None => None,
+        };
+        let moving = entering.as_ref().map_or(StageMove::Stay, StageMove::Enter);
+        let mut row = write::apply_update(&before, fields, moving, Edit::Save, Utc::now());
+        if let Some(stage) = &entering {
             row.position = Set(position_in(&*txn, stage.id, None, Some(id)).await?);
             record_stage_change(&*txn, ctx, id, Some(before.stage_id), stage.id).await?;
         }
-        if let Some(probability) = input.probability {
-            row.probability = Set(probability);
-        }
-        row.updated_at = Set(Utc::now());
         let after = row.update(&*txn).await?;
         set_contacts(&*txn, ctx, id, &input.contact_ids).await?;
         let tags_before = tags::names_of_one(&*txn, id).await?;
@@ -510,7 +457,7 @@ impl<'a> DealService<'a> {
         }
         let mut row = before.clone().into_active_model();
         if entering {
-            apply_stage(&mut row, &stage, lost_reason);
+            write::apply_stage(&mut row, &stage, lost_reason, Utc::now());
             record_stage_change(&*txn, ctx, id, Some(before.stage_id), stage.id).await?;
         }
         row.position = Set(position_in(&*txn, stage.id, request.after_deal_id, Some(id)).await?);

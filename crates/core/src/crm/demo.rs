@@ -2,12 +2,16 @@
 //! `kite-server seed --demo`) and large sets for benchmarks (`seed --contacts N`).
 //! Deterministic for a given seed, so a benchmark database is the same every time.
 
+use super::companies::write::CompanyFields;
+use super::contacts::write::ContactFields;
+use super::deals::write::DealFields;
+use super::write::Origin;
+use super::{companies, contacts, deals};
 use crate::CoreError;
 use chrono::{Duration, Utc};
 use kite_entity::{activity, company, contact, deal, deal_stage_change, stage};
 use kite_shared::crm::activities::ActivityKind;
 use kite_shared::crm::contacts::LifecycleStage;
-use kite_shared::crm::deals::DealStatus;
 use kite_shared::crm::pipelines::StageKind;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
@@ -119,6 +123,12 @@ pub async fn fill(
     let now = Utc::now();
     let owner = |i: usize| owners.get(i % owners.len().max(1)).copied();
     let unique = plan.contacts > 1000;
+    let origin = |i: usize, at| Origin {
+        organization_id: organization,
+        created_by: owner(i),
+        import_id: None,
+        at,
+    };
 
     let mut companies = Vec::with_capacity(plan.companies);
     for i in 0..plan.companies {
@@ -131,30 +141,28 @@ pub async fn fill(
         };
         let slug = name.to_lowercase().replace(' ', "");
         let created = now - Duration::days(rng.i64(30..720));
-        companies.push(company::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            organization_id: Set(organization),
-            name: Set(name),
-            domain: Set(Some(format!("{slug}.example"))),
-            industry: Set(Some(pick(&mut rng, &INDUSTRIES).to_owned())),
-            size: Set(Some(pick(&mut rng, &SIZES).to_owned())),
-            phone: Set(Some(format!("+1 555 {:04}", rng.u32(0..10_000)))),
-            address: Set(None),
-            website: Set(Some(format!("https://{slug}.example"))),
-            owner_id: Set(owner(i)),
-            notes: Set(None),
-            created_by: Set(owner(i)),
-            created_at: Set(created),
-            updated_at: Set(created),
-            deleted_at: Set(None),
-            import_id: Set(None),
-            merged_into_id: Set(None),
-        });
+        let fields = CompanyFields {
+            domain: Some(format!("{slug}.example")),
+            industry: Some(pick(&mut rng, &INDUSTRIES).to_owned()),
+            size: Some(pick(&mut rng, &SIZES).to_owned()),
+            phone: Some(format!("+1 555 {:04}", rng.u32(0..10_000))),
+            website: Some(format!("https://{slug}.example")),
+            owner_id: owner(i),
+            name,
+            ..CompanyFields::default()
+        };
+        companies.push(companies::write::build_new(Uuid::now_v7(), fields, &origin(i, created)));
     }
     let company_ids: Vec<Uuid> = companies.iter().filter_map(|c| c.id.clone().take()).collect();
     let company_domains: Vec<String> = companies
         .iter()
-        .filter_map(|c| c.domain.clone().take().flatten())
+        .map(|c| {
+            c.domain
+                .clone()
+                .take()
+                .flatten()
+                .unwrap_or_else(|| "mail.example".into())
+        })
         .collect();
     for batch in companies.chunks(BATCH) {
         company::Entity::insert_many(batch.to_vec()).exec(conn).await?;
@@ -168,29 +176,19 @@ pub async fn fill(
         let domain = company.map_or("mail.example", |c| company_domains[c].as_str());
         let local = format!("{}.{}", first.to_lowercase(), last.to_lowercase()).replace(['é', 'í', 'ü'], "e");
         let created = now - Duration::days(rng.i64(1..600));
-        contacts.push(contact::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            organization_id: Set(organization),
-            first_name: Set(first.to_owned()),
-            last_name: Set(last.to_owned()),
-            email: Set(Some(format!("{local}.{i}@{domain}"))),
-            other_emails: Set("[]".into()),
-            phone: Set(Some(format!("+1 555 {:04}", rng.u32(0..10_000)))),
-            other_phones: Set("[]".into()),
-            title: Set(Some(pick(&mut rng, &TITLES).to_owned())),
-            company_id: Set(company.map(|c| company_ids[c])),
-            owner_id: Set(owner(i)),
-            lifecycle_stage: Set(LifecycleStage::ALL[rng.usize(..6)].as_str().to_owned()),
-            source: Set(Some(
-                pick(&mut rng, &["Website", "Referral", "Event", "Outbound", "Import"]).to_owned(),
-            )),
-            created_by: Set(owner(i)),
-            created_at: Set(created),
-            updated_at: Set(created),
-            deleted_at: Set(None),
-            import_id: Set(None),
-            merged_into_id: Set(None),
-        });
+        let fields = ContactFields {
+            first_name: first.to_owned(),
+            last_name: last.to_owned(),
+            email: Some(format!("{local}.{i}@{domain}")),
+            phone: Some(format!("+1 555 {:04}", rng.u32(0..10_000))),
+            title: Some(pick(&mut rng, &TITLES).to_owned()),
+            company_id: company.map(|c| company_ids[c]),
+            owner_id: owner(i),
+            lifecycle_stage: Some(LifecycleStage::ALL[rng.usize(..6)]),
+            source: Some(pick(&mut rng, &["Website", "Referral", "Event", "Outbound", "Import"]).to_owned()),
+            ..ContactFields::default()
+        };
+        contacts.push(contacts::write::build_new(Uuid::now_v7(), fields, &origin(i, created)));
     }
     let contact_ids: Vec<Uuid> = contacts.iter().filter_map(|c| c.id.clone().take()).collect();
     for batch in contacts.chunks(BATCH) {
@@ -227,43 +225,30 @@ pub async fn fill(
         if final_stage.kind != StageKind::Open.as_str() {
             history.push(change(organization, id, from, final_stage.id, owner(i), at));
         }
-        let status = match StageKind::parse(&final_stage.kind) {
-            StageKind::Open => DealStatus::Open,
-            StageKind::Won => DealStatus::Won,
-            StageKind::Lost => DealStatus::Lost,
-        };
         let currency = match rng.u8(..10) {
             0 => "USD",
             1 => "GBP",
             _ => "EUR",
         };
         let company = (!company_ids.is_empty()).then(|| company_ids[rng.usize(..company_ids.len())]);
-        deals.push(deal::ActiveModel {
-            id: Set(id),
-            organization_id: Set(organization),
-            title: Set(format!(
-                "{} – {}",
-                pick(&mut rng, &COMPANY_A),
-                pick(&mut rng, &PRODUCTS)
-            )),
-            value_minor: Set(i64::from(rng.u32(10..2_000)) * 10_000),
-            currency: Set(currency.to_owned()),
-            pipeline_id: Set(final_stage.pipeline_id),
-            stage_id: Set(final_stage.id),
-            position: Set(i as f64),
-            probability: Set(final_stage.probability),
-            expected_close: Set(Some((now + Duration::days(rng.i64(-30..120))).date_naive())),
-            owner_id: Set(owner(i)),
-            company_id: Set(company),
-            status: Set(status.as_str().to_owned()),
-            lost_reason: Set((status == DealStatus::Lost).then(|| pick(&mut rng, &LOST_REASONS).to_owned())),
-            closed_at: Set((status != DealStatus::Open).then_some(at)),
-            created_by: Set(owner(i)),
-            created_at: Set(created),
-            updated_at: Set(at.min(now)),
-            deleted_at: Set(None),
-            import_id: Set(None),
-        });
+        let fields = DealFields {
+            title: format!("{} – {}", pick(&mut rng, &COMPANY_A), pick(&mut rng, &PRODUCTS)),
+            value_minor: Some(i64::from(rng.u32(10..2_000)) * 10_000),
+            currency: Some(currency.to_owned()),
+            expected_close: Some((now + Duration::days(rng.i64(-30..120))).date_naive()),
+            lost_reason: (final_stage.kind == StageKind::Lost.as_str())
+                .then(|| pick(&mut rng, &LOST_REASONS).to_owned()),
+            owner_id: owner(i),
+            company_id: company,
+            probability: None,
+        };
+        let mut row = deals::write::build_new(id, fields, final_stage, i as f64, &origin(i, created));
+        // A demo deal has lived: it closed, and last changed, after it was created.
+        if final_stage.kind != StageKind::Open.as_str() {
+            row.closed_at = Set(Some(at));
+        }
+        row.updated_at = Set(at.min(now));
+        deals.push(row);
     }
     let deal_ids: Vec<Uuid> = deals.iter().filter_map(|d| d.id.clone().take()).collect();
     for batch in deals.chunks(BATCH) {

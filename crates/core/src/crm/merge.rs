@@ -4,7 +4,10 @@
 //! activity, note and tag of both. The merged record goes to the trash with a pointer to
 //! the survivor, so its history stays on the survivor's timeline.
 
+use super::companies::write::CompanyFields;
+use super::contacts::write::ContactFields;
 use super::records::{self, CrmEntity};
+use super::write::Edit;
 use super::{companies, contacts, tags};
 use crate::audit::{self, Actor, Event};
 use crate::{CoreError, Ctx, Kite, WriteTxn};
@@ -209,36 +212,28 @@ impl<'a> MergeService<'a> {
         gone.merged_into_id = Set(Some(survivor.id));
         gone.update(&*txn).await?;
 
-        let mut row = survivor.clone().into_active_model();
-        row.first_name = Set(pick_text(
-            side(request, "first_name"),
-            &survivor.first_name,
-            &merged.first_name,
-        ));
-        row.last_name = Set(pick_text(
-            side(request, "last_name"),
-            &survivor.last_name,
-            &merged.last_name,
-        ));
-        row.email = Set(email);
-        row.other_emails = Set(json!(other_emails).to_string());
-        row.phone = Set(phone);
-        row.other_phones = Set(json!(other_phones).to_string());
-        row.title = Set(pick(side(request, "title"), &survivor.title, &merged.title));
-        row.company_id = Set(pick(
-            side(request, "company_id"),
-            &survivor.company_id,
-            &merged.company_id,
-        ));
-        row.owner_id = Set(pick(side(request, "owner_id"), &survivor.owner_id, &merged.owner_id));
-        row.lifecycle_stage = Set(pick_text(
-            side(request, "lifecycle_stage"),
-            &survivor.lifecycle_stage,
-            &merged.lifecycle_stage,
-        ));
-        row.source = Set(pick(side(request, "source"), &survivor.source, &merged.source));
-        row.updated_at = Set(Utc::now());
-        let after = row.update(&*txn).await?;
+        let fields = ContactFields {
+            first_name: pick_text(side(request, "first_name"), &survivor.first_name, &merged.first_name),
+            last_name: pick_text(side(request, "last_name"), &survivor.last_name, &merged.last_name),
+            email,
+            other_emails,
+            phone,
+            other_phones,
+            title: pick(side(request, "title"), &survivor.title, &merged.title),
+            lifecycle_stage: pick_text(
+                side(request, "lifecycle_stage"),
+                &survivor.lifecycle_stage,
+                &merged.lifecycle_stage,
+            )
+            .parse()
+            .ok(),
+            source: pick(side(request, "source"), &survivor.source, &merged.source),
+            company_id: pick(side(request, "company_id"), &survivor.company_id, &merged.company_id),
+            owner_id: pick(side(request, "owner_id"), &survivor.owner_id, &merged.owner_id),
+        };
+        let after = contacts::write::apply_update(&survivor, fields, Edit::Save, Utc::now())
+            .update(&*txn)
+            .await?;
 
         // Deals both were on keep one link; the others move over.
         deal_contact::Entity::delete_many()
@@ -300,18 +295,20 @@ impl<'a> MergeService<'a> {
         gone.merged_into_id = Set(Some(survivor.id));
         gone.update(&*txn).await?;
 
-        let mut row = survivor.clone().into_active_model();
-        row.name = Set(pick_text(side(request, "name"), &survivor.name, &merged.name));
-        row.domain = Set(pick(side(request, "domain"), &survivor.domain, &merged.domain));
-        row.industry = Set(pick(side(request, "industry"), &survivor.industry, &merged.industry));
-        row.size = Set(pick(side(request, "size"), &survivor.size, &merged.size));
-        row.phone = Set(pick(side(request, "phone"), &survivor.phone, &merged.phone));
-        row.address = Set(pick(side(request, "address"), &survivor.address, &merged.address));
-        row.website = Set(pick(side(request, "website"), &survivor.website, &merged.website));
-        row.owner_id = Set(pick(side(request, "owner_id"), &survivor.owner_id, &merged.owner_id));
-        row.notes = Set(pick(side(request, "notes"), &survivor.notes, &merged.notes));
-        row.updated_at = Set(Utc::now());
-        let after = row.update(&*txn).await?;
+        let fields = CompanyFields {
+            name: pick_text(side(request, "name"), &survivor.name, &merged.name),
+            domain: pick(side(request, "domain"), &survivor.domain, &merged.domain),
+            industry: pick(side(request, "industry"), &survivor.industry, &merged.industry),
+            size: pick(side(request, "size"), &survivor.size, &merged.size),
+            phone: pick(side(request, "phone"), &survivor.phone, &merged.phone),
+            address: pick(side(request, "address"), &survivor.address, &merged.address),
+            website: pick(side(request, "website"), &survivor.website, &merged.website),
+            notes: pick(side(request, "notes"), &survivor.notes, &merged.notes),
+            owner_id: pick(side(request, "owner_id"), &survivor.owner_id, &merged.owner_id),
+        };
+        let after = companies::write::apply_update(&survivor, fields, Edit::Save, Utc::now())
+            .update(&*txn)
+            .await?;
 
         contact::Entity::update_many()
             .col_expr(contact::Column::CompanyId, Expr::value(survivor.id))

@@ -18,5 +18,6 @@ pub mod search;
 pub mod stages;
 pub mod tags;
 pub mod timeline;
+pub(crate) mod write;
 
 pub use counts::CountCache;

@@ -23,6 +23,8 @@ pub(crate) trait CrmEntity: EntityTrait<Model: Send + Sync> {
     fn deleted_col() -> Self::Column;
     fn owner_col() -> Self::Column;
     fn updated_col() -> Self::Column;
+    /// Which import created the record, if one did.
+    fn import_col() -> Self::Column;
     fn id(row: &Self::Model) -> Uuid;
     fn owner(row: &Self::Model) -> Option<Uuid>;
     fn deleted_at(row: &Self::Model) -> Option<DateTime<Utc>>;
@@ -48,6 +50,9 @@ macro_rules! crm_entity {
             }
             fn updated_col() -> Self::Column {
                 $module::Column::UpdatedAt
+            }
+            fn import_col() -> Self::Column {
+                $module::Column::ImportId
             }
             fn id(row: &Self::Model) -> Uuid {
                 row.id

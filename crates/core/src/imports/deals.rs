@@ -2,26 +2,21 @@
 //! when missing), a contact by email, a stage-history row for every deal created or
 //! moved. Deals have no natural key: a row matches an existing deal only by its Kite id.
 
-use super::rows::{DealRow, Prepared, RowFailure};
-use super::runner::{INSERT_ROWS, RunState, Runner};
+use super::engine::{INSERT_ROWS, Reader, RecordImport, Rows, RunState, Runner};
+use super::rows::{self, DealRow, Prepared, RowFailure};
 use crate::CoreError;
-use crate::crm::deals::apply_stage;
+use crate::crm::deals::position_in;
+use crate::crm::deals::write::{self, DealFields, StageMove};
+use crate::crm::write::{Edit, Origin};
 use chrono::{DateTime, Utc};
-use kite_entity::{deal, deal_contact, deal_stage_change, pipeline, stage};
-use kite_shared::crm::notes::RecordKind;
+use kite_entity::{contact, deal, deal_contact, deal_stage_change, pipeline, stage};
 use kite_shared::crm::pipelines::StageKind;
-use kite_shared::imports::DuplicateMode;
 use kite_shared::validation::normalize_email;
-use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-};
-use serde_json::json;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use uuid::Uuid;
-
-/// Currency of a deal whose row gives a value but no currency.
-const DEFAULT_CURRENCY: &str = "EUR";
 
 /// The organization's pipelines and their stages, read once per import.
 #[derive(Default)]
@@ -97,171 +92,218 @@ impl Pipelines {
 }
 
 /// A deal row with its names resolved.
-struct Resolved {
-    row: DealRow,
-    company: Option<String>,
-    id: Option<Uuid>,
-    pipeline_id: Uuid,
+pub(super) struct Resolved {
+    row: Prepared<DealRow>,
     stage: stage::Model,
     contact_id: Option<Uuid>,
 }
 
-/// The deal as it was before an import changed it, for undo.
-pub(super) fn before(row: &deal::Model) -> serde_json::Value {
-    json!({
-        "title": row.title, "value_minor": row.value_minor, "currency": row.currency,
-        "stage_id": row.stage_id, "status": row.status, "probability": row.probability,
-        "expected_close": row.expected_close, "owner_id": row.owner_id, "company_id": row.company_id,
-        "lost_reason": row.lost_reason, "closed_at": row.closed_at,
-    })
+/// A deal before an import changed it: its fields, and where it was on the board.
+#[derive(Serialize, Deserialize)]
+pub(super) struct DealBefore {
+    #[serde(flatten)]
+    fields: DealFields,
+    stage_id: Uuid,
+    status: String,
+    closed_at: Option<DateTime<Utc>>,
 }
 
-impl Runner<'_> {
-    pub(super) async fn deals(
+/// What a batch of deal rows writes besides the deals.
+#[derive(Default)]
+pub(super) struct Extras {
+    history: Vec<deal_stage_change::ActiveModel>,
+    links: Vec<deal_contact::ActiveModel>,
+    /// The top position taken in each stage so far.
+    tops: HashMap<Uuid, f64>,
+}
+
+pub(super) struct Deals {
+    pub pipelines: Pipelines,
+}
+
+impl Deals {
+    /// The row's pipeline, stage and contact, checked against the deal it updates.
+    fn resolve(
         &self,
-        conn: &impl ConnectionTrait,
+        p: Prepared<DealRow>,
+        existing: &HashMap<Uuid, deal::Model>,
+        contacts: &HashMap<String, contact::Model>,
+    ) -> Result<Resolved, RowFailure> {
+        let found = p.id.and_then(|id| existing.get(&id));
+        let (pipeline, stage) = self.pipelines.resolve(
+            p.fields.pipeline.as_deref(),
+            p.fields.stage.as_deref(),
+            found.map(|d| d.pipeline_id),
+        )?;
+        if found.is_some_and(|d| d.pipeline_id != pipeline.id) {
+            return Err((
+                "pipeline".into(),
+                "A deal cannot change pipeline; move it to a stage of its own.".into(),
+            ));
+        }
+        let entering_lost = stage.kind == StageKind::Lost.as_str() && found.is_none_or(|d| d.stage_id != stage.id);
+        if entering_lost && p.fields.deal.lost_reason.is_none() {
+            return Err(("lost_reason".into(), "Say why the deal was lost.".into()));
+        }
+        let contact_id = match p.fields.contact_email.as_deref() {
+            None => None,
+            Some(email) => Some(contacts.get(&normalize_email(email)).map(|c| c.id).ok_or_else(|| {
+                (
+                    "contact_email".to_owned(),
+                    format!("No contact has the email {email}; import the contacts first."),
+                )
+            })?),
+        };
+        Ok(Resolved {
+            stage: stage.clone(),
+            contact_id,
+            row: p,
+        })
+    }
+}
+
+/// The row's fields with the company it names.
+fn with_company(row: &Prepared<DealRow>, state: &RunState) -> DealFields {
+    DealFields {
+        company_id: state.company(row.company.as_deref()),
+        ..row.fields.deal.clone()
+    }
+}
+
+fn link(runner: &Runner<'_>, deal_id: Uuid, contact_id: Uuid) -> deal_contact::ActiveModel {
+    deal_contact::ActiveModel {
+        organization_id: Set(runner.import.organization_id),
+        deal_id: Set(deal_id),
+        contact_id: Set(contact_id),
+    }
+}
+
+fn moved(
+    runner: &Runner<'_>,
+    deal_id: Uuid,
+    from: Option<Uuid>,
+    to: Uuid,
+    at: DateTime<Utc>,
+) -> deal_stage_change::ActiveModel {
+    deal_stage_change::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(runner.import.organization_id),
+        deal_id: Set(deal_id),
+        from_stage_id: Set(from),
+        to_stage_id: Set(to),
+        moved_by: Set(Some(runner.ctx.user_id.into_uuid())),
+        moved_at: Set(at),
+    }
+}
+
+impl RecordImport for Deals {
+    type Entity = deal::Entity;
+    type Row = Prepared<DealRow>;
+    type Ready = Resolved;
+    /// The live deals the rows name by id: deals have no natural key.
+    type Known = HashMap<Uuid, deal::Model>;
+    type Extras = Extras;
+    type Before = DealBefore;
+    const DUPLICATE: Option<(&'static str, &'static str)> = None;
+    const READ: Reader<Self::Row> = rows::deal;
+    const NAMES_COMPANIES: bool = true;
+
+    async fn look_up<C: ConnectionTrait>(
+        &self,
+        runner: &Runner<'_>,
+        conn: &C,
         state: &mut RunState,
-        prepared: Vec<(u64, Result<Prepared<DealRow>, RowFailure>)>,
-        failures: &mut Vec<(u64, RowFailure)>,
+        rows: Rows<Self::Row>,
         dry_run: bool,
-    ) -> Result<(), CoreError> {
-        let ok = || prepared.iter().filter_map(|(_, p)| p.as_ref().ok());
+    ) -> Result<(Self::Known, Rows<Resolved>), CoreError> {
+        let ok = || rows.iter().filter_map(|(_, p)| p.as_ref().ok());
         let emails: Vec<String> = ok()
-            .filter_map(|p| p.input.contact_email.as_deref().map(normalize_email))
+            .filter_map(|p| p.fields.contact_email.as_deref().map(normalize_email))
             .collect();
-        let contacts = self.live_contacts_by_email(conn, emails).await?;
-        let existing = self
+        let contacts = runner.live_contacts_by_email(conn, emails).await?;
+        let existing = runner
             .live_by_id::<deal::Entity>(conn, ok().filter_map(|p| p.id).collect())
             .await?;
+        let resolved: Rows<Resolved> = rows
+            .into_iter()
+            .map(|(n, p)| (n, p.and_then(|p| self.resolve(p, &existing, &contacts))))
+            .collect();
+        let companies = resolved
+            .iter()
+            .filter_map(|(_, r)| r.as_ref().ok()?.row.company.clone());
+        runner.company_ids(conn, state, companies, dry_run).await?;
+        Ok((existing, resolved))
+    }
 
-        let mut resolved: Vec<(u64, Resolved)> = Vec::new();
-        for (row, prepared) in prepared {
-            let outcome = prepared.and_then(|p| {
-                let found = p.id.and_then(|id| existing.get(&id));
-                let (pipeline, stage) = self.pipelines.resolve(
-                    p.input.pipeline.as_deref(),
-                    p.input.stage.as_deref(),
-                    found.map(|d| d.pipeline_id),
-                )?;
-                if found.is_some_and(|d| d.pipeline_id != pipeline.id) {
-                    return Err((
-                        "pipeline".into(),
-                        "A deal cannot change pipeline; move it to a stage of its own.".into(),
-                    ));
-                }
-                let entering_lost =
-                    stage.kind == StageKind::Lost.as_str() && found.is_none_or(|d| d.stage_id != stage.id);
-                if entering_lost && p.input.lost_reason.is_none() {
-                    return Err(("lost_reason".into(), "Say why the deal was lost.".into()));
-                }
-                let contact_id = match p.input.contact_email.as_deref() {
-                    None => None,
-                    Some(email) => Some(contacts.get(&normalize_email(email)).map(|c| c.id).ok_or_else(|| {
-                        (
-                            "contact_email".to_owned(),
-                            format!("No contact has the email {email}; import the contacts first."),
-                        )
-                    })?),
-                };
-                Ok(Resolved {
-                    pipeline_id: pipeline.id,
-                    stage: stage.clone(),
-                    contact_id,
-                    company: p.company,
-                    id: p.id,
-                    row: p.input,
-                })
-            });
-            match outcome {
-                Ok(r) => resolved.push((row, r)),
-                Err(failure) => failures.push((row, failure)),
-            }
-        }
-        self.company_ids(
-            conn,
-            state,
-            resolved.iter().filter_map(|(_, r)| r.company.clone()),
-            dry_run,
-        )
-        .await?;
+    fn key(&self, _row: &Resolved) -> Option<String> {
+        None
+    }
 
-        let now = Utc::now();
-        let mut creates: Vec<deal::ActiveModel> = Vec::new();
-        let mut history: Vec<deal_stage_change::ActiveModel> = Vec::new();
-        let mut links: Vec<deal_contact::ActiveModel> = Vec::new();
-        let mut tagged: Vec<(Uuid, Vec<String>)> = Vec::new();
-        let mut tops: HashMap<Uuid, f64> = HashMap::new();
-        for (row, r) in resolved {
-            let found = r.id.and_then(|id| existing.get(&id));
-            let company_id = r
-                .company
-                .as_ref()
-                .and_then(|c| state.companies.get(&c.to_lowercase()).copied());
-            match (found, self.duplicates) {
-                (Some(_), DuplicateMode::Skip) => state.counts.skipped += 1,
-                (Some(found), DuplicateMode::Update) if !self.may_edit(found.owner_id) => {
-                    failures.push((row, ("owner".into(), "You can only update deals you own.".into())));
-                }
-                (Some(found), DuplicateMode::Update) => {
-                    state.counts.updated += 1;
-                    if dry_run {
-                        continue;
-                    }
-                    if let Some(tags) = &r.row.tags {
-                        tagged.push((found.id, tags.clone()));
-                    }
-                    if let Some(contact_id) = r.contact_id {
-                        links.push(self.link(found.id, contact_id));
-                    }
-                    if found.stage_id != r.stage.id {
-                        history.push(self.moved(found.id, Some(found.stage_id), r.stage.id, now));
-                    }
-                    self.update_deal(conn, found, r, company_id).await?;
-                }
-                _ => {
-                    state.counts.created += 1;
-                    if dry_run {
-                        continue;
-                    }
-                    let id = Uuid::now_v7();
-                    let top = match tops.get(&r.stage.id) {
-                        Some(top) => *top,
-                        None => deal::Entity::find()
-                            .filter(deal::Column::StageId.eq(r.stage.id))
-                            .filter(deal::Column::DeletedAt.is_null())
-                            .order_by_asc(deal::Column::Position)
-                            .one(conn)
-                            .await?
-                            .map_or(0.0, |d| d.position),
-                    };
-                    // New deals go on top of their column, as on the board.
-                    let position = top - 1.0;
-                    tops.insert(r.stage.id, position);
-                    if let Some(tags) = &r.row.tags {
-                        tagged.push((id, tags.clone()));
-                    }
-                    if let Some(contact_id) = r.contact_id {
-                        links.push(self.link(id, contact_id));
-                    }
-                    history.push(self.moved(id, None, r.stage.id, now));
-                    creates.push(self.new_deal(id, r, company_id, position, now));
-                }
-            }
+    fn existing<'k>(&self, known: &'k Self::Known, row: &Resolved) -> Option<&'k deal::Model> {
+        known.get(&row.row.id?)
+    }
+
+    fn tags(row: &Resolved) -> Option<&Vec<String>> {
+        row.row.tags.as_ref()
+    }
+
+    async fn create<C: ConnectionTrait>(
+        &self,
+        runner: &Runner<'_>,
+        conn: &C,
+        extras: &mut Extras,
+        state: &RunState,
+        (id, r): (Uuid, Resolved),
+        origin: &Origin,
+    ) -> Result<deal::ActiveModel, CoreError> {
+        // New deals go on top of their column, as on the board.
+        let position = match extras.tops.get(&r.stage.id) {
+            Some(top) => top - 1.0,
+            None => position_in(conn, r.stage.id, None, None).await?,
+        };
+        extras.tops.insert(r.stage.id, position);
+        if let Some(contact_id) = r.contact_id {
+            extras.links.push(link(runner, id, contact_id));
         }
-        if dry_run {
-            return Ok(());
+        extras.history.push(moved(runner, id, None, r.stage.id, origin.at));
+        Ok(write::build_new(
+            id,
+            with_company(&r.row, state),
+            &r.stage,
+            position,
+            origin,
+        ))
+    }
+
+    /// A new stage sets status, probability and close time as a move on the board does.
+    fn update(
+        &self,
+        runner: &Runner<'_>,
+        extras: &mut Extras,
+        state: &RunState,
+        found: &deal::Model,
+        r: Resolved,
+        at: DateTime<Utc>,
+    ) -> deal::ActiveModel {
+        if let Some(contact_id) = r.contact_id {
+            extras.links.push(link(runner, found.id, contact_id));
         }
-        for chunk in creates.chunks(INSERT_ROWS) {
-            deal::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(conn)
-                .await?;
+        if found.stage_id != r.stage.id {
+            extras
+                .history
+                .push(moved(runner, found.id, Some(found.stage_id), r.stage.id, at));
         }
-        for chunk in history.chunks(INSERT_ROWS) {
+        let fields = with_company(&r.row, state);
+        write::apply_update(found, fields, StageMove::Enter(&r.stage), Edit::Fill, at)
+    }
+
+    async fn finish<C: ConnectionTrait>(&self, conn: &C, extras: Extras) -> Result<(), CoreError> {
+        for chunk in extras.history.chunks(INSERT_ROWS) {
             deal_stage_change::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(conn)
                 .await?;
         }
-        for chunk in links.chunks(INSERT_ROWS) {
+        for chunk in extras.links.chunks(INSERT_ROWS) {
             deal_contact::Entity::insert_many(chunk.to_vec())
                 .on_conflict(
                     OnConflict::columns([deal_contact::Column::DealId, deal_contact::Column::ContactId])
@@ -271,164 +313,33 @@ impl Runner<'_> {
                 .exec_without_returning(conn)
                 .await?;
         }
-        self.tag(conn, RecordKind::Deal, tagged).await?;
-        let organization = self.import.organization_id;
-        self.kite.counts.invalidate(organization, crate::crm::deals::KIND);
-        self.kite.counts.invalidate(organization, crate::crm::companies::KIND);
         Ok(())
     }
 
-    fn link(&self, deal_id: Uuid, contact_id: Uuid) -> deal_contact::ActiveModel {
-        deal_contact::ActiveModel {
-            organization_id: Set(self.import.organization_id),
-            deal_id: Set(deal_id),
-            contact_id: Set(contact_id),
+    fn before(found: &deal::Model) -> DealBefore {
+        DealBefore {
+            fields: DealFields {
+                title: found.title.clone(),
+                value_minor: Some(found.value_minor),
+                currency: Some(found.currency.clone()),
+                probability: Some(found.probability),
+                expected_close: found.expected_close,
+                lost_reason: found.lost_reason.clone(),
+                owner_id: found.owner_id,
+                company_id: found.company_id,
+            },
+            stage_id: found.stage_id,
+            status: found.status.clone(),
+            closed_at: found.closed_at,
         }
     }
 
-    fn moved(&self, deal_id: Uuid, from: Option<Uuid>, to: Uuid, now: DateTime<Utc>) -> deal_stage_change::ActiveModel {
-        deal_stage_change::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            organization_id: Set(self.import.organization_id),
-            deal_id: Set(deal_id),
-            from_stage_id: Set(from),
-            to_stage_id: Set(to),
-            moved_by: Set(Some(self.ctx.user_id.into_uuid())),
-            moved_at: Set(now),
-        }
-    }
-
-    fn new_deal(
-        &self,
-        id: Uuid,
-        r: Resolved,
-        company_id: Option<Uuid>,
-        position: f64,
-        now: DateTime<Utc>,
-    ) -> deal::ActiveModel {
-        let me = self.ctx.user_id.into_uuid();
-        let mut row = deal::ActiveModel {
-            id: Set(id),
-            organization_id: Set(self.import.organization_id),
-            title: Set(r.row.title),
-            value_minor: Set(r.row.value.unwrap_or(0)),
-            currency: Set(r.row.currency.unwrap_or_else(|| DEFAULT_CURRENCY.into())),
-            pipeline_id: Set(r.pipeline_id),
-            stage_id: Set(r.stage.id),
-            position: Set(position),
-            probability: Set(r.stage.probability),
-            expected_close: Set(r.row.expected_close),
-            owner_id: Set(Some(r.row.owner_id.map_or(me, |o| o.into_uuid()))),
-            company_id: Set(company_id),
-            status: Set(String::new()),
-            lost_reason: Set(None),
-            closed_at: Set(None),
-            created_by: Set(Some(me)),
-            created_at: Set(now),
-            updated_at: Set(now),
-            deleted_at: Set(None),
-            import_id: Set(Some(self.import.id)),
+    fn restore(existing: &deal::Model, before: DealBefore, at: DateTime<Utc>) -> deal::ActiveModel {
+        let back = StageMove::Back {
+            stage_id: before.stage_id,
+            status: before.status,
+            closed_at: before.closed_at,
         };
-        apply_stage(&mut row, &r.stage, r.row.lost_reason);
-        if let Some(probability) = r.row.probability {
-            row.probability = Set(probability);
-        }
-        row
+        write::apply_update(existing, before.fields, back, Edit::Save, at)
     }
-
-    /// Overwrites what the row gives (empty cells leave a field as it is); a new stage
-    /// sets status, probability and close time as a move on the board does.
-    async fn update_deal(
-        &self,
-        conn: &impl ConnectionTrait,
-        found: &deal::Model,
-        r: Resolved,
-        company_id: Option<Uuid>,
-    ) -> Result<(), CoreError> {
-        self.remember(conn, found.id, before(found)).await?;
-        let mut row = found.clone().into_active_model();
-        row.title = Set(r.row.title);
-        if let Some(value) = r.row.value {
-            row.value_minor = Set(value);
-        }
-        if let Some(currency) = r.row.currency {
-            row.currency = Set(currency);
-        }
-        if found.stage_id != r.stage.id {
-            apply_stage(&mut row, &r.stage, r.row.lost_reason.clone());
-        } else if r.row.lost_reason.is_some() && found.status == StageKind::Lost.as_str() {
-            row.lost_reason = Set(r.row.lost_reason);
-        }
-        if let Some(probability) = r.row.probability {
-            row.probability = Set(probability);
-        }
-        if r.row.expected_close.is_some() {
-            row.expected_close = Set(r.row.expected_close);
-        }
-        if let Some(owner) = r.row.owner_id {
-            row.owner_id = Set(Some(owner.into_uuid()));
-        }
-        if company_id.is_some() {
-            row.company_id = Set(company_id);
-        }
-        if row.is_changed() {
-            row.updated_at = Set(Utc::now());
-            row.update(conn).await?;
-        }
-        Ok(())
-    }
-}
-
-/// Puts a deal back as it was before the import (undo).
-pub(super) async fn restore(
-    conn: &impl ConnectionTrait,
-    id: Uuid,
-    before: &serde_json::Value,
-    now: DateTime<Utc>,
-) -> Result<(), CoreError> {
-    let text = |key: &str| before[key].as_str().map(str::to_owned);
-    let uuid = |key: &str| text(key).and_then(|s| s.parse::<Uuid>().ok());
-    let Some(stage_id) = uuid("stage_id") else {
-        return Ok(());
-    };
-    deal::Entity::update_many()
-        .col_expr(deal::Column::Title, Expr::value(text("title").unwrap_or_default()))
-        .col_expr(
-            deal::Column::ValueMinor,
-            Expr::value(before["value_minor"].as_i64().unwrap_or(0)),
-        )
-        .col_expr(
-            deal::Column::Currency,
-            Expr::value(text("currency").unwrap_or_else(|| DEFAULT_CURRENCY.into())),
-        )
-        .col_expr(deal::Column::StageId, Expr::value(stage_id))
-        .col_expr(
-            deal::Column::Status,
-            Expr::value(text("status").unwrap_or_else(|| "open".into())),
-        )
-        .col_expr(
-            deal::Column::Probability,
-            Expr::value(
-                before["probability"]
-                    .as_i64()
-                    .and_then(|p| i32::try_from(p).ok())
-                    .unwrap_or(0),
-            ),
-        )
-        .col_expr(
-            deal::Column::ExpectedClose,
-            Expr::value(text("expected_close").and_then(|d| d.parse::<chrono::NaiveDate>().ok())),
-        )
-        .col_expr(deal::Column::OwnerId, Expr::value(uuid("owner_id")))
-        .col_expr(deal::Column::CompanyId, Expr::value(uuid("company_id")))
-        .col_expr(deal::Column::LostReason, Expr::value(text("lost_reason")))
-        .col_expr(
-            deal::Column::ClosedAt,
-            Expr::value(text("closed_at").and_then(|t| t.parse::<DateTime<Utc>>().ok())),
-        )
-        .col_expr(deal::Column::UpdatedAt, Expr::value(now))
-        .filter(deal::Column::Id.eq(id))
-        .exec(conn)
-        .await?;
-    Ok(())
 }

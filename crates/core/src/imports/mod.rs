@@ -1,17 +1,25 @@
 //! Imports of contacts and companies from CSV and spreadsheet files: upload and
 //! inspect, map columns to fields, dry run, run as a job, report, failed rows, undo.
 
+mod companies;
+mod contacts;
 mod deals;
+mod engine;
 pub mod files;
+mod kinds;
+mod lookups;
+mod reading;
 mod rows;
-mod runner;
+mod snapshot;
 
 use crate::audit::{self, Actor, Event};
 use crate::blobs::{Area, BlobError, BlobKey, StagedBlob};
 use crate::jobs::{JobPayload, NewJob};
 use crate::{CoreError, Ctx, Kite};
 use chrono::Utc;
-use files::{CsvDialect, FileError, Format, Row};
+use engine::{RunState, Runner};
+use files::FileError;
+use kinds::Kind;
 use kite_entity::{import, import_failure, user};
 use kite_shared::imports::{
     DryRunReport, DuplicateMode, FieldOption, ImportColumn, ImportCounts, ImportDto, ImportEntity,
@@ -19,13 +27,12 @@ use kite_shared::imports::{
 };
 use kite_shared::jobs::JobStarted;
 use kite_shared::{FieldError, Permission, UserId};
-use runner::{RunState, Runner};
+use reading::{Chunk, inspect, read_batches};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
-use tokio::sync::mpsc;
+use std::path::PathBuf;
 use uuid::Uuid;
 
 /// The job kind that runs an import.
@@ -40,8 +47,6 @@ pub struct RunImportPayload {
 impl JobPayload for RunImportPayload {
     const KIND: &'static str = RUN_IMPORT;
 }
-const BATCH_ROWS: usize = 500;
-const PREVIEW_ROWS: usize = 10;
 
 /// A file the server received, already on disk.
 pub struct Upload {
@@ -97,139 +102,6 @@ fn import_dto(row: &import::Model) -> ImportDto {
         created_at: row.created_at,
         finished_at: row.finished_at,
     }
-}
-
-/// What an upload learns about its file.
-struct Inspection {
-    format: Format,
-    sheets: Vec<String>,
-    sheet: Option<String>,
-    dialect: Option<CsvDialect>,
-    headers: Vec<String>,
-    preview: Vec<Vec<String>>,
-    rows: u64,
-}
-
-fn inspect(path: &Path, file_name: &str, sheet: Option<String>) -> Result<Inspection, FileError> {
-    let head = files::read_head(path, 64 * 1024)?;
-    if head.is_empty() {
-        return Err(FileError::Empty);
-    }
-    let format = Format::detect(file_name, &head);
-    let (dialect, sheets) = match format {
-        Format::Csv => (Some(files::sniff_csv(&head)?), Vec::new()),
-        _ => (None, files::sheet_names(path, format)?),
-    };
-    let dialect_or_default = dialect.unwrap_or(CsvDialect::from_names(None, None));
-    let empty = |e: &FileError| matches!(e, FileError::Empty | FileError::NoRows);
-    let (sheet, SheetRows { headers, preview, rows }) = match (format, sheet) {
-        (Format::Csv, _) => (None, read_rows(path, format, None, dialect_or_default)?),
-        (_, Some(chosen)) => match read_rows(path, format, Some(&chosen), dialect_or_default) {
-            Err(e) if empty(&e) && sheets.len() > 1 => {
-                return Err(FileError::EmptySheet {
-                    sheet: chosen,
-                    sheets: sheets.join(", "),
-                });
-            }
-            read => (Some(chosen), read?),
-        },
-        // Without a choice, the first sheet that has rows (a cover sheet is common).
-        (_, None) => {
-            let mut first_error = None;
-            let mut found = None;
-            for name in &sheets {
-                match read_rows(path, format, Some(name), dialect_or_default) {
-                    Ok(read) => {
-                        found = Some((Some(name.clone()), read));
-                        break;
-                    }
-                    Err(e) if empty(&e) => {
-                        first_error.get_or_insert(e);
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
-            found.ok_or_else(|| first_error.unwrap_or(FileError::Empty))?
-        }
-    };
-    Ok(Inspection {
-        format,
-        sheets,
-        sheet,
-        dialect,
-        headers,
-        preview,
-        rows,
-    })
-}
-
-/// What the upload shows of a file or sheet.
-struct SheetRows {
-    headers: Vec<String>,
-    preview: Vec<Vec<String>>,
-    /// Data rows (blank rows not counted).
-    rows: u64,
-}
-
-fn read_rows(path: &Path, format: Format, sheet: Option<&str>, dialect: CsvDialect) -> Result<SheetRows, FileError> {
-    let (headers, mut source) = files::open(path, format, sheet, dialect)?;
-    let mut preview = Vec::new();
-    let mut rows = 0;
-    while let Some(cells) = source.next_cells()? {
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        rows += 1;
-        if preview.len() < PREVIEW_ROWS {
-            preview.push(cells);
-        }
-    }
-    if rows == 0 {
-        return Err(FileError::NoRows);
-    }
-    Ok(SheetRows { headers, preview, rows })
-}
-
-enum Chunk {
-    Rows(Vec<Row>),
-    Failed(FileError),
-}
-
-/// Reads the file on a blocking thread and hands over batches of rows after `skip`; at
-/// most two batches wait in memory, so a file of any length reads in bounded memory.
-fn read_batches(import: &import::Model, path: PathBuf, skip: u64) -> mpsc::Receiver<Chunk> {
-    let (sender, receiver) = mpsc::channel(2);
-    let format = Format::parse(&import.format);
-    let sheet = import.sheet.clone();
-    let dialect = CsvDialect::from_names(import.encoding.as_deref(), import.delimiter.as_deref());
-    tokio::task::spawn_blocking(move || {
-        let read = || -> Result<(), FileError> {
-            let (_, mut source) = files::open(&path, format, sheet.as_deref(), dialect)?;
-            let mut number = 0;
-            let mut batch = Vec::with_capacity(BATCH_ROWS);
-            while let Some(cells) = source.next_cells()? {
-                if cells.iter().all(|c| c.trim().is_empty()) {
-                    continue;
-                }
-                number += 1;
-                if number <= skip {
-                    continue;
-                }
-                batch.push((number, cells));
-                if batch.len() == BATCH_ROWS && sender.blocking_send(Chunk::Rows(std::mem::take(&mut batch))).is_err() {
-                    return Ok(());
-                }
-            }
-            if !batch.is_empty() {
-                let _ = sender.blocking_send(Chunk::Rows(batch));
-            }
-            Ok(())
-        };
-        if let Err(error) = read() {
-            let _ = sender.blocking_send(Chunk::Failed(error));
-        }
-    });
-    receiver
 }
 
 pub struct ImportService<'a> {
@@ -473,7 +345,7 @@ impl<'a> ImportService<'a> {
         }
     }
 
-    async fn runner(&self, ctx: Ctx, row: import::Model) -> Result<Runner<'a>, CoreError> {
+    async fn runner(&self, ctx: Ctx, row: import::Model) -> Result<(Runner<'a>, Kind), CoreError> {
         let entity = ImportEntity::parse(&row.entity).unwrap_or(ImportEntity::Contacts);
         let headers: Vec<String> = serde_json::from_str(&row.headers).unwrap_or_default();
         let mapping: BTreeMap<String, String> = serde_json::from_str(&row.mapping).unwrap_or_default();
@@ -490,21 +362,17 @@ impl<'a> ImportService<'a> {
             .into_iter()
             .map(|u| (u.email.to_lowercase(), u.id))
             .collect();
-        Ok(Runner {
+        let kind = Kind::load(&self.kite.db, &row, entity).await?;
+        let runner = Runner {
             kite: self.kite,
             ctx,
-            entity,
             mapping: rows::Mapping::new(entity, &headers, &mapping),
             width: headers.len(),
             duplicates: DuplicateMode::parse(&row.duplicates),
             users,
-            pipelines: if entity == ImportEntity::Deals {
-                deals::Pipelines::load(&self.kite.db, row.organization_id).await?
-            } else {
-                deals::Pipelines::default()
-            },
             import: row,
-        })
+        };
+        Ok((runner, kind))
     }
 
     /// Validates every row and says what a run would do, writing nothing.
@@ -514,11 +382,11 @@ impl<'a> ImportService<'a> {
         Self::require_mapped(&row)?;
         let path = self.path_of(&row).await?;
         let mut batches = read_batches(&row, path, 0);
-        let runner = self.runner(ctx.clone(), row).await?;
+        let (runner, kind) = self.runner(ctx.clone(), row).await?;
         let mut state = RunState::default();
         while let Some(chunk) = batches.recv().await {
             match chunk {
-                Chunk::Rows(rows) => runner.batch(&mut state, rows, true).await?,
+                Chunk::Rows(rows) => kind.batch(&runner, &mut state, rows, true).await?,
                 Chunk::Failed(error) => return Err(error.into()),
             }
         }
@@ -573,13 +441,13 @@ impl<'a> ImportService<'a> {
         let skip = u64::try_from(row.rows_done).unwrap_or(0);
         let mut state = RunState::resumed(&row);
         let mut batches = read_batches(&row, self.path_of(&row).await?, skip);
-        let runner = self.runner(ctx.clone(), row).await?;
+        let (runner, kind) = self.runner(ctx.clone(), row).await?;
         if !checkpoint.reached(skip, total).await {
             return Ok(Outcome::Stopped);
         }
         while let Some(chunk) = batches.recv().await {
             match chunk {
-                Chunk::Rows(rows) => runner.batch(&mut state, rows, false).await?,
+                Chunk::Rows(rows) => kind.batch(&runner, &mut state, rows, false).await?,
                 Chunk::Failed(error) => return Err(error.into()),
             }
             if !checkpoint.reached(state.counts.rows, total).await {
@@ -611,7 +479,7 @@ impl<'a> ImportService<'a> {
         };
         let txn = self.kite.begin().await?;
         if status == ImportStatus::Cancelled {
-            runner::undo(
+            kinds::undo(
                 &*txn,
                 &row,
                 ImportEntity::parse(&row.entity).unwrap_or(ImportEntity::Contacts),
@@ -645,7 +513,9 @@ impl<'a> ImportService<'a> {
         }
         let entity = ImportEntity::parse(&row.entity).unwrap_or(ImportEntity::Contacts);
         let txn = self.kite.begin().await?;
-        let (removed, restored) = runner::undo(&*txn, &row, entity).await?;
+        // All of the undo is in this one transaction: a step that fails leaves everything
+        // (records, tags and the import's status) as it was.
+        let (removed, restored) = kinds::undo(&*txn, &row, entity).await?;
         import::Entity::update_many()
             .col_expr(import::Column::Status, Expr::value(ImportStatus::Undone.as_str()))
             .col_expr(import::Column::UpdatedAt, Expr::value(Utc::now()))
@@ -659,7 +529,7 @@ impl<'a> ImportService<'a> {
         )
         .await?;
         txn.commit().await?;
-        for kind in ["contacts", "companies"] {
+        for kind in [entity.as_str(), crate::crm::companies::KIND] {
             self.kite.counts.invalidate(row.organization_id, kind);
         }
         self.get(ctx, id).await

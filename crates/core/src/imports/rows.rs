@@ -1,8 +1,14 @@
 //! Turning a mapped row of text into the input of a contact, company or deal, with the same
 //! validation as the API and the forms.
 
+use crate::crm::companies::write::CompanyFields;
+use crate::crm::contacts::write::ContactFields;
+use crate::crm::deals::write::{DEFAULT_CURRENCY, DealFields};
+use kite_shared::FieldError;
+use kite_shared::crm::Money;
 use kite_shared::crm::companies::CompanyInput;
 use kite_shared::crm::contacts::{ContactInput, LifecycleStage};
+use kite_shared::crm::deals::DealInput;
 use kite_shared::imports::ImportEntity;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -61,10 +67,14 @@ fn fail(field: &str, message: impl Into<String>) -> RowFailure {
     (field.to_owned(), message.into())
 }
 
-pub struct Prepared<I> {
+/// A row checked by the rules the API applies, ready for its kind's write path.
+pub struct Prepared<F> {
+    /// The Kite id the row names, to update that record.
     pub id: Option<Uuid>,
-    pub input: I,
-    /// A company named in the row (contacts), found or created by name.
+    pub fields: F,
+    /// Added to the tags the record has.
+    pub tags: Option<Vec<String>>,
+    /// A company named in the row (contacts, deals), found or created by name.
     pub company: Option<String>,
 }
 
@@ -97,11 +107,19 @@ fn lifecycle(raw: &str) -> Result<LifecycleStage, RowFailure> {
         .ok_or_else(|| fail("lifecycle_stage", format!("Unknown lifecycle stage \"{raw}\".")))
 }
 
-fn first_error(errors: Vec<kite_shared::FieldError>) -> Result<(), RowFailure> {
-    match errors.into_iter().next() {
-        Some(e) => Err((e.field, e.message)),
-        None => Ok(()),
-    }
+/// The first problem of a row refused by the API's rules: one is enough to fix it.
+fn first_error(errors: Vec<FieldError>) -> RowFailure {
+    errors
+        .into_iter()
+        .next()
+        .map_or_else(|| fail("row", "The row is not valid."), |e| (e.field, e.message))
+}
+
+fn tags(mapping: &Mapping, cells: &[String]) -> Option<Vec<String>> {
+    mapping
+        .has("tags")
+        .then(|| mapping.list(cells, "tags"))
+        .filter(|t| !t.is_empty())
 }
 
 fn check_cells(cells: &[String], width: usize) -> Result<(), RowFailure> {
@@ -132,7 +150,7 @@ pub fn contact(
     cells: &[String],
     width: usize,
     users: &HashMap<String, Uuid>,
-) -> Result<Prepared<ContactInput>, RowFailure> {
+) -> Result<Prepared<ContactFields>, RowFailure> {
     check_cells(cells, width)?;
     let id = parse_id(mapping, cells)?;
     let mut first_name = mapping.get(cells, "first_name").unwrap_or_default().to_owned();
@@ -168,15 +186,12 @@ pub fn contact(
         owner_id: owner(mapping, cells, users)?,
         lifecycle_stage: mapping.get(cells, "lifecycle_stage").map(lifecycle).transpose()?,
         source: mapping.get(cells, "source").map(str::to_owned),
-        tags: mapping
-            .has("tags")
-            .then(|| mapping.list(cells, "tags"))
-            .filter(|t| !t.is_empty()),
+        tags: tags(mapping, cells),
     };
-    first_error(input.validate())?;
     Ok(Prepared {
         id,
-        input,
+        fields: ContactFields::parse(&input).map_err(first_error)?,
+        tags: input.tags,
         company: mapping.get(cells, "company").map(str::to_owned),
     })
 }
@@ -186,7 +201,7 @@ pub fn company(
     cells: &[String],
     width: usize,
     users: &HashMap<String, Uuid>,
-) -> Result<Prepared<CompanyInput>, RowFailure> {
+) -> Result<Prepared<CompanyFields>, RowFailure> {
     check_cells(cells, width)?;
     let id = parse_id(mapping, cells)?;
     let website = mapping.get(cells, "website").map(str::to_owned);
@@ -206,33 +221,22 @@ pub fn company(
         website,
         owner_id: owner(mapping, cells, users)?,
         notes: mapping.get(cells, "notes").map(str::to_owned),
-        tags: mapping
-            .has("tags")
-            .then(|| mapping.list(cells, "tags"))
-            .filter(|t| !t.is_empty()),
+        tags: tags(mapping, cells),
     };
-    first_error(input.validate())?;
     Ok(Prepared {
         id,
-        input,
+        fields: CompanyFields::parse(&input).map_err(first_error)?,
+        tags: input.tags,
         company: None,
     })
 }
 
-/// A deal row in text: names are resolved against the organization in the runner.
+/// A deal row: its fields, and the names resolved against the organization later.
 pub struct DealRow {
-    pub title: String,
-    /// Minor units; None when the column is missing or blank.
-    pub value: Option<i64>,
-    pub currency: Option<String>,
+    pub deal: DealFields,
     pub pipeline: Option<String>,
     pub stage: Option<String>,
-    pub probability: Option<i32>,
-    pub expected_close: Option<chrono::NaiveDate>,
-    pub owner_id: Option<kite_shared::UserId>,
     pub contact_email: Option<String>,
-    pub lost_reason: Option<String>,
-    pub tags: Option<Vec<String>>,
 }
 
 /// ISO dates, and the day-first dotted dates of European spreadsheets.
@@ -253,10 +257,7 @@ pub fn deal(
 ) -> Result<Prepared<DealRow>, RowFailure> {
     check_cells(cells, width)?;
     let id = parse_id(mapping, cells)?;
-    let title = mapping.get(cells, "title").unwrap_or_default().trim().to_owned();
-    first_error(kite_shared::validation::collect([kite_shared::validation::check_name(
-        "title", "Title", &title,
-    )]))?;
+    let title = mapping.get(cells, "title").unwrap_or_default().to_owned();
     let value = mapping
         .get(cells, "value")
         .map(|raw| {
@@ -266,13 +267,6 @@ pub fn deal(
         })
         .transpose()?;
     let currency = mapping.get(cells, "currency").map(str::to_uppercase);
-    if let Some(currency) = &currency {
-        first_error(
-            kite_shared::crm::money::check_currency("currency", currency)
-                .into_iter()
-                .collect(),
-        )?;
-    }
     let probability = mapping
         .get(cells, "probability")
         .map(|raw| {
@@ -288,24 +282,42 @@ pub fn deal(
     if lost_reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
         return Err(fail("lost_reason", "At most 500 characters."));
     }
+    // The API's rules for what a deal holds; the file has a value and a currency column
+    // where the API has one money field.
+    let input = DealInput {
+        title,
+        value: Some(Money {
+            minor: value.unwrap_or(0),
+            currency: currency.clone().unwrap_or_else(|| DEFAULT_CURRENCY.to_owned()),
+        }),
+        probability,
+        tags: tags(mapping, cells),
+        ..DealInput::default()
+    };
+    let mut deal = DealFields::parse(&input).map_err(|errors| {
+        let (field, message) = first_error(errors);
+        let field = match field.as_str() {
+            "value.currency" => "currency".to_owned(),
+            "value.minor" => "value".to_owned(),
+            _ => field,
+        };
+        (field, message)
+    })?;
+    // Empty cells leave a deal's value and currency as they are.
+    deal.value_minor = value;
+    deal.currency = currency;
+    deal.expected_close = mapping.get(cells, "expected_close").map(parse_date).transpose()?;
+    deal.lost_reason = lost_reason;
+    deal.owner_id = owner(mapping, cells, users)?.map(|o| o.into_uuid());
     Ok(Prepared {
         id,
-        input: DealRow {
-            title,
-            value,
-            currency,
+        fields: DealRow {
+            deal,
             pipeline: mapping.get(cells, "pipeline").map(str::to_owned),
             stage: mapping.get(cells, "stage").map(str::to_owned),
-            probability,
-            expected_close: mapping.get(cells, "expected_close").map(parse_date).transpose()?,
-            owner_id: owner(mapping, cells, users)?,
             contact_email: mapping.get(cells, "contact_email").map(str::to_owned),
-            lost_reason,
-            tags: mapping
-                .has("tags")
-                .then(|| mapping.list(cells, "tags"))
-                .filter(|t| !t.is_empty()),
         },
+        tags: input.tags,
         company: mapping.get(cells, "company").map(str::to_owned),
     })
 }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use std::io::Write;
 use std::time::Instant;
 
-async fn upload(app: &TestApp, session: &Session, entity: &str, name: &str, bytes: Vec<u8>) -> Response {
+pub(crate) async fn upload(app: &TestApp, session: &Session, entity: &str, name: &str, bytes: Vec<u8>) -> Response {
     upload_sheet(app, session, entity, name, bytes, None).await
 }
 
@@ -35,7 +35,7 @@ async fn upload_sheet(
     read(response).await
 }
 
-async fn map(app: &TestApp, session: &Session, id: &str, mapping: Value, duplicates: &str) -> Response {
+pub(crate) async fn map(app: &TestApp, session: &Session, id: &str, mapping: Value, duplicates: &str) -> Response {
     app.put(
         &format!("/api/v1/imports/{id}/mapping"),
         &session.access_token,
@@ -45,7 +45,7 @@ async fn map(app: &TestApp, session: &Session, id: &str, mapping: Value, duplica
 }
 
 /// Runs a mapped import and waits for its job to finish.
-async fn run(app: &TestApp, session: &Session, id: &str) -> Value {
+pub(crate) async fn run(app: &TestApp, session: &Session, id: &str) -> Value {
     let started = app
         .post(
             &format!("/api/v1/imports/{id}/run"),
@@ -73,7 +73,7 @@ async fn run(app: &TestApp, session: &Session, id: &str) -> Value {
         .body
 }
 
-fn id(body: &Value) -> String {
+pub(crate) fn id(body: &Value) -> String {
     body["id"].as_str().expect("id").to_owned()
 }
 

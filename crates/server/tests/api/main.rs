@@ -14,6 +14,7 @@ mod domain_events;
 mod email;
 mod errors;
 mod exports;
+mod import_writes;
 mod imports;
 mod jobs;
 mod lockout;
