@@ -9,6 +9,7 @@ use futures_util::StreamExt;
 use kite_core::CoreError;
 use kite_core::imports::Upload;
 use kite_shared::ErrorBody;
+use kite_shared::page::{Page, PageQuery};
 use kite_shared::imports::{DryRunReport, ImportDto, ImportEntity, ImportMappingRequest, ImportUploaded};
 use kite_shared::jobs::JobStarted;
 use std::path::PathBuf;
@@ -137,10 +138,19 @@ pub async fn upload(
 }
 
 /// The organization's imports, newest first.
-#[utoipa::path(tag = "imports", security(("bearer_auth" = [])), responses((status = 200, body = Vec<ImportDto>)))]
+#[utoipa::path(
+    tag = "imports",
+    security(("bearer_auth" = [])),
+    params(PageQuery),
+    responses((status = 200, body = Page<ImportDto>), (status = 422, body = ErrorBody))
+)]
 #[get("/imports")]
-pub async fn list_imports(state: web::Data<AppState>, Auth(ctx): Auth) -> Result<web::Json<Vec<ImportDto>>, ApiError> {
-    Ok(web::Json(state.kite.imports().list(&ctx).await?))
+pub async fn list_imports(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<ImportDto>>, ApiError> {
+    Ok(web::Json(state.kite.imports().list(&ctx, &page).await?))
 }
 
 /// An import's status, counts and first errors.

@@ -1,16 +1,16 @@
 use crate::error::ApiError;
-use crate::extract::Auth;
+use crate::extract::{Auth, ListQuery};
 use crate::startup::AppState;
 use actix_web::{get, web};
 use kite_shared::ErrorBody;
 use kite_shared::outbox::{OutboxMessageDto, OutboxQuery};
-use kite_shared::page::Page;
+use kite_shared::page::{Page, PageQuery};
 
 /// Emails kept instead of sent (no SendGrid key configured), newest first. Admins only.
 #[utoipa::path(
     tag = "email",
     security(("bearer_auth" = [])),
-    params(OutboxQuery),
+    params(OutboxQuery, PageQuery),
     responses(
         (status = 200, body = Page<OutboxMessageDto>),
         (status = 403, body = ErrorBody),
@@ -20,7 +20,7 @@ use kite_shared::page::Page;
 pub async fn list_outbox(
     state: web::Data<AppState>,
     Auth(ctx): Auth,
-    query: web::Query<OutboxQuery>,
+    query: ListQuery<OutboxQuery>,
 ) -> Result<web::Json<Page<OutboxMessageDto>>, ApiError> {
-    Ok(web::Json(state.kite.outbox().list(&ctx, &query).await?))
+    Ok(web::Json(state.kite.outbox().list(&ctx, &query.filters, &query.page).await?))
 }
