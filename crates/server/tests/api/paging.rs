@@ -292,8 +292,8 @@ async fn a_cursor_made_for_another_sort_or_list_is_refused(backend: Backend) {
     for other in [
         "/api/v1/contacts?sort=-last_name",
         "/api/v1/contacts?sort=first_name",
-        "/api/v1/contacts",
-        "/api/v1/companies?sort=last_name",
+        "/api/v1/contacts?sort=-created_at",
+        "/api/v1/companies?sort=name",
         "/api/v1/companies",
         "/api/v1/audit-log",
     ] {
