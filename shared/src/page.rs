@@ -66,7 +66,11 @@ impl PageQuery {
     /// The page size asked for, or the errors that name `per_page`.
     pub fn per_page(&self) -> Result<u64, FieldError> {
         match self.per_page.unwrap_or(DEFAULT_PER_PAGE) {
-            0 => Err(FieldError::new("per_page", "too_small", "Ask for at least 1 row per page.")),
+            0 => Err(FieldError::new(
+                "per_page",
+                "too_small",
+                "Ask for at least 1 row per page.",
+            )),
             n if n > MAX_PER_PAGE => Err(FieldError::new(
                 "per_page",
                 "too_large",

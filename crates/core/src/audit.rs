@@ -8,9 +8,7 @@ use kite_entity::audit_log;
 use kite_shared::audit::{AuditEntryDto, AuditQuery};
 use kite_shared::page::{Page, PageQuery};
 use kite_shared::{OrganizationId, Permission, UserId};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::Value;
 
 /// Who did it. Built from a [`Ctx`], or by the auth service before anyone is signed in.
@@ -98,7 +96,12 @@ impl<'a> AuditService<'a> {
     }
 
     /// The organization's audit trail, newest first.
-    pub async fn list(&self, ctx: &Ctx, query: &AuditQuery, page: &PageQuery) -> Result<Page<AuditEntryDto>, CoreError> {
+    pub async fn list(
+        &self,
+        ctx: &Ctx,
+        query: &AuditQuery,
+        page: &PageQuery,
+    ) -> Result<Page<AuditEntryDto>, CoreError> {
         ctx.require(Permission::ViewAuditLog)?;
         let request = PageRequest::parse(page)?;
         let mut select =

@@ -165,25 +165,25 @@ impl<'a> ExportService<'a> {
                 let rows = page
                     .items
                     .into_iter()
-                .map(|c| {
-                    vec![
-                        c.id.to_string(),
-                        c.first_name.clone(),
-                        c.last_name.clone(),
-                        opt(&c.email),
-                        c.other_emails.join("; "),
-                        opt(&c.phone),
-                        c.other_phones.join("; "),
-                        opt(&c.title),
-                        opt(&c.company_name),
-                        c.lifecycle_stage.as_str().to_owned(),
-                        opt(&c.source),
-                        owner(c.owner_id),
-                        c.tags.join(", "),
-                        at(c.created_at),
-                    ]
-                })
-                .collect();
+                    .map(|c| {
+                        vec![
+                            c.id.to_string(),
+                            c.first_name.clone(),
+                            c.last_name.clone(),
+                            opt(&c.email),
+                            c.other_emails.join("; "),
+                            opt(&c.phone),
+                            c.other_phones.join("; "),
+                            opt(&c.title),
+                            opt(&c.company_name),
+                            c.lifecycle_stage.as_str().to_owned(),
+                            opt(&c.source),
+                            owner(c.owner_id),
+                            c.tags.join(", "),
+                            at(c.created_at),
+                        ]
+                    })
+                    .collect();
                 (rows, page.next_cursor)
             }
             ExportQuery::Companies(q) => {
@@ -191,23 +191,23 @@ impl<'a> ExportService<'a> {
                 let rows = page
                     .items
                     .into_iter()
-                .map(|c| {
-                    vec![
-                        c.id.to_string(),
-                        c.name.clone(),
-                        opt(&c.domain),
-                        opt(&c.website),
-                        opt(&c.industry),
-                        opt(&c.size),
-                        opt(&c.phone),
-                        opt(&c.address),
-                        owner(c.owner_id),
-                        opt(&c.notes),
-                        c.tags.join(", "),
-                        at(c.created_at),
-                    ]
-                })
-                .collect();
+                    .map(|c| {
+                        vec![
+                            c.id.to_string(),
+                            c.name.clone(),
+                            opt(&c.domain),
+                            opt(&c.website),
+                            opt(&c.industry),
+                            opt(&c.size),
+                            opt(&c.phone),
+                            opt(&c.address),
+                            owner(c.owner_id),
+                            opt(&c.notes),
+                            c.tags.join(", "),
+                            at(c.created_at),
+                        ]
+                    })
+                    .collect();
                 (rows, page.next_cursor)
             }
             ExportQuery::Deals(q) => {

@@ -248,7 +248,11 @@ impl<E: EntityTrait> Ordering<E> {
             .ok_or_else(|| CoreError::Internal(format!("{list} cannot be paged by `{name}`")))?;
         Ok(Self {
             list,
-            sort: if descending { format!("-{name}") } else { name.to_owned() },
+            sort: if descending {
+                format!("-{name}")
+            } else {
+                name.to_owned()
+            },
             column,
             id,
             descending,
@@ -263,7 +267,11 @@ impl<E: EntityTrait> Ordering<E> {
 
     /// `id` comes after `id0` in this order.
     fn id_after(&self, id0: Uuid) -> sea_orm::sea_query::SimpleExpr {
-        if self.descending { self.id.lt(id0) } else { self.id.gt(id0) }
+        if self.descending {
+            self.id.lt(id0)
+        } else {
+            self.id.gt(id0)
+        }
     }
 
     /// Rows with a value that come after (`value`, `id0`): further in the column's
@@ -371,15 +379,23 @@ where
     let total = match (request.with_total, total) {
         (false, _) => None,
         (true, Total::Exact) => Some(select.clone().count(&kite.db).await?),
-        (true, Total::Cached {
-            organization,
-            kind,
-            filter,
-        }) => {
+        (
+            true,
+            Total::Cached {
+                organization,
+                kind,
+                filter,
+            },
+        ) => {
             let counted = select.clone();
             Some(
                 kite.counts
-                    .count_once(organization, kind, filter, || async move { counted.count(&kite.db).await })
+                    .count_once(
+                        organization,
+                        kind,
+                        filter,
+                        || async move { counted.count(&kite.db).await },
+                    )
                     .await?,
             )
         }

@@ -15,10 +15,10 @@ use chrono::{DateTime, Duration, Utc};
 use kite_email::{Attachment, EmailMessage};
 use kite_entity::{export_run, scheduled_export};
 use kite_shared::imports::ImportEntity;
+use kite_shared::page::{Page, PageQuery};
 use kite_shared::scheduled_exports::{
     ExportFormat, ExportRunDto, RUN_FILE_DAYS, RunStatus, Schedule, ScheduledExportDto, ScheduledExportInput,
 };
-use kite_shared::page::{Page, PageQuery};
 use kite_shared::validation::normalize_email;
 use kite_shared::{FieldError, Permission};
 use sea_orm::sea_query::Expr;

@@ -73,11 +73,6 @@ impl Cursors {
             }
         });
     }
-
-    /// Back to the first page, e.g. after the rows on a later page were deleted.
-    pub fn first(&self) {
-        self.visited.set(Visited::default());
-    }
 }
 
 /// What the pager shows of the page on screen.
@@ -103,7 +98,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);

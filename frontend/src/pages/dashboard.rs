@@ -107,7 +107,8 @@ fn DemoDataOffer() -> impl IntoView {
     let toasts = crate::toast::use_toasts();
     let navigate = leptos_router::hooks::use_navigate();
     let empty = LocalResource::new(|| async {
-        let contacts = api::get::<Page<kite_shared::crm::contacts::ContactDto>>("/contacts?per_page=1&total=false").await;
+        let contacts =
+            api::get::<Page<kite_shared::crm::contacts::ContactDto>>("/contacts?per_page=1&total=false").await;
         let deals = api::get::<Page<kite_shared::crm::deals::DealDto>>("/deals?per_page=1&total=false").await;
         matches!((contacts, deals), (Ok(c), Ok(d)) if c.items.is_empty() && d.items.is_empty())
     });

@@ -36,11 +36,12 @@ pub fn Search() -> impl IntoView {
             if q.chars().count() < 2 {
                 return None;
             }
+            let paths = [RecordKind::Contact, RecordKind::Company, RecordKind::Deal].map(|kind| path(&q, kind));
             Some(
                 futures::try_join!(
-                    api::get::<Page<SearchHit>>(&path(&q, RecordKind::Contact)),
-                    api::get::<Page<SearchHit>>(&path(&q, RecordKind::Company)),
-                    api::get::<Page<SearchHit>>(&path(&q, RecordKind::Deal)),
+                    api::get::<Page<SearchHit>>(&paths[0]),
+                    api::get::<Page<SearchHit>>(&paths[1]),
+                    api::get::<Page<SearchHit>>(&paths[2]),
                 )
                 .map(|(contacts, companies, deals)| (q, contacts, companies, deals)),
             )
@@ -107,9 +108,11 @@ fn HitList(
     let hits = RwSignal::new(first.items);
     let next = RwSignal::new(first.next_cursor);
     let loading = RwSignal::new(false);
+    // Stored, so that the button's handler is Copy and every render can take it.
+    let more_path = StoredValue::new(path(&q, kind));
     let more = move |_| {
         let Some(cursor) = next.get_untracked() else { return };
-        let path = api::with_cursor(&path(&q, kind), Some(cursor));
+        let path = more_path.with_value(|p| api::with_cursor(p, Some(cursor)));
         loading.set(true);
         spawn_local(async move {
             if let Ok(page) = api::get::<Page<SearchHit>>(&path).await {
@@ -147,7 +150,7 @@ fn HitList(
                             type="button"
                             class="btn btn-ghost btn-small"
                             disabled=move || loading.get()
-                            on:click=more.clone()
+                            on:click=more
                         >
                             {format!("Show more {}", title.to_lowercase())}
                         </button>

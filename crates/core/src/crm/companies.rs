@@ -15,8 +15,8 @@ use kite_shared::page::{Page, PageQuery};
 use kite_shared::{Permission, UserId};
 use sea_orm::sea_query::{Condition, Expr, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, ExprTrait, IntoActiveModel, QueryFilter, Select,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, ExprTrait, IntoActiveModel, QueryFilter,
+    Select, Set,
 };
 use uuid::Uuid;
 

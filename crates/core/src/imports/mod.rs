@@ -355,7 +355,13 @@ impl<'a> ImportService<'a> {
     pub async fn list(&self, ctx: &Ctx, page: &PageQuery) -> Result<Page<ImportDto>, CoreError> {
         ctx.require(Permission::ReadRecords)?;
         let request = PageRequest::parse(page)?;
-        let order = Ordering::fixed("imports", "created_at", import::Column::CreatedAt, true, import::Column::Id)?;
+        let order = Ordering::fixed(
+            "imports",
+            "created_at",
+            import::Column::CreatedAt,
+            true,
+            import::Column::Id,
+        )?;
         let imports = import::Entity::find().filter(import::Column::OrganizationId.eq(ctx.organization_id.into_uuid()));
         Ok(paging::page(self.kite, imports, &order, &request, Total::Exact)
             .await?

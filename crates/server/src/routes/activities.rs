@@ -21,7 +21,9 @@ pub async fn list_activities(
     Auth(ctx): Auth,
     query: ListQuery<ActivityListQuery>,
 ) -> Result<web::Json<Page<ActivityDto>>, ApiError> {
-    Ok(web::Json(state.kite.activities().list(&ctx, &query.filters, &query.page).await?))
+    Ok(web::Json(
+        state.kite.activities().list(&ctx, &query.filters, &query.page).await?,
+    ))
 }
 
 /// Logs a call, email, meeting or note, or adds a task; links to a contact, company

@@ -22,5 +22,7 @@ pub async fn list_audit_log(
     Auth(ctx): Auth,
     query: ListQuery<AuditQuery>,
 ) -> Result<web::Json<Page<AuditEntryDto>>, ApiError> {
-    Ok(web::Json(state.kite.audit().list(&ctx, &query.filters, &query.page).await?))
+    Ok(web::Json(
+        state.kite.audit().list(&ctx, &query.filters, &query.page).await?,
+    ))
 }

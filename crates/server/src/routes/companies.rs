@@ -22,7 +22,9 @@ pub async fn list_companies(
     Auth(ctx): Auth,
     query: ListQuery<CompanyListQuery>,
 ) -> Result<web::Json<Page<CompanyDto>>, ApiError> {
-    Ok(web::Json(state.kite.companies().list(&ctx, &query.filters, &query.page).await?))
+    Ok(web::Json(
+        state.kite.companies().list(&ctx, &query.filters, &query.page).await?,
+    ))
 }
 
 #[utoipa::path(

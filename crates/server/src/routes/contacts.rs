@@ -22,7 +22,9 @@ pub async fn list_contacts(
     Auth(ctx): Auth,
     query: ListQuery<ContactListQuery>,
 ) -> Result<web::Json<Page<ContactDto>>, ApiError> {
-    Ok(web::Json(state.kite.contacts().list(&ctx, &query.filters, &query.page).await?))
+    Ok(web::Json(
+        state.kite.contacts().list(&ctx, &query.filters, &query.page).await?,
+    ))
 }
 
 /// Creates a contact. An email another live contact has is a 409 `duplicate_email`,

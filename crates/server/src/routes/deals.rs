@@ -134,7 +134,9 @@ pub async fn list_deals(
     Auth(ctx): Auth,
     query: ListQuery<DealListQuery>,
 ) -> Result<web::Json<Page<DealDto>>, ApiError> {
-    Ok(web::Json(state.kite.deals().list(&ctx, &query.filters, &query.page).await?))
+    Ok(web::Json(
+        state.kite.deals().list(&ctx, &query.filters, &query.page).await?,
+    ))
 }
 
 /// Brings the deal back from the trash (admins).

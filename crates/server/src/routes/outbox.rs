@@ -22,5 +22,7 @@ pub async fn list_outbox(
     Auth(ctx): Auth,
     query: ListQuery<OutboxQuery>,
 ) -> Result<web::Json<Page<OutboxMessageDto>>, ApiError> {
-    Ok(web::Json(state.kite.outbox().list(&ctx, &query.filters, &query.page).await?))
+    Ok(web::Json(
+        state.kite.outbox().list(&ctx, &query.filters, &query.page).await?,
+    ))
 }

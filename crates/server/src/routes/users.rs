@@ -26,7 +26,9 @@ pub async fn list_users(
     Auth(ctx): Auth,
     query: ListQuery<UserListQuery>,
 ) -> Result<web::Json<Page<UserDto>>, ApiError> {
-    Ok(web::Json(state.kite.users().list(&ctx, &query.filters, &query.page).await?))
+    Ok(web::Json(
+        state.kite.users().list(&ctx, &query.filters, &query.page).await?,
+    ))
 }
 
 /// Invites someone by email: the user is created without a password and gets a

@@ -175,7 +175,10 @@ async fn rows_added_or_removed_between_pages_are_neither_skipped_nor_repeated(ba
     let mut cursor = first.body["next_cursor"].as_str().expect("more").to_owned();
     loop {
         let page = app
-            .get(&format!("/api/v1/contacts?sort=last_name&per_page=2&cursor={cursor}"), token)
+            .get(
+                &format!("/api/v1/contacts?sort=last_name&per_page=2&cursor={cursor}"),
+                token,
+            )
             .await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         rest.extend(names(&page.body));
@@ -237,8 +240,18 @@ async fn a_page_size_of_zero_or_over_the_maximum_is_refused_naming_per_page(back
         assert_eq!(most.status, StatusCode::OK, "{path}: {}", most.body);
         for refused in ["per_page=201", "per_page=0", "per_page=100000"] {
             let answer = app.get(&with(&path, refused), &admin.access_token).await;
-            assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{path} {refused}: {}", answer.body);
-            assert_eq!(answer.field_codes()[0].0, "per_page", "{path} {refused}: {}", answer.body);
+            assert_eq!(
+                answer.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{path} {refused}: {}",
+                answer.body
+            );
+            assert_eq!(
+                answer.field_codes()[0].0,
+                "per_page",
+                "{path} {refused}: {}",
+                answer.body
+            );
         }
     }
 }
@@ -264,15 +277,26 @@ async fn a_malformed_or_tampered_cursor_is_refused_naming_cursor(backend: Backen
     ];
     for path in every_list(&app, &admin).await {
         for cursor in &tampered {
-            let answer = app.get(&with(&path, &format!("cursor={cursor}")), &admin.access_token).await;
-            assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{path} {cursor}: {}", answer.body);
+            let answer = app
+                .get(&with(&path, &format!("cursor={cursor}")), &admin.access_token)
+                .await;
+            assert_eq!(
+                answer.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{path} {cursor}: {}",
+                answer.body
+            );
             assert_eq!(answer.field_codes()[0].0, "cursor", "{path} {cursor}: {}", answer.body);
         }
     }
     // A cursor of the right shape and types is only a place in the list.
-    let shaped = encoded(&json!({"list": "contacts", "sort": "-created_at", "value": "2000-01-01T00:00:00Z", "id": id}));
+    let shaped =
+        encoded(&json!({"list": "contacts", "sort": "-created_at", "value": "2000-01-01T00:00:00Z", "id": id}));
     let answer = app
-        .get(&format!("/api/v1/contacts?sort=-created_at&cursor={shaped}"), &admin.access_token)
+        .get(
+            &format!("/api/v1/contacts?sort=-created_at&cursor={shaped}"),
+            &admin.access_token,
+        )
         .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     assert_eq!(answer.body["items"], json!([]));
@@ -298,11 +322,19 @@ async fn a_cursor_made_for_another_sort_or_list_is_refused(backend: Backend) {
         "/api/v1/audit-log",
     ] {
         let answer = app.get(&with(other, &format!("cursor={cursor}")), token).await;
-        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{other}: {}", answer.body);
+        assert_eq!(
+            answer.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{other}: {}",
+            answer.body
+        );
         assert_eq!(answer.field_codes()[0].0, "cursor", "{other}: {}", answer.body);
     }
     let same = app
-        .get(&format!("/api/v1/contacts?sort=last_name&per_page=1&cursor={cursor}"), token)
+        .get(
+            &format!("/api/v1/contacts?sort=last_name&per_page=1&cursor={cursor}"),
+            token,
+        )
         .await;
     assert_eq!(same.status, StatusCode::OK, "{}", same.body);
     assert_eq!(same.body["items"][0]["last_name"], "brown");

@@ -36,7 +36,9 @@ async fn search_finds_contacts_companies_and_deals_of_the_organization_only(back
     assert_eq!(results.status, StatusCode::OK, "{}", results.body);
     let hits = results.body["items"].as_array().expect("hits");
     assert_eq!(
-        hits.iter().map(|h| h["kind"].as_str().unwrap_or_default()).collect::<Vec<_>>(),
+        hits.iter()
+            .map(|h| h["kind"].as_str().unwrap_or_default())
+            .collect::<Vec<_>>(),
         ["company", "deal"],
         "not their contact, whose first name starts so"
     );
@@ -102,7 +104,10 @@ async fn search_hits_page_by_cursor_across_kinds_and_within_one(backend: Backend
     assert_eq!(deals.body["total"], 2);
     let cursor = deals.body["next_cursor"].as_str().expect("a second deal");
     let second = app
-        .get(&format!("/api/v1/search?q=nova&kind=deal&per_page=1&cursor={cursor}"), token)
+        .get(
+            &format!("/api/v1/search?q=nova&kind=deal&per_page=1&cursor={cursor}"),
+            token,
+        )
         .await;
     assert_eq!(second.body["items"][0]["title"], "Nova upsell");
     assert_eq!(second.body["next_cursor"], serde_json::Value::Null);

@@ -120,8 +120,7 @@ pub fn DataTable<T: ListRow>(
         let path = api::with_cursor(&query.get(), cursors.cursor());
         async move { api::get::<Page<T>>(&path).await }
     });
-    let page_info =
-        Signal::derive(move || rows.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(PageInfo::of)));
+    let page_info = Signal::derive(move || rows.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(PageInfo::of)));
     // While another order or filter loads, the old rows stay on screen: they are dimmed
     // and marked busy, so nobody reads them as the answer to the new question.
     let reloading = RwSignal::new(false);

@@ -68,8 +68,7 @@ fn TrashList() -> impl IntoView {
         let path = api::with_cursor(&query.get(), cursors.cursor());
         async move { api::get::<Page<TrashItem>>(&path).await }
     });
-    let page_info =
-        Signal::derive(move || items.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(PageInfo::of)));
+    let page_info = Signal::derive(move || items.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(PageInfo::of)));
     // Restoring the last record of a later page would leave the user on a blank page.
     Effect::new(move |_| {
         let emptied = items.with(|r| matches!(r, Some(Ok(list)) if list.items.is_empty()));

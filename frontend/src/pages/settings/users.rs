@@ -49,8 +49,7 @@ pub fn Users() -> impl IntoView {
         let path = api::with_cursor(&query.get(), cursors.cursor());
         async move { api::get::<Page<UserDto>>(&path).await }
     });
-    let page_info =
-        Signal::derive(move || users.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(PageInfo::of)));
+    let page_info = Signal::derive(move || users.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(PageInfo::of)));
     view! {
         <section class="card">
             <div class="toolbar">

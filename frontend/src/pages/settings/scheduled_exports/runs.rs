@@ -34,8 +34,7 @@ pub fn RunHistory(export_id: Uuid, #[prop(into)] changed: Signal<u32>) -> impl I
         let path = api::with_cursor(&query.get(), cursors.cursor());
         async move { api::get::<Page<ExportRunDto>>(&path).await }
     });
-    let page_info =
-        Signal::derive(move || runs.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(PageInfo::of)));
+    let page_info = Signal::derive(move || runs.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(PageInfo::of)));
     // One page of runs needs no pager.
     let paged = move || page_info.with(|p| p.as_ref().is_some_and(|p| p.next.is_some())) || cursors.index() > 0;
     view! {
