@@ -180,7 +180,7 @@ impl ValueKind {
 
     /// The value a cursor names, `Some(None)` for NULL; `None` when it cannot be one of
     /// this column's values (the cursor was altered).
-    fn from_json(self, json: &serde_json::Value) -> Option<Option<Value>> {
+    fn value_of(self, json: &serde_json::Value) -> Option<Option<Value>> {
         if json.is_null() {
             return Some(None);
         }
@@ -289,7 +289,7 @@ impl<E: EntityTrait> Ordering<E> {
 
     fn decode(&self, raw: &str) -> Result<(Option<Value>, Uuid), CoreError> {
         let cursor = Cursor::decode(raw, self.list, &self.sort)?;
-        match self.kind.from_json(&cursor.value) {
+        match self.kind.value_of(&cursor.value) {
             Some(None) if !self.nullable => Err(invalid_cursor()),
             Some(value) => Ok((value, cursor.id)),
             None => Err(invalid_cursor()),
@@ -458,13 +458,13 @@ mod tests {
         ];
         for (kind, value) in cases {
             let json = kind.to_json(value.clone()).expect("json");
-            let back = kind.from_json(&json).expect("a value of the kind");
+            let back = kind.value_of(&json).expect("a value of the kind");
             match back {
                 Some(back) => assert_eq!(back, value, "{kind:?}"),
                 None => assert!(json.is_null()),
             }
         }
-        assert_eq!(ValueKind::Time.from_json(&serde_json::json!(12)), None);
-        assert_eq!(ValueKind::Int.from_json(&serde_json::json!("12")), None);
+        assert_eq!(ValueKind::Time.value_of(&serde_json::json!(12)), None);
+        assert_eq!(ValueKind::Int.value_of(&serde_json::json!("12")), None);
     }
 }
