@@ -83,15 +83,6 @@ impl PageQuery {
     pub fn wants_total(&self) -> bool {
         self.total.unwrap_or(true)
     }
-
-    /// The query pairs to ask for this page (empty values are left out by clients).
-    pub fn pairs(&self) -> Vec<(&'static str, Option<String>)> {
-        vec![
-            ("cursor", self.cursor.clone()),
-            ("per_page", self.per_page.map(|n| n.to_string())),
-            ("total", self.total.map(|t| t.to_string())),
-        ]
-    }
 }
 
 #[cfg(test)]
