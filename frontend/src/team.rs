@@ -4,25 +4,24 @@
 use crate::api::{self, ApiError};
 use kite_shared::UserId;
 use kite_shared::auth::UserDto;
-use kite_shared::page::Page;
 use leptos::prelude::*;
 
 #[derive(Clone, Copy)]
 pub struct Team {
-    users: LocalResource<Result<Page<UserDto>, ApiError>>,
+    users: LocalResource<Result<Vec<UserDto>, ApiError>>,
 }
 
 impl Team {
-    /// 200 is the API's page limit, and more than any team Kite is made for.
+    /// Everyone, in pages of the API's largest size: one page for any team Kite is made for.
     pub fn load() -> Self {
         Self {
-            users: LocalResource::new(|| api::get::<Page<UserDto>>("/users?per_page=200")),
+            users: LocalResource::new(|| api::get_all::<UserDto>("/users?per_page=200&total=false")),
         }
     }
 
     fn with_users<R>(&self, f: impl FnOnce(&[UserDto]) -> R) -> R {
         self.users.with(|r| match r {
-            Some(Ok(page)) => f(&page.items),
+            Some(Ok(users)) => f(users),
             _ => f(&[]),
         })
     }

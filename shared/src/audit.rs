@@ -25,6 +25,7 @@ pub struct AuditEntryDto {
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Only entries by this user.
@@ -43,8 +44,4 @@ pub struct AuditQuery {
     /// Exclusive upper bound (RFC 3339).
     #[serde(default)]
     pub to: Option<DateTime<Utc>>,
-    #[serde(default)]
-    pub page: Option<u64>,
-    #[serde(default)]
-    pub per_page: Option<u64>,
 }

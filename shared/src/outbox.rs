@@ -19,6 +19,7 @@ pub struct OutboxMessageDto {
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct OutboxQuery {
     /// Only messages to this address.
@@ -26,8 +27,4 @@ pub struct OutboxQuery {
     pub to: Option<String>,
     #[serde(default)]
     pub category: Option<String>,
-    #[serde(default)]
-    pub page: Option<u64>,
-    #[serde(default)]
-    pub per_page: Option<u64>,
 }

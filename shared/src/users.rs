@@ -43,6 +43,7 @@ impl UpdateUserRequest {
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct UserListQuery {
     /// Matches name or email.
@@ -52,10 +53,6 @@ pub struct UserListQuery {
     pub role: Option<Role>,
     #[serde(default)]
     pub active: Option<bool>,
-    #[serde(default)]
-    pub page: Option<u64>,
-    #[serde(default)]
-    pub per_page: Option<u64>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

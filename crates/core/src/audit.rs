@@ -3,16 +3,13 @@
 
 use crate::domain_events;
 use crate::dto::audit_dto;
-use crate::paging::PageRequest;
+use crate::paging::{self, Ordering, PageRequest, Total};
 use crate::{ClientInfo, CoreError, Ctx, Kite};
 use kite_entity::audit_log;
 use kite_shared::audit::{AuditEntryDto, AuditQuery};
-use kite_shared::page::Page;
+use kite_shared::page::{Page, PageQuery};
 use kite_shared::{OrganizationId, Permission, UserId};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::Value;
 
 /// Who did it. Built from a [`Ctx`], or by the auth service before anyone is signed in.
@@ -128,9 +125,14 @@ impl<'a> AuditService<'a> {
     }
 
     /// The organization's audit trail, newest first.
-    pub async fn list(&self, ctx: &Ctx, query: &AuditQuery) -> Result<Page<AuditEntryDto>, CoreError> {
+    pub async fn list(
+        &self,
+        ctx: &Ctx,
+        query: &AuditQuery,
+        page: &PageQuery,
+    ) -> Result<Page<AuditEntryDto>, CoreError> {
         ctx.require(Permission::ViewAuditLog)?;
-        let paging = PageRequest::new(query.page, query.per_page);
+        let request = PageRequest::parse(page)?;
         let mut select =
             audit_log::Entity::find().filter(audit_log::Column::OrganizationId.eq(ctx.organization_id.into_uuid()));
         if let Some(actor) = query.actor_user_id {
@@ -155,19 +157,15 @@ impl<'a> AuditService<'a> {
         if let Some(to) = query.to {
             select = select.filter(audit_log::Column::CreatedAt.lt(to));
         }
-        let total = select.clone().count(&self.kite.db).await?;
-        let rows = select
-            .order_by_desc(audit_log::Column::CreatedAt)
-            .order_by_desc(audit_log::Column::Id)
-            .offset(paging.offset())
-            .limit(paging.per_page)
-            .all(&self.kite.db)
-            .await?;
-        Ok(Page {
-            items: rows.into_iter().map(audit_dto).collect(),
-            total,
-            page: paging.page,
-            per_page: paging.per_page,
-        })
+        let order = Ordering::fixed(
+            "audit_log",
+            "created_at",
+            audit_log::Column::CreatedAt,
+            true,
+            audit_log::Column::Id,
+        )?;
+        Ok(paging::page(self.kite, select, &order, &request, Total::Exact)
+            .await?
+            .map(audit_dto))
     }
 }

@@ -2,9 +2,10 @@
 //! importer recognises, so an export imported back in update mode changes nothing.
 
 use crate::audit::{self, Actor, Event};
+use crate::crm::listing;
 use crate::paging::PageRequest;
 use crate::{CoreError, Ctx, Kite};
-use kite_entity::{pipeline, stage, user};
+use kite_entity::{company, contact, deal, pipeline, stage, user};
 use kite_shared::Permission;
 use kite_shared::crm::companies::CompanyListQuery;
 use kite_shared::crm::contacts::ContactListQuery;
@@ -14,10 +15,6 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
-
-/// Rows fetched per query while exporting: pages are read with an offset, so fewer,
-/// larger pages keep a large export from rescanning the list many times.
-const PAGE_ROWS: u64 = 10_000;
 
 /// What to export: a list and its query.
 pub enum ExportQuery {
@@ -147,69 +144,74 @@ impl<'a> ExportService<'a> {
         .await
     }
 
-    /// Page `page` (1-based) of the export's rows, escaped; empty after the last.
-    pub async fn rows(&self, ctx: &Ctx, query: &ExportQuery, page: u64) -> Result<Vec<Vec<String>>, CoreError> {
-        let paging = PageRequest {
-            page,
-            per_page: PAGE_ROWS,
-        };
+    /// The export's rows (escaped) after `cursor`, from the first without one, and the
+    /// cursor of the rows that follow; none after the last. The export walks the list
+    /// as the list pages (by keyset), so records added or removed while it runs never
+    /// make it skip or repeat a row.
+    pub async fn rows(
+        &self,
+        ctx: &Ctx,
+        query: &ExportQuery,
+        cursor: Option<String>,
+    ) -> Result<(Vec<Vec<String>>, Option<String>), CoreError> {
+        let paging = PageRequest::walk(cursor, self.kite.settings.export_page_rows.max(1));
         let owners = self.owners(ctx).await?;
         let owner =
             |id: Option<kite_shared::UserId>| id.and_then(|o| owners.get(&o.into_uuid()).cloned()).unwrap_or_default();
         let at = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let rows: Vec<Vec<String>> = match query {
-            ExportQuery::Contacts(q) => self
-                .kite
-                .contacts()
-                .list_with(ctx, q, paging)
-                .await?
-                .items
-                .into_iter()
-                .map(|c| {
-                    vec![
-                        c.id.to_string(),
-                        c.first_name.clone(),
-                        c.last_name.clone(),
-                        opt(&c.email),
-                        c.other_emails.join("; "),
-                        opt(&c.phone),
-                        c.other_phones.join("; "),
-                        opt(&c.title),
-                        opt(&c.company_name),
-                        c.lifecycle_stage.as_str().to_owned(),
-                        opt(&c.source),
-                        owner(c.owner_id),
-                        c.tags.join(", "),
-                        at(c.created_at),
-                    ]
-                })
-                .collect(),
-            ExportQuery::Companies(q) => self
-                .kite
-                .companies()
-                .list_with(ctx, q, paging)
-                .await?
-                .items
-                .into_iter()
-                .map(|c| {
-                    vec![
-                        c.id.to_string(),
-                        c.name.clone(),
-                        opt(&c.domain),
-                        opt(&c.website),
-                        opt(&c.industry),
-                        opt(&c.size),
-                        opt(&c.phone),
-                        opt(&c.address),
-                        owner(c.owner_id),
-                        opt(&c.notes),
-                        c.tags.join(", "),
-                        at(c.created_at),
-                    ]
-                })
-                .collect(),
+        let (rows, next): (Vec<Vec<String>>, Option<String>) = match query {
+            ExportQuery::Contacts(q) => {
+                let page = listing::list::<contact::Entity>(self.kite, ctx, q, &paging).await?;
+                let rows = page
+                    .items
+                    .into_iter()
+                    .map(|c| {
+                        vec![
+                            c.id.to_string(),
+                            c.first_name.clone(),
+                            c.last_name.clone(),
+                            opt(&c.email),
+                            c.other_emails.join("; "),
+                            opt(&c.phone),
+                            c.other_phones.join("; "),
+                            opt(&c.title),
+                            opt(&c.company_name),
+                            c.lifecycle_stage.as_str().to_owned(),
+                            opt(&c.source),
+                            owner(c.owner_id),
+                            c.tags.join(", "),
+                            at(c.created_at),
+                        ]
+                    })
+                    .collect();
+                (rows, page.next_cursor)
+            }
+            ExportQuery::Companies(q) => {
+                let page = listing::list::<company::Entity>(self.kite, ctx, q, &paging).await?;
+                let rows = page
+                    .items
+                    .into_iter()
+                    .map(|c| {
+                        vec![
+                            c.id.to_string(),
+                            c.name.clone(),
+                            opt(&c.domain),
+                            opt(&c.website),
+                            opt(&c.industry),
+                            opt(&c.size),
+                            opt(&c.phone),
+                            opt(&c.address),
+                            owner(c.owner_id),
+                            opt(&c.notes),
+                            c.tags.join(", "),
+                            at(c.created_at),
+                        ]
+                    })
+                    .collect();
+                (rows, page.next_cursor)
+            }
             ExportQuery::Deals(q) => {
-                let deals = self.kite.deals().list_with(ctx, q, paging).await?.items;
+                let page = listing::list::<deal::Entity>(self.kite, ctx, q, &paging).await?;
                 let org = ctx.organization_id.into_uuid();
                 let pipelines: HashMap<Uuid, String> = pipeline::Entity::find()
                     .filter(pipeline::Column::OrganizationId.eq(org))
@@ -225,7 +227,8 @@ impl<'a> ExportService<'a> {
                     .into_iter()
                     .map(|s| (s.id, s.name))
                     .collect();
-                deals
+                let rows = page
+                    .items
                     .into_iter()
                     .map(|d| {
                         vec![
@@ -245,13 +248,15 @@ impl<'a> ExportService<'a> {
                             at(d.created_at),
                         ]
                     })
-                    .collect()
+                    .collect();
+                (rows, page.next_cursor)
             }
         };
-        Ok(rows
+        let escaped = rows
             .into_iter()
             .map(|row| row.iter().map(|cell| escape_cell(cell)).collect())
-            .collect())
+            .collect();
+        Ok((escaped, next))
     }
 
     /// CSV text for rows, with the header (and a BOM, so spreadsheets read UTF-8) first.
@@ -280,15 +285,16 @@ impl<'a> ExportService<'a> {
         let name = query.name();
         let writer = tokio::task::spawn_blocking(move || workbook(name, &headers, received));
         let mut rows = 0u64;
-        for page in 1.. {
-            let chunk = self.rows(ctx, query, page).await?;
-            let last = (chunk.len() as u64) < PAGE_ROWS;
+        let mut cursor = None;
+        loop {
+            let (chunk, next) = self.rows(ctx, query, cursor).await?;
             rows += chunk.len() as u64;
             if pages.send(chunk).await.is_err() {
                 break; // The writer failed; its error is returned below.
             }
-            if last {
-                break;
+            match next {
+                Some(next) => cursor = Some(next),
+                None => break,
             }
         }
         drop(pages);

@@ -1,13 +1,13 @@
 //! What the outbox EmailSender kept, for admins to read in development.
 
 use crate::dto::outbox_dto;
-use crate::paging::PageRequest;
+use crate::paging::{self, Ordering, PageRequest, Total};
 use crate::{CoreError, Ctx, Kite};
 use kite_entity::outbox_message;
 use kite_shared::Permission;
 use kite_shared::outbox::{OutboxMessageDto, OutboxQuery};
-use kite_shared::page::Page;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use kite_shared::page::{Page, PageQuery};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 pub struct OutboxService<'a> {
     kite: &'a Kite,
@@ -18,9 +18,15 @@ impl<'a> OutboxService<'a> {
         Self { kite }
     }
 
-    pub async fn list(&self, ctx: &Ctx, query: &OutboxQuery) -> Result<Page<OutboxMessageDto>, CoreError> {
+    /// The messages kept, newest first.
+    pub async fn list(
+        &self,
+        ctx: &Ctx,
+        query: &OutboxQuery,
+        page: &PageQuery,
+    ) -> Result<Page<OutboxMessageDto>, CoreError> {
         ctx.require(Permission::ViewOutbox)?;
-        let paging = PageRequest::new(query.page, query.per_page);
+        let request = PageRequest::parse(page)?;
         let mut select = outbox_message::Entity::find()
             .filter(outbox_message::Column::OrganizationId.eq(ctx.organization_id.into_uuid()));
         if let Some(category) = &query.category {
@@ -30,19 +36,15 @@ impl<'a> OutboxService<'a> {
             // Addresses are stored as a JSON array; a quoted match finds the exact address.
             select = select.filter(outbox_message::Column::ToAddresses.like(format!("%\"{}\"%", to.to_lowercase())));
         }
-        let total = select.clone().count(&self.kite.db).await?;
-        let rows = select
-            .order_by_desc(outbox_message::Column::CreatedAt)
-            .order_by_desc(outbox_message::Column::Id)
-            .offset(paging.offset())
-            .limit(paging.per_page)
-            .all(&self.kite.db)
-            .await?;
-        Ok(Page {
-            items: rows.into_iter().map(outbox_dto).collect(),
-            total,
-            page: paging.page,
-            per_page: paging.per_page,
-        })
+        let order = Ordering::fixed(
+            "outbox",
+            "created_at",
+            outbox_message::Column::CreatedAt,
+            true,
+            outbox_message::Column::Id,
+        )?;
+        Ok(paging::page(self.kite, select, &order, &request, Total::Exact)
+            .await?
+            .map(outbox_dto))
     }
 }

@@ -10,11 +10,13 @@ use crate::audit::{self, Actor, Event};
 use crate::blobs::{Area, BlobError, BlobKey};
 use crate::exports::{ExportQuery, ExportService};
 use crate::jobs::{JobPayload, NewJob};
+use crate::paging::{self, Ordering, PageRequest, Total};
 use crate::{CoreError, Ctx, Kite, schedules};
 use chrono::{DateTime, Duration, Utc};
 use kite_email::{Attachment, EmailMessage};
 use kite_entity::{export_run, scheduled_export};
 use kite_shared::imports::ImportEntity;
+use kite_shared::page::{Page, PageQuery};
 use kite_shared::scheduled_exports::{
     ExportFormat, ExportRunDto, RUN_FILE_DAYS, RunStatus, Schedule, ScheduledExportDto, ScheduledExportInput,
 };
@@ -30,7 +32,6 @@ use uuid::Uuid;
 pub const RUN_SCHEDULED_EXPORT: &str = "export.scheduled";
 /// Files up to this size travel in the email; larger ones as a link to the run history.
 pub const MAX_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;
-const MAX_RUNS_SHOWN: u64 = 50;
 
 #[derive(Serialize, Deserialize)]
 pub struct RunPayload {
@@ -152,21 +153,31 @@ impl<'a> ScheduledExportService<'a> {
         Ok(schedules::next_run(&input.schedule, Utc::now()))
     }
 
-    pub async fn list(&self, ctx: &Ctx) -> Result<Vec<ScheduledExportDto>, CoreError> {
+    /// The organization's scheduled exports, by name.
+    pub async fn list(&self, ctx: &Ctx, page: &PageQuery) -> Result<Page<ScheduledExportDto>, CoreError> {
         require_manager(ctx)?;
-        let rows = scheduled_export::Entity::find()
+        let request = PageRequest::parse(page)?;
+        let order = Ordering::fixed(
+            "scheduled_exports",
+            "name",
+            scheduled_export::Column::Name,
+            false,
+            scheduled_export::Column::Id,
+        )?;
+        let schedules = scheduled_export::Entity::find()
             .filter(scheduled_export::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
-            .filter(scheduled_export::Column::DeletedAt.is_null())
-            .order_by_asc(scheduled_export::Column::Name)
-            .limit(500)
-            .all(&self.kite.db)
-            .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
+            .filter(scheduled_export::Column::DeletedAt.is_null());
+        let rows = paging::page(self.kite, schedules, &order, &request, Total::Exact).await?;
+        let mut items = Vec::with_capacity(rows.items.len());
+        for row in rows.items {
             let last = self.last_run(row.id).await?;
-            out.push(self.dto(row, last.as_ref()));
+            items.push(self.dto(row, last.as_ref()));
         }
-        Ok(out)
+        Ok(Page {
+            items,
+            next_cursor: rows.next_cursor,
+            total: rows.total,
+        })
     }
 
     pub async fn get(&self, ctx: &Ctx, id: Uuid) -> Result<ScheduledExportDto, CoreError> {
@@ -285,19 +296,23 @@ impl<'a> ScheduledExportService<'a> {
         Ok(self.kite.queue().enqueue(&self.kite.db, job).await?.id)
     }
 
-    pub async fn runs(&self, ctx: &Ctx, id: Uuid) -> Result<Vec<ExportRunDto>, CoreError> {
+    /// The runs of a scheduled export, newest first.
+    pub async fn runs(&self, ctx: &Ctx, id: Uuid, page: &PageQuery) -> Result<Page<ExportRunDto>, CoreError> {
         require_manager(ctx)?;
+        let request = PageRequest::parse(page)?;
         self.find(ctx, id).await?;
+        let order = Ordering::fixed(
+            "export_runs",
+            "started_at",
+            export_run::Column::StartedAt,
+            true,
+            export_run::Column::Id,
+        )?;
+        let runs = export_run::Entity::find().filter(export_run::Column::ScheduledExportId.eq(id));
         let now = Utc::now();
-        Ok(export_run::Entity::find()
-            .filter(export_run::Column::ScheduledExportId.eq(id))
-            .order_by_desc(export_run::Column::StartedAt)
-            .limit(MAX_RUNS_SHOWN)
-            .all(&self.kite.db)
+        Ok(paging::page(self.kite, runs, &order, &request, Total::Exact)
             .await?
-            .iter()
-            .map(|r| run_dto(r, now))
-            .collect())
+            .map(|r| run_dto(&r, now)))
     }
 
     /// The file of a run, while it is kept: its bytes and the name to download it as.
@@ -472,13 +487,15 @@ impl<'a> ScheduledExportService<'a> {
             ExportFormat::Csv => {
                 let mut out = ExportService::csv_chunk(Some(query.headers()), &[])?;
                 let mut rows = 0u64;
-                for page in 1.. {
-                    let chunk = exports.rows(&ctx, &query, page).await?;
-                    if chunk.is_empty() {
-                        break;
-                    }
+                let mut cursor = None;
+                loop {
+                    let (chunk, next) = exports.rows(&ctx, &query, cursor).await?;
                     rows += chunk.len() as u64;
                     out.extend(ExportService::csv_chunk(None, &chunk)?);
+                    match next {
+                        Some(next) => cursor = Some(next),
+                        None => break,
+                    }
                 }
                 (out, rows)
             }

@@ -19,6 +19,8 @@ pub struct Settings {
     pub public_url: String,
     /// Where uploaded files are kept (`imports/` inside it).
     pub data_dir: std::path::PathBuf,
+    /// Rows an export reads per query: the rows of one query sit in memory at once.
+    pub export_page_rows: u64,
 }
 
 impl Settings {
@@ -36,6 +38,7 @@ impl Settings {
             password_reset_ttl: Duration::hours(1),
             public_url,
             data_dir: std::path::PathBuf::from("data"),
+            export_page_rows: 1000,
         }
     }
 }

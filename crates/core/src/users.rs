@@ -3,20 +3,19 @@
 use crate::audit::{self, Actor, Event};
 use crate::auth::{Purpose, find_user_by_email, unique_email};
 use crate::dto::user_dto;
-use crate::paging::PageRequest;
+use crate::paging::{self, Ordering, PageRequest, Total};
 use crate::{CoreError, Ctx, Kite, mail};
 use chrono::Utc;
 use kite_entity::{organization, user};
 use kite_shared::auth::UserDto;
-use kite_shared::page::Page;
+use kite_shared::page::{Page, PageQuery};
 use kite_shared::users::{InviteResponse, InviteUserRequest, UpdateUserRequest, UserListQuery};
 use kite_shared::validation::normalize_email;
 use kite_shared::{Permission, Role, UserId};
 use sea_orm::ExprTrait;
 use sea_orm::sea_query::{Condition, Expr, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -31,9 +30,9 @@ impl<'a> UserService<'a> {
     }
 
     /// Everyone in the organization may see who else is in it (owners, assignees).
-    pub async fn list(&self, ctx: &Ctx, query: &UserListQuery) -> Result<Page<UserDto>, CoreError> {
+    pub async fn list(&self, ctx: &Ctx, query: &UserListQuery, page: &PageQuery) -> Result<Page<UserDto>, CoreError> {
         ctx.require(Permission::ReadRecords)?;
-        let paging = PageRequest::new(query.page, query.per_page);
+        let request = PageRequest::parse(page)?;
         let mut select = user::Entity::find().filter(user::Column::OrganizationId.eq(ctx.organization_id.into_uuid()));
         if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             let pattern = format!("%{}%", q.to_lowercase());
@@ -49,20 +48,9 @@ impl<'a> UserService<'a> {
         if let Some(active) = query.active {
             select = select.filter(user::Column::Active.eq(active));
         }
-        let total = select.clone().count(&self.kite.db).await?;
-        let rows = select
-            .order_by_asc(user::Column::Name)
-            .order_by_asc(user::Column::Id)
-            .offset(paging.offset())
-            .limit(paging.per_page)
-            .all(&self.kite.db)
-            .await?;
-        Ok(Page {
-            items: rows.iter().map(user_dto).collect(),
-            total,
-            page: paging.page,
-            per_page: paging.per_page,
-        })
+        let order = Ordering::fixed("users", "name", user::Column::Name, false, user::Column::Id)?;
+        let rows = paging::page(self.kite, select, &order, &request, Total::Exact).await?;
+        Ok(rows.map(|u| user_dto(&u)))
     }
 
     pub async fn get(&self, ctx: &Ctx, id: UserId) -> Result<UserDto, CoreError> {

@@ -35,6 +35,8 @@ pub struct Config {
     pub workers: usize,
     /// How long a job stays with a worker that stopped sending heartbeats.
     pub job_lease_seconds: i64,
+    /// Rows an export reads per query.
+    pub export_page_rows: u64,
 }
 
 impl Config {
@@ -78,6 +80,7 @@ impl Config {
             max_upload_bytes: parse("KITE_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)?,
             workers: parse("KITE_WORKERS", 2)?,
             job_lease_seconds: parse("KITE_JOB_LEASE_SECONDS", 30)?,
+            export_page_rows: parse("KITE_EXPORT_PAGE_ROWS", 1000)?,
         })
     }
 
@@ -96,6 +99,7 @@ impl Config {
         settings.lockout_window = chrono::Duration::minutes(self.lockout_window_minutes);
         settings.access_token_ttl = chrono::Duration::minutes(self.access_token_minutes);
         settings.data_dir = self.data_dir.clone();
+        settings.export_page_rows = self.export_page_rows;
         settings
     }
 }

@@ -10,7 +10,12 @@ use utoipa::{Modify, OpenApi};
         title = "Kite CRM API",
         description = "REST API of Kite, the open-source CRM. Sign in with `POST /api/v1/auth/login`, \
                        then send the access token as `Authorization: Bearer <token>`. \
-                       Every error has the same JSON shape (`ErrorBody`).",
+                       Every error has the same JSON shape (`ErrorBody`). \
+                       Every list answers one page shape, `{items, next_cursor, total}`, and takes \
+                       `cursor` (the previous page's `next_cursor`), `per_page` (1 to 200, default 50; \
+                       more is a 422 naming `per_page`, never silently cut) and `total=false` to skip \
+                       the count. Pages follow the last row's sort value and id, so rows written while \
+                       you page are never skipped or repeated.",
     ),
     modifiers(&BearerAuth),
     components(schemas(kite_shared::ErrorBody, kite_shared::FieldError)),

@@ -303,3 +303,57 @@ async fn deals_list_and_trash_in_both_themes() {
     }
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_contacts_list_pages_forward_and_back_by_cursor_and_a_new_order_starts_over() {
+    let server = Server::start().await;
+    let admin_email = server.signup("Paper Street").await;
+    let admin = server.api_login(&admin_email).await;
+    for i in 0..55 {
+        create(
+            &server,
+            &admin,
+            "/contacts",
+            json!({"first_name": "Paged", "last_name": format!("row{i:02}")}),
+        )
+        .await;
+    }
+
+    let browser = Browser::open(&server, 1280, 800).await;
+    browser.login(&admin_email, PASSWORD).await;
+    browser.goto("/contacts").await;
+    let (range, table) = ("[data-testid=pager-range]", "[data-testid=contacts-table]");
+    browser.wait_for_text(range, "1–25 of 55").await;
+    browser.wait_for_text(table, "row00").await;
+    let next_enabled = "return !document.querySelector(\"button[aria-label='Next page']\").disabled";
+    let previous_enabled = "return !document.querySelector(\"button[aria-label='Previous page']\").disabled";
+    assert_eq!(browser.script(previous_enabled).await, json!(false));
+
+    browser.click("button[aria-label='Next page']").await;
+    browser.wait_for_text(range, "26–50 of 55").await;
+    browser.wait_for_text(table, "row25").await;
+    browser.wait_for_text_gone(table, "row00").await;
+    browser.click("button[aria-label='Next page']").await;
+    browser.wait_for_text(range, "51–55 of 55").await;
+    browser.wait_for_text(table, "row54").await;
+    browser.wait_for_text_gone(table, "row49").await;
+    assert_eq!(
+        browser.script(next_enabled).await,
+        json!(false),
+        "the last page has no next"
+    );
+
+    browser.click("button[aria-label='Previous page']").await;
+    browser.wait_for_text(range, "26–50 of 55").await;
+    browser.wait_for_text(table, "row49").await;
+    browser.wait_for_text_gone(table, "row54").await;
+
+    // Another order is another list: its first page, from the other end.
+    browser.click("button[data-sort=last_name]").await;
+    browser.wait_for_text("th[aria-sort=descending]", "NAME").await;
+    browser.wait_for_text(range, "1–25 of 55").await;
+    browser.wait_for_text(table, "row54").await;
+    browser.wait_for_text_gone(table, "row25").await;
+    assert_eq!(browser.script(previous_enabled).await, json!(false));
+    browser.close().await;
+}

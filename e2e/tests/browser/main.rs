@@ -8,6 +8,7 @@ mod imports;
 mod list_tags;
 mod lists;
 mod merge;
+mod paging;
 mod pipeline_settings;
 mod scheduled_exports;
 mod settings;

@@ -231,7 +231,7 @@ async fn deleting_a_stage_that_holds_a_deal_asks_where_to_move_it_and_the_move_i
     let history = server
         .api("GET", &format!("/deals/{deal_id}/history"), Some(&admin), json!(null))
         .await;
-    let changes = history.as_array().expect("a history");
+    let changes = history["items"].as_array().expect("a history");
     assert!(
         changes
             .iter()

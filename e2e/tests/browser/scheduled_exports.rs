@@ -88,7 +88,7 @@ async fn an_admin_schedules_a_weekly_export_and_sees_when_it_runs_next() {
         .wait_for_text(&format!("{listed} [data-testid=last-run]"), "Never")
         .await;
     // The next run is the server's, written in the browser's own time zone and locale.
-    let schedules = server.api("GET", "/scheduled-exports", Some(&admin), json!(null)).await;
+    let schedules = server.api("GET", "/scheduled-exports", Some(&admin), json!(null)).await["items"].clone();
     let next = schedules[0]["next_run_at"].clone();
     assert!(next.is_string(), "{schedules}");
     let local: Value = browser
@@ -134,14 +134,14 @@ async fn an_admin_schedules_a_weekly_export_and_sees_when_it_runs_next() {
     browser
         .wait_for_text(&format!("{listed} [data-testid=next-run]"), "Paused")
         .await;
-    let paused = server.api("GET", "/scheduled-exports", Some(&admin), json!(null)).await;
+    let paused = server.api("GET", "/scheduled-exports", Some(&admin), json!(null)).await["items"].clone();
     assert_eq!(paused[0]["enabled"], false, "{paused}");
     browser.click(&format!("{listed} [data-testid=delete-schedule]")).await;
     browser.wait_for_text(".modal", "“Weekly VIPs” stops running").await;
     browser.click_text(".modal button", "Delete").await;
     browser.wait_for_text(".toaster", "“Weekly VIPs” was deleted.").await;
     browser.wait_for_text(".empty-state", "No scheduled exports yet").await;
-    let left = server.api("GET", "/scheduled-exports", Some(&admin), json!(null)).await;
+    let left = server.api("GET", "/scheduled-exports", Some(&admin), json!(null)).await["items"].clone();
     assert_eq!(left, json!([]));
     browser.close().await;
 }
@@ -261,7 +261,7 @@ async fn a_lists_export_menu_schedules_the_list_as_it_is_filtered() {
     browser
         .wait_for_text(".toaster", "“Companies export” was scheduled.")
         .await;
-    let schedules = server.api("GET", "/scheduled-exports", Some(&admin), json!(null)).await;
+    let schedules = server.api("GET", "/scheduled-exports", Some(&admin), json!(null)).await["items"].clone();
     assert_eq!(schedules[0]["entity"], "companies", "{schedules}");
     assert_eq!(schedules[0]["filters"], "q=pendant&sort=name", "{schedules}");
 

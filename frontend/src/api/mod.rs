@@ -316,3 +316,30 @@ pub fn query(pairs: &[(&str, Option<String>)]) -> String {
         format!("?{}", encoded.join("&"))
     }
 }
+
+/// `path` (a list's request) asking for the page after `cursor`; the first page without.
+pub fn with_cursor(path: &str, cursor: Option<String>) -> String {
+    match cursor {
+        Some(cursor) => {
+            let cursor: String = js_sys::encode_uri_component(&cursor).into();
+            let joiner = if path.contains('?') { '&' } else { '?' };
+            format!("{path}{joiner}cursor={cursor}")
+        }
+        None => path.to_owned(),
+    }
+}
+
+/// Every page of a list that is short by nature (a deal's stage history), read page
+/// after page by cursor.
+pub async fn get_all<T: DeserializeOwned>(path: &str) -> Result<Vec<T>, ApiError> {
+    let mut items = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page: kite_shared::page::Page<T> = get(&with_cursor(path, cursor)).await?;
+        items.extend(page.items);
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return Ok(items),
+        }
+    }
+}

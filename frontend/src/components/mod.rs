@@ -23,7 +23,7 @@ pub use dialog::{ConfirmDialog, Modal};
 pub use empty_state::EmptyState;
 pub use field::{FormAlert, SelectField, TextAreaField, TextField};
 pub use inline_edit::InlineText;
-pub use pager::Pager;
+pub use pager::{Cursors, PageInfo, Pager};
 pub use skeleton::{SkeletonRows, SkeletonTable};
 pub use sortable::{Sortable, Sorted};
 pub use sortable_header::SortableHeader;

@@ -9,13 +9,14 @@ use chrono::{NaiveDate, Utc};
 use kite_shared::crm::activities::{ActivityDto, ActivityInput, ActivityKind};
 use kite_shared::crm::notes::{NoteDto, NoteInput, RecordKind};
 use kite_shared::crm::timeline::TimelineEntry;
+use kite_shared::page::Page;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_icons::Icon;
 use uuid::Uuid;
 
-const PAGE: usize = 30;
+const PAGE: u64 = 30;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Action {
@@ -34,10 +35,11 @@ pub fn RecordTimeline(
     #[prop(default = true)]
     can_add: bool,
 ) -> impl IntoView {
-    let base = format!("/{}/{id}/timeline", kind.plural());
+    let base = format!("/{}/{id}/timeline?per_page={PAGE}", kind.plural());
     let own_refresh = RwSignal::new(0u32);
     let older = RwSignal::new(Vec::<TimelineEntry>::new());
-    let more = RwSignal::new(false);
+    // The cursor of the entries after those on screen; none once the oldest is shown.
+    let next = RwSignal::new(None::<String>);
     let first = LocalResource::new({
         let base = base.clone();
         move || {
@@ -45,32 +47,23 @@ pub fn RecordTimeline(
             if let Some(r) = refresh {
                 r.track();
             }
-            let path = format!("{base}?limit={PAGE}");
-            async move { api::get::<Vec<TimelineEntry>>(&path).await }
+            let path = base.clone();
+            async move { api::get::<Page<TimelineEntry>>(&path).await }
         }
     });
     Effect::new(move |_| {
-        if let Some(Ok(list)) = first.get() {
+        if let Some(Ok(page)) = first.get() {
             older.set(Vec::new());
-            more.set(list.len() == PAGE);
+            next.set(page.next_cursor);
         }
     });
     let load_older = move |_| {
-        let last = older.with_untracked(|o| o.last().map(|e| e.at)).or_else(|| {
-            first
-                .get_untracked()
-                .and_then(|r| r.ok())
-                .and_then(|l| l.last().map(|e| e.at))
-        });
-        let Some(before) = last else { return };
-        let path = format!(
-            "{base}{}",
-            api::query(&[("before", Some(before.to_rfc3339())), ("limit", Some(PAGE.to_string()))])
-        );
+        let Some(cursor) = next.get_untracked() else { return };
+        let path = api::with_cursor(&base, Some(cursor));
         spawn_local(async move {
-            if let Ok(list) = api::get::<Vec<TimelineEntry>>(&path).await {
-                more.set(list.len() == PAGE);
-                older.update(|o| o.extend(list));
+            if let Ok(page) = api::get::<Page<TimelineEntry>>(&path).await {
+                next.set(page.next_cursor);
+                older.update(|o| o.extend(page.items));
             }
         });
     };
@@ -86,13 +79,13 @@ pub fn RecordTimeline(
                     first
                         .get()
                         .map(|result| match result {
-                            Ok(list) if list.is_empty() => {
+                            Ok(page) if page.items.is_empty() => {
                                 view! { <p class="muted">"Nothing here yet. Notes, calls and tasks will show up here."</p> }.into_any()
                             }
-                            Ok(list) => {
+                            Ok(page) => {
                                 view! {
                                     <ol class="timeline">
-                                        {list.into_iter().map(|e| view! { <TimelineItem entry=e /> }).collect_view()}
+                                        {page.items.into_iter().map(|e| view! { <TimelineItem entry=e /> }).collect_view()}
                                         {move || older.get().into_iter().map(|e| view! { <TimelineItem entry=e /> }).collect_view()}
                                     </ol>
                                 }
@@ -102,7 +95,7 @@ pub fn RecordTimeline(
                         })
                 }}
             </Transition>
-            <Show when=move || more.get()>
+            <Show when=move || next.with(Option::is_some)>
                 <button type="button" class="btn btn-ghost btn-small timeline-more" on:click=load_older.clone()>
                     "Show older"
                 </button>

@@ -47,9 +47,10 @@ pub fn Dashboard() -> impl IntoView {
                             team.get()
                                 .map(|result| match result {
                                     Ok(page) => {
+                                        let members = page.total.unwrap_or(page.items.len() as u64);
                                         view! {
-                                            <p class="stat">{page.total}</p>
-                                            <p class="muted">{if page.total == 1 { "active member" } else { "active members" }}</p>
+                                            <p class="stat">{members}</p>
+                                            <p class="muted">{if members == 1 { "active member" } else { "active members" }}</p>
                                             <ul class="people">
                                                 {page
                                                     .items
@@ -106,9 +107,10 @@ fn DemoDataOffer() -> impl IntoView {
     let toasts = crate::toast::use_toasts();
     let navigate = leptos_router::hooks::use_navigate();
     let empty = LocalResource::new(|| async {
-        let contacts = api::get::<Page<kite_shared::crm::contacts::ContactDto>>("/contacts?per_page=1").await;
-        let deals = api::get::<Page<kite_shared::crm::deals::DealDto>>("/deals?per_page=1").await;
-        matches!((contacts, deals), (Ok(c), Ok(d)) if c.total == 0 && d.total == 0)
+        let contacts =
+            api::get::<Page<kite_shared::crm::contacts::ContactDto>>("/contacts?per_page=1&total=false").await;
+        let deals = api::get::<Page<kite_shared::crm::deals::DealDto>>("/deals?per_page=1&total=false").await;
+        matches!((contacts, deals), (Ok(c), Ok(d)) if c.items.is_empty() && d.items.is_empty())
     });
     let busy = RwSignal::new(false);
     let load = move |_| {

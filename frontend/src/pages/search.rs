@@ -1,10 +1,29 @@
 use crate::api;
 use crate::components::{EmptyState, SkeletonRows};
-use kite_shared::crm::search::{SearchHit, SearchResults};
+use kite_shared::crm::notes::RecordKind;
+use kite_shared::crm::search::SearchHit;
+use kite_shared::page::Page;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_icons::Icon;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
+
+/// Hits shown per kind before "Show more".
+const PER_KIND: u64 = 10;
+
+/// The search of `q` among one kind of record.
+fn path(q: &str, kind: RecordKind) -> String {
+    format!(
+        "/search{}",
+        api::query(&[
+            ("q", Some(q.to_owned())),
+            ("kind", Some(kind.as_str().to_owned())),
+            ("per_page", Some(PER_KIND.to_string())),
+            ("total", Some("false".into())),
+        ])
+    )
+}
 
 /// Results of the top bar's search box, by kind of record.
 #[component]
@@ -17,12 +36,14 @@ pub fn Search() -> impl IntoView {
             if q.chars().count() < 2 {
                 return None;
             }
+            let paths = [RecordKind::Contact, RecordKind::Company, RecordKind::Deal].map(|kind| path(&q, kind));
             Some(
-                api::get::<SearchResults>(&format!(
-                    "/search{}",
-                    api::query(&[("q", Some(q)), ("limit", Some("10".into()))])
-                ))
-                .await,
+                futures::try_join!(
+                    api::get::<Page<SearchHit>>(&paths[0]),
+                    api::get::<Page<SearchHit>>(&paths[1]),
+                    api::get::<Page<SearchHit>>(&paths[2]),
+                )
+                .map(|(contacts, companies, deals)| (q, contacts, companies, deals)),
             )
         }
     });
@@ -45,7 +66,9 @@ pub fn Search() -> impl IntoView {
                                 .into_any()
                         }
                         Some(Err(e)) => view! { <p class="form-alert" role="alert">{e.message}</p> }.into_any(),
-                        Some(Ok(r)) if r.contacts.is_empty() && r.companies.is_empty() && r.deals.is_empty() => {
+                        Some(Ok((_, contacts, companies, deals)))
+                            if contacts.items.is_empty() && companies.items.is_empty() && deals.items.is_empty() =>
+                        {
                             view! {
                                 <EmptyState
                                     icon=icondata::LuSearch
@@ -55,12 +78,12 @@ pub fn Search() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Some(Ok(r)) => {
+                        Some(Ok((q, contacts, companies, deals))) => {
                             view! {
                                 <div class="search-results" data-testid="search-results">
-                                    <HitList title="Contacts" icon=icondata::LuUsers base="/contacts" hits=r.contacts />
-                                    <HitList title="Companies" icon=icondata::LuBuilding2 base="/companies" hits=r.companies />
-                                    <HitList title="Deals" icon=icondata::LuKanban base="/deals" hits=r.deals />
+                                    <HitList title="Contacts" icon=icondata::LuUsers base="/contacts" q=q.clone() kind=RecordKind::Contact first=contacts />
+                                    <HitList title="Companies" icon=icondata::LuBuilding2 base="/companies" q=q.clone() kind=RecordKind::Company first=companies />
+                                    <HitList title="Deals" icon=icondata::LuKanban base="/deals" q=q kind=RecordKind::Deal first=deals />
                                 </div>
                             }
                                 .into_any()
@@ -72,29 +95,68 @@ pub fn Search() -> impl IntoView {
     }
 }
 
+/// The hits of one kind: the first page, and the next ones on "Show more".
 #[component]
-fn HitList(title: &'static str, icon: icondata::Icon, base: &'static str, hits: Vec<SearchHit>) -> impl IntoView {
-    (!hits.is_empty()).then(|| {
-        view! {
-            <section class="card">
-                <h2 class="card-title">
-                    <Icon icon=icon />
-                    {title}
-                </h2>
-                <ul class="hit-list">
-                    {hits
-                        .into_iter()
-                        .map(|hit| {
-                            view! {
-                                <li>
-                                    <A href=format!("{base}/{}", hit.id)>{hit.title}</A>
-                                    {hit.subtitle.map(|s| view! { <span class="muted small">{s}</span> })}
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
-            </section>
-        }
-    })
+fn HitList(
+    title: &'static str,
+    icon: icondata::Icon,
+    base: &'static str,
+    q: String,
+    kind: RecordKind,
+    first: Page<SearchHit>,
+) -> impl IntoView {
+    let hits = RwSignal::new(first.items);
+    let next = RwSignal::new(first.next_cursor);
+    let loading = RwSignal::new(false);
+    // Stored, so that the button's handler is Copy and every render can take it.
+    let more_path = StoredValue::new(path(&q, kind));
+    let more = move |_| {
+        let Some(cursor) = next.get_untracked() else { return };
+        let path = more_path.with_value(|p| api::with_cursor(p, Some(cursor)));
+        loading.set(true);
+        spawn_local(async move {
+            if let Ok(page) = api::get::<Page<SearchHit>>(&path).await {
+                next.set(page.next_cursor);
+                hits.update(|h| h.extend(page.items));
+            }
+            loading.set(false);
+        });
+    };
+    move || {
+        (!hits.with(Vec::is_empty)).then(|| {
+            view! {
+                <section class="card" data-kind=kind.as_str()>
+                    <h2 class="card-title">
+                        <Icon icon=icon />
+                        {title}
+                    </h2>
+                    <ul class="hit-list">
+                        {move || {
+                            hits.get()
+                                .into_iter()
+                                .map(|hit| {
+                                    view! {
+                                        <li>
+                                            <A href=format!("{base}/{}", hit.id)>{hit.title}</A>
+                                            {hit.subtitle.map(|s| view! { <span class="muted small">{s}</span> })}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </ul>
+                    <Show when=move || next.with(Option::is_some)>
+                        <button
+                            type="button"
+                            class="btn btn-ghost btn-small"
+                            disabled=move || loading.get()
+                            on:click=more
+                        >
+                            {format!("Show more {}", title.to_lowercase())}
+                        </button>
+                    </Show>
+                </section>
+            }
+        })
+    }
 }

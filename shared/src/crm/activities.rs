@@ -131,6 +131,7 @@ pub struct MyTasksQuery {
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct ActivityListQuery {
     #[serde(default)]
@@ -149,8 +150,4 @@ pub struct ActivityListQuery {
     /// `due_at`, `created_at`, `subject`; `-` in front for descending.
     #[serde(default)]
     pub sort: Option<String>,
-    #[serde(default)]
-    pub page: Option<u64>,
-    #[serde(default)]
-    pub per_page: Option<u64>,
 }

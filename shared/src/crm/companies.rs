@@ -104,6 +104,7 @@ impl CompanyInput {
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct CompanyListQuery {
     /// Matches name or domain.
@@ -119,10 +120,6 @@ pub struct CompanyListQuery {
     /// `name`, `domain`, `industry`, `created_at`, `updated_at`; `-` in front for descending.
     #[serde(default)]
     pub sort: Option<String>,
-    #[serde(default)]
-    pub page: Option<u64>,
-    #[serde(default)]
-    pub per_page: Option<u64>,
 }
 
 #[cfg(test)]

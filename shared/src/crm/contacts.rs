@@ -183,6 +183,7 @@ impl ContactInput {
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct ContactListQuery {
     /// Matches name, email or phone.
@@ -207,8 +208,4 @@ pub struct ContactListQuery {
     /// `-` in front for descending.
     #[serde(default)]
     pub sort: Option<String>,
-    #[serde(default)]
-    pub page: Option<u64>,
-    #[serde(default)]
-    pub per_page: Option<u64>,
 }

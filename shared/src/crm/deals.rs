@@ -183,6 +183,7 @@ pub struct StageChangeDto {
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct DealListQuery {
     /// Matches the title.
@@ -218,8 +219,4 @@ pub struct DealListQuery {
     /// `title`, `value`, `expected_close`, `probability`, `created_at`, `updated_at`.
     #[serde(default)]
     pub sort: Option<String>,
-    #[serde(default)]
-    pub page: Option<u64>,
-    #[serde(default)]
-    pub per_page: Option<u64>,
 }

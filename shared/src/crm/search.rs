@@ -1,10 +1,13 @@
+use super::notes::RecordKind;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// One hit of the global search box.
+/// One hit of the global search. Hits come contacts first, then companies, then deals,
+/// each kind in the order its records were created.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchHit {
+    pub kind: RecordKind,
     pub id: Uuid,
     /// The record's name or title.
     pub title: String,
@@ -12,21 +15,14 @@ pub struct SearchHit {
     pub subtitle: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct SearchResults {
-    pub contacts: Vec<SearchHit>,
-    pub companies: Vec<SearchHit>,
-    pub deals: Vec<SearchHit>,
-}
-
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
-    /// At least two characters: matched against names, emails, domains, phones, titles.
+    /// At least two characters: the start of a name, email, domain, phone or title.
     pub q: String,
-    /// Hits per kind, at most 20 (default 5).
+    /// Only hits of this kind (`contact`, `company` or `deal`).
     #[serde(default)]
-    pub limit: Option<u64>,
+    pub kind: Option<RecordKind>,
 }

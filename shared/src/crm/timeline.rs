@@ -18,15 +18,3 @@ pub struct TimelineEntry {
     /// The activity, note or stage change the entry stands for.
     pub source_id: Uuid,
 }
-
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
-#[serde(deny_unknown_fields)]
-pub struct TimelineQuery {
-    /// Entries older than this (the `at` of the last entry of the previous page).
-    #[serde(default)]
-    pub before: Option<DateTime<Utc>>,
-    /// At most 100; default 30.
-    #[serde(default)]
-    pub limit: Option<u64>,
-}

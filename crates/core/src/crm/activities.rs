@@ -2,19 +2,17 @@
 //! company and a deal; and "my tasks" for the day.
 
 use super::access::{check_link, require_edit, resolve_owner};
-use super::listing::{page, sort_column};
 use super::records;
 use crate::audit::{self, Actor, Event};
-use crate::paging::PageRequest;
+use crate::paging::{self, Ordering, PageRequest, Total};
 use crate::{CoreError, Ctx, Kite};
 use chrono::{Duration, Utc};
 use kite_entity::{activity, company, contact, deal};
 use kite_shared::crm::activities::{
     ActivityDto, ActivityInput, ActivityKind, ActivityListQuery, MyTasks, MyTasksQuery,
 };
-use kite_shared::crm::list::Sort;
 use kite_shared::crm::notes::RecordKind;
-use kite_shared::page::Page;
+use kite_shared::page::{Page, PageQuery};
 use kite_shared::{Permission, UserId};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
@@ -96,16 +94,24 @@ impl<'a> ActivityService<'a> {
         Self { kite }
     }
 
-    pub async fn list(&self, ctx: &Ctx, query: &ActivityListQuery) -> Result<Page<ActivityDto>, CoreError> {
+    pub async fn list(
+        &self,
+        ctx: &Ctx,
+        query: &ActivityListQuery,
+        page: &PageQuery,
+    ) -> Result<Page<ActivityDto>, CoreError> {
         ctx.require(Permission::ReadRecords)?;
-        let sort = Sort::parse(query.sort.as_deref(), "-created_at");
-        let column = sort_column(
-            &sort,
+        let request = PageRequest::parse(page)?;
+        let order = Ordering::parse(
+            KIND,
+            query.sort.as_deref(),
+            "-created_at",
             &[
                 ("due_at", activity::Column::DueAt),
                 ("created_at", activity::Column::CreatedAt),
                 ("subject", activity::Column::Subject),
             ],
+            activity::Column::Id,
         )?;
         let org = ctx.organization_id.into_uuid();
         let mut select = activity::Entity::find()
@@ -131,27 +137,20 @@ impl<'a> ActivityService<'a> {
             Some(false) => select.filter(activity::Column::DoneAt.is_null()),
             None => select,
         };
-        let key = format!(
+        let filter = format!(
             "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
             query.kind, query.owner_id, query.contact_id, query.company_id, query.deal_id, query.done
         );
-        let rows = page(
-            self.kite,
-            &self.kite.db,
-            org,
-            KIND,
-            key,
-            select,
-            (column, sort.descending),
-            activity::Column::Id,
-            PageRequest::new(query.page, query.per_page),
-        )
-        .await?;
+        let total = Total::Cached {
+            organization: org,
+            kind: KIND,
+            filter,
+        };
+        let rows = paging::page(self.kite, select, &order, &request, total).await?;
         Ok(Page {
             items: named(&self.kite.db, &rows.items).await?,
+            next_cursor: rows.next_cursor,
             total: rows.total,
-            page: rows.page,
-            per_page: rows.per_page,
         })
     }
 

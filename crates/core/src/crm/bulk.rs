@@ -11,7 +11,7 @@ use kite_entity::{company, contact, deal, user};
 use kite_shared::crm::list::{BulkAction, BulkRequest, BulkResult, MAX_BULK};
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::crm::trash::{TrashItem, TrashQuery};
-use kite_shared::page::Page;
+use kite_shared::page::{Page, PageQuery};
 use kite_shared::{FieldError, Permission};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -52,13 +52,13 @@ impl<'a> BulkService<'a> {
     }
 
     /// Deleted records of one kind, most recently deleted first. Admins only.
-    pub async fn trash(&self, ctx: &Ctx, query: &TrashQuery) -> Result<Page<TrashItem>, CoreError> {
+    pub async fn trash(&self, ctx: &Ctx, query: &TrashQuery, page: &PageQuery) -> Result<Page<TrashItem>, CoreError> {
         ctx.require(Permission::ManageOrganization)?;
-        let paging = PageRequest::new(query.page, query.per_page);
+        let request = PageRequest::parse(page)?;
         match query.kind.unwrap_or(RecordKind::Contact) {
-            RecordKind::Contact => records::trash_page::<contact::Entity>(self.kite, ctx, paging).await,
-            RecordKind::Company => records::trash_page::<company::Entity>(self.kite, ctx, paging).await,
-            RecordKind::Deal => records::trash_page::<deal::Entity>(self.kite, ctx, paging).await,
+            RecordKind::Contact => records::trash_page::<contact::Entity>(self.kite, ctx, &request).await,
+            RecordKind::Company => records::trash_page::<company::Entity>(self.kite, ctx, &request).await,
+            RecordKind::Deal => records::trash_page::<deal::Entity>(self.kite, ctx, &request).await,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Companies: the organizations contacts work for and deals are made with.
 
 use super::access::{require_edit, resolve_owner};
-use super::listing::{page, sort_column};
+use super::listing::{self, RecordList};
 use super::records;
 use super::tags;
 use super::write::{Edit, Origin};
@@ -11,12 +11,11 @@ use crate::{CoreError, Ctx, Kite};
 use chrono::Utc;
 use kite_entity::company;
 use kite_shared::crm::companies::{CompanyDto, CompanyInput, CompanyListQuery};
-use kite_shared::crm::list::Sort;
 use kite_shared::crm::notes::RecordKind;
-use kite_shared::page::Page;
+use kite_shared::page::{Page, PageQuery};
 use kite_shared::{Permission, UserId};
 use sea_orm::sea_query::{Condition, Expr, Func};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, ExprTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, ExprTrait, QueryFilter, Select};
 use uuid::Uuid;
 use write::CompanyFields;
 
@@ -50,41 +49,28 @@ pub(crate) async fn find_live(conn: &impl ConnectionTrait, ctx: &Ctx, id: Uuid) 
     records::find_live::<company::Entity>(conn, ctx, id).await
 }
 
-pub struct CompanyService<'a> {
-    kite: &'a Kite,
-}
+impl RecordList for company::Entity {
+    type Query = CompanyListQuery;
+    type Dto = CompanyDto;
+    const DEFAULT_SORT: &'static str = "name";
+    const SORTS: &'static [(&'static str, company::Column)] = &[
+        ("name", company::Column::Name),
+        ("domain", company::Column::Domain),
+        ("industry", company::Column::Industry),
+        ("created_at", company::Column::CreatedAt),
+        ("updated_at", company::Column::UpdatedAt),
+    ];
 
-impl<'a> CompanyService<'a> {
-    pub(crate) fn new(kite: &'a Kite) -> Self {
-        Self { kite }
+    fn sort(query: &CompanyListQuery) -> Option<&str> {
+        query.sort.as_deref()
     }
 
-    pub async fn list(&self, ctx: &Ctx, query: &CompanyListQuery) -> Result<Page<CompanyDto>, CoreError> {
-        self.list_with(ctx, query, PageRequest::new(query.page, query.per_page))
-            .await
-    }
-
-    /// One page of any size (exports read large pages).
-    pub(crate) async fn list_with(
-        &self,
+    async fn filter(
+        kite: &Kite,
         ctx: &Ctx,
         query: &CompanyListQuery,
-        paging: PageRequest,
-    ) -> Result<Page<CompanyDto>, CoreError> {
-        ctx.require(Permission::ReadRecords)?;
-        let sort = Sort::parse(query.sort.as_deref(), "name");
-        let column = sort_column(
-            &sort,
-            &[
-                ("name", company::Column::Name),
-                ("domain", company::Column::Domain),
-                ("industry", company::Column::Industry),
-                ("created_at", company::Column::CreatedAt),
-                ("updated_at", company::Column::UpdatedAt),
-            ],
-        )?;
-        let org = ctx.organization_id.into_uuid();
-        let mut select = records::live::<company::Entity>(ctx);
+        mut select: Select<company::Entity>,
+    ) -> Result<(Select<company::Entity>, String), CoreError> {
         if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             let pattern = format!("%{}%", q.to_lowercase());
             select = select.filter(
@@ -100,36 +86,42 @@ impl<'a> CompanyService<'a> {
             select = select.filter(company::Column::Industry.eq(industry));
         }
         if let Some(tag) = query.tag.as_deref().filter(|t| !t.trim().is_empty()) {
-            select = select.filter(tags::filter(&self.kite.db, org, company::Column::Id, tag).await?);
+            let org = ctx.organization_id.into_uuid();
+            select = select.filter(tags::filter(&kite.db, org, company::Column::Id, tag).await?);
         }
         let key = format!(
             "q={:?}&owner={:?}&industry={:?}&tag={:?}",
             query.q, query.owner_id, query.industry, query.tag
         );
-        let rows = page(
-            self.kite,
-            &self.kite.db,
-            org,
-            KIND,
-            key,
-            select,
-            (column, sort.descending),
-            company::Column::Id,
-            paging,
-        )
-        .await?;
-        let ids: Vec<Uuid> = rows.items.iter().map(|c| c.id).collect();
-        let mut tag_names = tags::names_of(&self.kite.db, &ids).await?;
-        Ok(Page {
-            items: rows
-                .items
-                .iter()
-                .map(|c| company_dto(c, tag_names.remove(&c.id).unwrap_or_default()))
-                .collect(),
-            total: rows.total,
-            page: rows.page,
-            per_page: rows.per_page,
-        })
+        Ok((select, key))
+    }
+
+    async fn dtos(conn: &DatabaseConnection, rows: Vec<company::Model>) -> Result<Vec<CompanyDto>, CoreError> {
+        let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
+        let mut tag_names = tags::names_of(conn, &ids).await?;
+        Ok(rows
+            .iter()
+            .map(|c| company_dto(c, tag_names.remove(&c.id).unwrap_or_default()))
+            .collect())
+    }
+}
+
+pub struct CompanyService<'a> {
+    kite: &'a Kite,
+}
+
+impl<'a> CompanyService<'a> {
+    pub(crate) fn new(kite: &'a Kite) -> Self {
+        Self { kite }
+    }
+
+    pub async fn list(
+        &self,
+        ctx: &Ctx,
+        query: &CompanyListQuery,
+        page: &PageQuery,
+    ) -> Result<Page<CompanyDto>, CoreError> {
+        listing::list::<company::Entity>(self.kite, ctx, query, &PageRequest::parse(page)?).await
     }
 
     pub async fn get(&self, ctx: &Ctx, id: Uuid) -> Result<CompanyDto, CoreError> {

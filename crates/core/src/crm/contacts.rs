@@ -2,7 +2,7 @@
 //! organization.
 
 use super::access::{check_company, require_edit, resolve_owner};
-use super::listing::{page, sort_column};
+use super::listing::{self, RecordList};
 use super::records;
 use super::tags;
 use super::write::{Edit, Origin};
@@ -12,12 +12,14 @@ use crate::{CoreError, Ctx, Kite};
 use chrono::Utc;
 use kite_entity::{company, contact};
 use kite_shared::crm::contacts::{ContactDto, ContactInput, ContactListQuery, LifecycleStage};
-use kite_shared::crm::list::Sort;
 use kite_shared::crm::notes::RecordKind;
-use kite_shared::page::Page;
+use kite_shared::page::{Page, PageQuery};
 use kite_shared::{Permission, UserId};
 use sea_orm::sea_query::{Condition, Expr, Func};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter, SqlErr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, ExprTrait, QueryFilter,
+    Select, SqlErr,
+};
 use serde_json::json;
 use uuid::Uuid;
 use write::ContactFields;
@@ -102,42 +104,29 @@ fn unique_violation(err: DbErr) -> Option<CoreError> {
     })
 }
 
-pub struct ContactService<'a> {
-    kite: &'a Kite,
-}
+impl RecordList for contact::Entity {
+    type Query = ContactListQuery;
+    type Dto = ContactDto;
+    const DEFAULT_SORT: &'static str = "last_name";
+    const SORTS: &'static [(&'static str, contact::Column)] = &[
+        ("first_name", contact::Column::FirstName),
+        ("last_name", contact::Column::LastName),
+        ("email", contact::Column::Email),
+        ("lifecycle_stage", contact::Column::LifecycleStage),
+        ("created_at", contact::Column::CreatedAt),
+        ("updated_at", contact::Column::UpdatedAt),
+    ];
 
-impl<'a> ContactService<'a> {
-    pub(crate) fn new(kite: &'a Kite) -> Self {
-        Self { kite }
+    fn sort(query: &ContactListQuery) -> Option<&str> {
+        query.sort.as_deref()
     }
 
-    pub async fn list(&self, ctx: &Ctx, query: &ContactListQuery) -> Result<Page<ContactDto>, CoreError> {
-        self.list_with(ctx, query, PageRequest::new(query.page, query.per_page))
-            .await
-    }
-
-    /// One page of any size (exports read large pages).
-    pub(crate) async fn list_with(
-        &self,
+    async fn filter(
+        kite: &Kite,
         ctx: &Ctx,
         query: &ContactListQuery,
-        paging: PageRequest,
-    ) -> Result<Page<ContactDto>, CoreError> {
-        ctx.require(Permission::ReadRecords)?;
-        let sort = Sort::parse(query.sort.as_deref(), "last_name");
-        let column = sort_column(
-            &sort,
-            &[
-                ("first_name", contact::Column::FirstName),
-                ("last_name", contact::Column::LastName),
-                ("email", contact::Column::Email),
-                ("lifecycle_stage", contact::Column::LifecycleStage),
-                ("created_at", contact::Column::CreatedAt),
-                ("updated_at", contact::Column::UpdatedAt),
-            ],
-        )?;
-        let org = ctx.organization_id.into_uuid();
-        let mut select = records::live::<contact::Entity>(ctx);
+        mut select: Select<contact::Entity>,
+    ) -> Result<(Select<contact::Entity>, String), CoreError> {
         if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             let pattern = format!("%{}%", q.to_lowercase());
             select = select.filter(
@@ -158,7 +147,8 @@ impl<'a> ContactService<'a> {
             select = select.filter(contact::Column::LifecycleStage.eq(stage.as_str()));
         }
         if let Some(tag) = query.tag.as_deref().filter(|t| !t.trim().is_empty()) {
-            select = select.filter(tags::filter(&self.kite.db, org, contact::Column::Id, tag).await?);
+            let org = ctx.organization_id.into_uuid();
+            select = select.filter(tags::filter(&kite.db, org, contact::Column::Id, tag).await?);
         }
         if let Some(from) = query.created_from {
             select = select.filter(contact::Column::CreatedAt.gte(from));
@@ -176,35 +166,39 @@ impl<'a> ContactService<'a> {
             query.created_from,
             query.created_to
         );
-        let rows = page(
-            self.kite,
-            &self.kite.db,
-            org,
-            KIND,
-            key,
-            select,
-            (column, sort.descending),
-            contact::Column::Id,
-            paging,
-        )
-        .await?;
-        let names =
-            records::names::<company::Entity>(&self.kite.db, rows.items.iter().filter_map(|c| c.company_id)).await?;
-        let ids: Vec<Uuid> = rows.items.iter().map(|c| c.id).collect();
-        let mut tag_names = tags::names_of(&self.kite.db, &ids).await?;
-        Ok(Page {
-            items: rows
-                .items
-                .iter()
-                .map(|c| ContactDto {
-                    tags: tag_names.remove(&c.id).unwrap_or_default(),
-                    ..contact_dto(c, c.company_id.and_then(|id| names.get(&id).cloned()))
-                })
-                .collect(),
-            total: rows.total,
-            page: rows.page,
-            per_page: rows.per_page,
-        })
+        Ok((select, key))
+    }
+
+    async fn dtos(conn: &DatabaseConnection, rows: Vec<contact::Model>) -> Result<Vec<ContactDto>, CoreError> {
+        let names = records::names::<company::Entity>(conn, rows.iter().filter_map(|c| c.company_id)).await?;
+        let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
+        let mut tag_names = tags::names_of(conn, &ids).await?;
+        Ok(rows
+            .iter()
+            .map(|c| ContactDto {
+                tags: tag_names.remove(&c.id).unwrap_or_default(),
+                ..contact_dto(c, c.company_id.and_then(|id| names.get(&id).cloned()))
+            })
+            .collect())
+    }
+}
+
+pub struct ContactService<'a> {
+    kite: &'a Kite,
+}
+
+impl<'a> ContactService<'a> {
+    pub(crate) fn new(kite: &'a Kite) -> Self {
+        Self { kite }
+    }
+
+    pub async fn list(
+        &self,
+        ctx: &Ctx,
+        query: &ContactListQuery,
+        page: &PageQuery,
+    ) -> Result<Page<ContactDto>, CoreError> {
+        listing::list::<contact::Entity>(self.kite, ctx, query, &PageRequest::parse(page)?).await
     }
 
     pub async fn get(&self, ctx: &Ctx, id: Uuid) -> Result<ContactDto, CoreError> {

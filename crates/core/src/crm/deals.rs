@@ -2,28 +2,27 @@
 //! change, which velocity and conversion analytics are computed from.
 
 use super::access::{check_company, require_edit, resolve_owner};
-use super::listing::{page, sort_column};
+use super::listing::{self, RecordList};
 use super::pipelines::{find_pipeline, find_stage, stages_of};
 use super::records;
 use super::tags;
 use super::write::{Edit, Origin};
 use crate::audit::{self, Actor, Event};
-use crate::paging::PageRequest;
+use crate::paging::{self, Ordering, PageRequest, Total};
 use crate::{CoreError, Ctx, Kite};
 use chrono::Utc;
 use kite_entity::{company, contact, deal, deal_contact, deal_stage_change};
 use kite_shared::crm::Money;
 use kite_shared::crm::deals::{DealDto, DealInput, DealListQuery, DealStatus, MoveDealRequest, StageChangeDto};
-use kite_shared::crm::list::Sort;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::crm::pipelines::StageKind;
-use kite_shared::page::Page;
+use kite_shared::page::{Page, PageQuery};
 use kite_shared::{FieldError, Permission, UserId};
 use sea_orm::ExprTrait;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, Select, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -184,42 +183,29 @@ async fn record_stage_change(
     Ok(())
 }
 
-pub struct DealService<'a> {
-    kite: &'a Kite,
-}
+impl RecordList for deal::Entity {
+    type Query = DealListQuery;
+    type Dto = DealDto;
+    const DEFAULT_SORT: &'static str = "-created_at";
+    const SORTS: &'static [(&'static str, deal::Column)] = &[
+        ("title", deal::Column::Title),
+        ("value", deal::Column::ValueMinor),
+        ("expected_close", deal::Column::ExpectedClose),
+        ("probability", deal::Column::Probability),
+        ("created_at", deal::Column::CreatedAt),
+        ("updated_at", deal::Column::UpdatedAt),
+    ];
 
-impl<'a> DealService<'a> {
-    pub(crate) fn new(kite: &'a Kite) -> Self {
-        Self { kite }
+    fn sort(query: &DealListQuery) -> Option<&str> {
+        query.sort.as_deref()
     }
 
-    /// Deals as a table: filtered by pipeline, stage, status, owner, company, value range
-    /// (in one currency) and expected close dates; sorted by any column shown.
-    pub async fn list(&self, ctx: &Ctx, query: &DealListQuery) -> Result<Page<DealDto>, CoreError> {
-        self.list_with(ctx, query, PageRequest::new(query.page, query.per_page))
-            .await
-    }
-
-    /// One page of any size (exports read large pages).
-    pub(crate) async fn list_with(
-        &self,
+    async fn filter(
+        kite: &Kite,
         ctx: &Ctx,
         query: &DealListQuery,
-        paging: PageRequest,
-    ) -> Result<Page<DealDto>, CoreError> {
-        ctx.require(Permission::ReadRecords)?;
-        let sort = Sort::parse(query.sort.as_deref(), "-created_at");
-        let column = sort_column(
-            &sort,
-            &[
-                ("title", deal::Column::Title),
-                ("value", deal::Column::ValueMinor),
-                ("expected_close", deal::Column::ExpectedClose),
-                ("probability", deal::Column::Probability),
-                ("created_at", deal::Column::CreatedAt),
-                ("updated_at", deal::Column::UpdatedAt),
-            ],
-        )?;
+        mut select: Select<deal::Entity>,
+    ) -> Result<(Select<deal::Entity>, String), CoreError> {
         if (query.min_value.is_some() || query.max_value.is_some()) && query.currency.is_none() {
             return Err(CoreError::field(
                 "currency",
@@ -227,8 +213,6 @@ impl<'a> DealService<'a> {
                 "A value range needs a currency: amounts of different currencies do not compare.",
             ));
         }
-        let org = ctx.organization_id.into_uuid();
-        let mut select = records::live::<deal::Entity>(ctx);
         if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             select = select.filter(
                 Expr::expr(Func::lower(Expr::col(deal::Column::Title))).like(format!("%{}%", q.to_lowercase())),
@@ -250,7 +234,8 @@ impl<'a> DealService<'a> {
             select = select.filter(deal::Column::CompanyId.eq(id));
         }
         if let Some(tag) = query.tag.as_deref().filter(|t| !t.trim().is_empty()) {
-            select = select.filter(tags::filter(&self.kite.db, org, deal::Column::Id, tag).await?);
+            let org = ctx.organization_id.into_uuid();
+            select = select.filter(tags::filter(&kite.db, org, deal::Column::Id, tag).await?);
         }
         if let Some(contact) = query.contact_id {
             select = select.filter(
@@ -293,39 +278,40 @@ impl<'a> DealService<'a> {
             query.close_from,
             query.close_to
         );
-        let rows = page(
-            self.kite,
-            &self.kite.db,
-            org,
-            KIND,
-            key,
-            select,
-            (column, sort.descending),
-            deal::Column::Id,
-            paging,
-        )
-        .await?;
-        let names =
-            records::names::<company::Entity>(&self.kite.db, rows.items.iter().filter_map(|d| d.company_id)).await?;
-        let ids: Vec<Uuid> = rows.items.iter().map(|d| d.id).collect();
-        let mut tag_names = tags::names_of(&self.kite.db, &ids).await?;
-        Ok(Page {
-            items: rows
-                .items
-                .iter()
-                .map(|d| {
-                    deal_dto(
-                        d,
-                        d.company_id.and_then(|c| names.get(&c).cloned()),
-                        Vec::new(),
-                        tag_names.remove(&d.id).unwrap_or_default(),
-                    )
-                })
-                .collect(),
-            total: rows.total,
-            page: rows.page,
-            per_page: rows.per_page,
-        })
+        Ok((select, key))
+    }
+
+    async fn dtos(conn: &DatabaseConnection, rows: Vec<deal::Model>) -> Result<Vec<DealDto>, CoreError> {
+        let names = records::names::<company::Entity>(conn, rows.iter().filter_map(|d| d.company_id)).await?;
+        let ids: Vec<Uuid> = rows.iter().map(|d| d.id).collect();
+        let mut tag_names = tags::names_of(conn, &ids).await?;
+        Ok(rows
+            .iter()
+            .map(|d| {
+                deal_dto(
+                    d,
+                    d.company_id.and_then(|c| names.get(&c).cloned()),
+                    Vec::new(),
+                    tag_names.remove(&d.id).unwrap_or_default(),
+                )
+            })
+            .collect())
+    }
+}
+
+pub struct DealService<'a> {
+    kite: &'a Kite,
+}
+
+impl<'a> DealService<'a> {
+    pub(crate) fn new(kite: &'a Kite) -> Self {
+        Self { kite }
+    }
+
+    /// Deals as a table: filtered by pipeline, stage, status, owner, company, value range
+    /// (in one currency) and expected close dates; sorted by any column shown.
+    pub async fn list(&self, ctx: &Ctx, query: &DealListQuery, page: &PageQuery) -> Result<Page<DealDto>, CoreError> {
+        listing::list::<deal::Entity>(self.kite, ctx, query, &PageRequest::parse(page)?).await
     }
 
     pub async fn get(&self, ctx: &Ctx, id: Uuid) -> Result<DealDto, CoreError> {
@@ -491,24 +477,25 @@ impl<'a> DealService<'a> {
     }
 
     /// Every stage the deal has been in, oldest first.
-    pub async fn history(&self, ctx: &Ctx, id: Uuid) -> Result<Vec<StageChangeDto>, CoreError> {
+    pub async fn history(&self, ctx: &Ctx, id: Uuid, page: &PageQuery) -> Result<Page<StageChangeDto>, CoreError> {
         ctx.require(Permission::ReadRecords)?;
+        let request = PageRequest::parse(page)?;
         find_live(&self.kite.db, ctx, id).await?;
-        Ok(deal_stage_change::Entity::find()
-            .filter(deal_stage_change::Column::DealId.eq(id))
-            .order_by_asc(deal_stage_change::Column::MovedAt)
-            .order_by_asc(deal_stage_change::Column::Id)
-            .limit(1000)
-            .all(&self.kite.db)
-            .await?
-            .into_iter()
-            .map(|c| StageChangeDto {
-                id: c.id,
-                from_stage_id: c.from_stage_id,
-                to_stage_id: c.to_stage_id,
-                moved_by: c.moved_by.map(UserId),
-                moved_at: c.moved_at,
-            })
-            .collect())
+        let order = Ordering::fixed(
+            "deal_history",
+            "moved_at",
+            deal_stage_change::Column::MovedAt,
+            false,
+            deal_stage_change::Column::Id,
+        )?;
+        let changes = deal_stage_change::Entity::find().filter(deal_stage_change::Column::DealId.eq(id));
+        let rows = paging::page(self.kite, changes, &order, &request, Total::Exact).await?;
+        Ok(rows.map(|c| StageChangeDto {
+            id: c.id,
+            from_stage_id: c.from_stage_id,
+            to_stage_id: c.to_stage_id,
+            moved_by: c.moved_by.map(UserId),
+            moved_at: c.moved_at,
+        }))
     }
 }

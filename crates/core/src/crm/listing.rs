@@ -1,67 +1,62 @@
-//! What every CRM list shares: paging, a sort whitelist, and the cached total.
+//! The lists of contacts, companies and deals, written once over [`RecordList`]: each
+//! kind says which filters it has, which columns it may be sorted by and how its rows
+//! become DTOs; paging, the sort whitelist and the cached total are here. Exports walk
+//! the same list, so a download is always the list on screen.
 
-use crate::paging::PageRequest;
-use crate::{CoreError, Kite};
-use kite_shared::FieldError;
-use kite_shared::crm::list::Sort;
+use super::records::{self, CrmEntity};
+use crate::paging::{self, Ordering, PageRequest, Total};
+use crate::{CoreError, Ctx, Kite};
+use kite_shared::Permission;
 use kite_shared::page::Page;
-use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, Select};
-use uuid::Uuid;
+use sea_orm::{DatabaseConnection, Select};
+use std::future::Future;
 
-/// Resolves `sort` against the columns a list may be sorted by.
-pub fn sort_column<C: Copy>(sort: &Sort, allowed: &[(&str, C)]) -> Result<C, CoreError> {
-    allowed
-        .iter()
-        .find(|(name, _)| *name == sort.column)
-        .map(|(_, column)| *column)
-        .ok_or_else(|| {
-            let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
-            CoreError::Validation(vec![FieldError::new(
-                "sort",
-                "unknown_column",
-                format!("Sort by one of: {}.", names.join(", ")),
-            )])
-        })
+pub(crate) trait RecordList: CrmEntity {
+    type Query: Sync;
+    type Dto: Send;
+    /// The order when the query names none, in the API's form (`-created_at`).
+    const DEFAULT_SORT: &'static str;
+    /// The columns `sort` may name, by their API names.
+    const SORTS: &'static [(&'static str, Self::Column)];
+
+    fn sort(query: &Self::Query) -> Option<&str>;
+
+    /// `select` narrowed by the query's filters, and a key that names those filters in
+    /// the cache of totals.
+    fn filter(
+        kite: &Kite,
+        ctx: &Ctx,
+        query: &Self::Query,
+        select: Select<Self>,
+    ) -> impl Future<Output = Result<(Select<Self>, String), CoreError>> + Send;
+
+    /// The page's rows as the API shows them (with their tags, their company's name…).
+    fn dtos(
+        conn: &DatabaseConnection,
+        rows: Vec<Self::Model>,
+    ) -> impl Future<Output = Result<Vec<Self::Dto>, CoreError>> + Send;
 }
 
-/// Runs a filtered select as one page, with the total from the cache when it has one.
-#[allow(clippy::too_many_arguments)]
-pub async fn page<E>(
+/// One page of the organization's live records of kind `E` that match `query`.
+pub(crate) async fn list<E: RecordList>(
     kite: &Kite,
-    conn: &impl ConnectionTrait,
-    organization: Uuid,
-    kind: &'static str,
-    filter_key: String,
-    select: Select<E>,
-    order: (E::Column, bool),
-    tiebreak: E::Column,
-    paging: PageRequest,
-) -> Result<Page<E::Model>, CoreError>
-where
-    E: EntityTrait,
-    E::Model: Send + Sync,
-{
-    let counted = select.clone();
-    let total = kite
-        .counts
-        .count_once(
-            organization,
-            kind,
-            filter_key,
-            || async move { counted.count(conn).await },
-        )
-        .await?;
-    let (column, descending) = order;
-    let ordered = if descending {
-        select.order_by_desc(column).order_by_desc(tiebreak)
-    } else {
-        select.order_by_asc(column).order_by_asc(tiebreak)
+    ctx: &Ctx,
+    query: &E::Query,
+    request: &PageRequest,
+) -> Result<Page<E::Dto>, CoreError> {
+    ctx.require(Permission::ReadRecords)?;
+    let list = E::KIND.plural();
+    let order = Ordering::parse(list, E::sort(query), E::DEFAULT_SORT, E::SORTS, E::id_col())?;
+    let (select, filter) = E::filter(kite, ctx, query, records::live::<E>(ctx)).await?;
+    let total = Total::Cached {
+        organization: ctx.organization_id.into_uuid(),
+        kind: list,
+        filter,
     };
-    let items = ordered.offset(paging.offset()).limit(paging.per_page).all(conn).await?;
+    let rows = paging::page(kite, select, &order, request, total).await?;
     Ok(Page {
-        items,
-        total,
-        page: paging.page,
-        per_page: paging.per_page,
+        items: E::dtos(&kite.db, rows.items).await?,
+        next_cursor: rows.next_cursor,
+        total: rows.total,
     })
 }

@@ -9,7 +9,7 @@ pub mod contacts;
 pub(crate) mod counts;
 pub mod deals;
 pub mod demo;
-mod listing;
+pub(crate) mod listing;
 pub mod merge;
 pub mod notes;
 pub mod pipelines;

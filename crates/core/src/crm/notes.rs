@@ -2,12 +2,14 @@
 
 use super::access::{require_edit, require_record};
 use crate::audit::{self, Actor, Event};
+use crate::paging::{self, Ordering, PageRequest, Total};
 use crate::{CoreError, Ctx, Kite};
 use chrono::Utc;
 use kite_entity::note;
 use kite_shared::crm::notes::{NoteDto, NoteInput, RecordKind};
+use kite_shared::page::{Page, PageQuery};
 use kite_shared::{Permission, UserId};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -65,22 +67,28 @@ impl<'a> NoteService<'a> {
         Ok(note_dto(&row, kind, Some(ctx.actor_label.clone())))
     }
 
-    pub async fn list(&self, ctx: &Ctx, kind: RecordKind, record_id: Uuid) -> Result<Vec<NoteDto>, CoreError> {
+    /// The record's notes, newest first.
+    pub async fn list(
+        &self,
+        ctx: &Ctx,
+        kind: RecordKind,
+        record_id: Uuid,
+        page: &PageQuery,
+    ) -> Result<Page<NoteDto>, CoreError> {
         ctx.require(Permission::ReadRecords)?;
+        let request = PageRequest::parse(page)?;
         require_record(&self.kite.db, ctx, kind, record_id).await?;
-        let rows = note::Entity::find()
+        let order = Ordering::fixed("notes", "created_at", note::Column::CreatedAt, true, note::Column::Id)?;
+        let notes = note::Entity::find()
             .filter(note::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
-            .filter(note::Column::RecordId.eq(record_id))
-            .order_by_desc(note::Column::CreatedAt)
-            .limit(500)
-            .all(&self.kite.db)
-            .await?;
-        let authors: Vec<Uuid> = rows.iter().filter_map(|n| n.author_id).collect();
+            .filter(note::Column::RecordId.eq(record_id));
+        let rows = paging::page(self.kite, notes, &order, &request, Total::Exact).await?;
+        let authors: Vec<Uuid> = rows.items.iter().filter_map(|n| n.author_id).collect();
         let names = super::timeline::user_names(&self.kite.db, authors).await?;
-        Ok(rows
-            .iter()
-            .map(|n| note_dto(n, kind, n.author_id.and_then(|a| names.get(&a).cloned())))
-            .collect())
+        Ok(rows.map(|n| {
+            let author = n.author_id.and_then(|a| names.get(&a).cloned());
+            note_dto(&n, kind, author)
+        }))
     }
 
     /// Authors delete their own notes; managers and admins any.

@@ -2,7 +2,7 @@
 //! restore, the trash listing and bulk updates, written once over [`CrmEntity`].
 
 use crate::audit::{self, Actor, Event};
-use crate::paging::PageRequest;
+use crate::paging::{self, Ordering, PageRequest, Total};
 use crate::{CoreError, Ctx, Kite};
 use chrono::{DateTime, Utc};
 use kite_entity::{company, contact, deal};
@@ -10,9 +10,7 @@ use kite_shared::crm::notes::RecordKind;
 use kite_shared::crm::trash::TrashItem;
 use kite_shared::page::Page;
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -230,18 +228,19 @@ pub(crate) async fn restore<E: CrmEntity>(kite: &Kite, ctx: &Ctx, id: Uuid) -> R
 pub(crate) async fn trash_page<E: CrmEntity>(
     kite: &Kite,
     ctx: &Ctx,
-    paging: PageRequest,
+    request: &PageRequest,
 ) -> Result<Page<TrashItem>, CoreError> {
-    let select = scoped::<E>(ctx, true);
-    let total = select.clone().count(&kite.db).await?;
-    let rows = select
-        .order_by_desc(E::deleted_col())
-        .offset(paging.offset())
-        .limit(paging.per_page)
-        .all(&kite.db)
-        .await?;
+    // One list per kind: a cursor of the contacts' trash does not continue the deals'.
+    let list = match E::KIND {
+        RecordKind::Contact => "trash_contacts",
+        RecordKind::Company => "trash_companies",
+        RecordKind::Deal => "trash_deals",
+    };
+    let order = Ordering::fixed(list, "deleted_at", E::deleted_col(), true, E::id_col())?;
+    let rows = paging::page(kite, scoped::<E>(ctx, true), &order, request, Total::Exact).await?;
     Ok(Page {
         items: rows
+            .items
             .iter()
             .filter_map(|row| {
                 Some(TrashItem {
@@ -252,8 +251,7 @@ pub(crate) async fn trash_page<E: CrmEntity>(
                 })
             })
             .collect(),
-        total,
-        page: paging.page,
-        per_page: paging.per_page,
+        next_cursor: rows.next_cursor,
+        total: rows.total,
     })
 }

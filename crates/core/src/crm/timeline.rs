@@ -1,20 +1,29 @@
 //! A record's timeline: its activities, notes, stage changes and field edits, newest
-//! first, read from the tables that hold them (no second copy to keep in sync).
+//! first, read from the tables that hold them (no second copy to keep in sync). Its
+//! pages are cut like every list's (see [`crate::paging`]): after the last entry's time
+//! and id, which each source table is asked for as a range.
 
 use super::access::require_record;
+use crate::paging::{self, Cursor, PageRequest, invalid_cursor};
 use crate::{CoreError, Ctx, Kite};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use kite_entity::{activity, audit_log, company, contact, deal_stage_change, note, stage, user};
 use kite_shared::crm::activities::ActivityKind;
 use kite_shared::crm::notes::RecordKind;
-use kite_shared::crm::timeline::{TimelineEntry, TimelineQuery};
+use kite_shared::crm::timeline::TimelineEntry;
+use kite_shared::page::{Page, PageQuery};
 use kite_shared::{Permission, UserId};
+use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-const DEFAULT_LIMIT: u64 = 30;
-const MAX_LIMIT: u64 = 100;
+/// The cursor's list and order: one order only, newest first.
+const LIST: &str = "timeline";
+const SORT: &str = "-at";
+
+/// Where a page of the timeline ends: an entry's time and its source's id.
+type Position = (DateTime<Utc>, Uuid);
 
 pub(crate) async fn user_names(
     conn: &impl ConnectionTrait,
@@ -46,11 +55,41 @@ fn changed_fields(before: Option<&serde_json::Value>, after: Option<&serde_json:
     fields
 }
 
-fn before_cursor<E: EntityTrait>(select: Select<E>, column: E::Column, before: Option<DateTime<Utc>>) -> Select<E> {
-    match before {
-        Some(at) => select.filter(column.lt(at)),
+/// Up to `limit` rows of `select` that come after `after` on the timeline (older, or as
+/// old with a smaller id), newest first.
+fn older<E: EntityTrait>(
+    select: Select<E>,
+    (at, id): (E::Column, E::Column),
+    after: Option<Position>,
+    limit: u64,
+) -> Select<E> {
+    let select = match after {
+        Some((t, i)) => select.filter(
+            Condition::all()
+                .add(at.lte(t))
+                .add(Condition::any().add(at.lt(t)).add(id.lt(i))),
+        ),
         None => select,
+    };
+    select.order_by_desc(at).order_by_desc(id).limit(limit)
+}
+
+fn position(raw: &str) -> Result<Position, CoreError> {
+    let cursor = Cursor::decode(raw, LIST, SORT)?;
+    let at = cursor
+        .value
+        .as_str()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .ok_or_else(invalid_cursor)?;
+    Ok((at.with_timezone(&Utc), cursor.id))
+}
+
+fn cursor_of(entry: &(TimelineEntry, Option<Uuid>)) -> Result<String, CoreError> {
+    Cursor {
+        value: serde_json::json!(entry.0.at.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+        id: entry.0.source_id,
     }
+    .encode(LIST, SORT)
 }
 
 pub struct TimelineService<'a> {
@@ -67,13 +106,17 @@ impl<'a> TimelineService<'a> {
         ctx: &Ctx,
         kind: RecordKind,
         id: Uuid,
-        query: &TimelineQuery,
-    ) -> Result<Vec<TimelineEntry>, CoreError> {
+        page: &PageQuery,
+    ) -> Result<Page<TimelineEntry>, CoreError> {
         ctx.require(Permission::ReadRecords)?;
+        let request = PageRequest::parse(page)?;
+        let after = request.cursor.as_deref().map(position).transpose()?;
         let db = &self.kite.db;
         require_record(db, ctx, kind, id).await?;
         let org = ctx.organization_id.into_uuid();
-        let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+        // Each source gives the first entries after the cursor, one more than a page:
+        // merged, the first page's worth of them is the page, and one more says more follow.
+        let limit = request.per_page.saturating_add(1);
         let mut entries: Vec<(TimelineEntry, Option<Uuid>)> = Vec::new();
 
         let link = match kind {
@@ -81,16 +124,15 @@ impl<'a> TimelineService<'a> {
             RecordKind::Company => activity::Column::CompanyId,
             RecordKind::Deal => activity::Column::DealId,
         };
-        let activities = before_cursor(
+        let activities = older(
             activity::Entity::find()
                 .filter(activity::Column::OrganizationId.eq(org))
                 .filter(activity::Column::DeletedAt.is_null())
                 .filter(link.eq(id)),
-            activity::Column::CreatedAt,
-            query.before,
+            (activity::Column::CreatedAt, activity::Column::Id),
+            after,
+            limit,
         )
-        .order_by_desc(activity::Column::CreatedAt)
-        .limit(limit)
         .all(db)
         .await?;
         for a in activities {
@@ -110,15 +152,14 @@ impl<'a> TimelineService<'a> {
             ));
         }
 
-        let notes = before_cursor(
+        let notes = older(
             note::Entity::find()
                 .filter(note::Column::OrganizationId.eq(org))
                 .filter(note::Column::RecordId.eq(id)),
-            note::Column::CreatedAt,
-            query.before,
+            (note::Column::CreatedAt, note::Column::Id),
+            after,
+            limit,
         )
-        .order_by_desc(note::Column::CreatedAt)
-        .limit(limit)
         .all(db)
         .await?;
         for n in notes {
@@ -137,15 +178,14 @@ impl<'a> TimelineService<'a> {
         }
 
         if kind == RecordKind::Deal {
-            let changes = before_cursor(
+            let changes = older(
                 deal_stage_change::Entity::find()
                     .filter(deal_stage_change::Column::OrganizationId.eq(org))
                     .filter(deal_stage_change::Column::DealId.eq(id)),
-                deal_stage_change::Column::MovedAt,
-                query.before,
+                (deal_stage_change::Column::MovedAt, deal_stage_change::Column::Id),
+                after,
+                limit,
             )
-            .order_by_desc(deal_stage_change::Column::MovedAt)
-            .limit(limit)
             .all(db)
             .await?;
             let stage_names: HashMap<Uuid, String> = stage::Entity::find()
@@ -203,57 +243,75 @@ impl<'a> TimelineService<'a> {
         };
         entity_ids.extend(absorbed.iter().map(Uuid::to_string));
         let merged_action = format!("{}.merged", kind.as_str());
-        let edits = before_cursor(
-            audit_log::Entity::find()
-                .filter(audit_log::Column::OrganizationId.eq(org))
-                .filter(audit_log::Column::EntityType.eq(kind.as_str()))
-                .filter(audit_log::Column::EntityId.is_in(entity_ids))
-                .filter(audit_log::Column::Action.is_in([format!("{}.updated", kind.as_str()), merged_action.clone()])),
-            audit_log::Column::CreatedAt,
-            query.before,
-        )
-        .order_by_desc(audit_log::Column::CreatedAt)
-        .limit(limit)
-        .all(db)
-        .await?;
-        for e in edits {
-            let title = if e.action == merged_action {
-                let name = e
-                    .after
-                    .as_ref()
-                    .and_then(|a| a["merged"]["name"].as_str())
-                    .unwrap_or("a duplicate");
-                format!("Merged {name} into this record")
-            } else {
-                let fields = changed_fields(e.before.as_ref(), e.after.as_ref());
-                if fields.is_empty() {
-                    continue;
-                }
-                format!("Changed {}", fields.join(", "))
-            };
-            entries.push((
-                TimelineEntry {
-                    at: e.created_at,
-                    kind: "change".into(),
-                    title,
-                    body: None,
-                    actor_id: e.actor_user_id.map(UserId),
-                    actor_name: None,
-                    source_id: e.id,
-                },
-                e.actor_user_id,
-            ));
+        let edits = audit_log::Entity::find()
+            .filter(audit_log::Column::OrganizationId.eq(org))
+            .filter(audit_log::Column::EntityType.eq(kind.as_str()))
+            .filter(audit_log::Column::EntityId.is_in(entity_ids))
+            .filter(audit_log::Column::Action.is_in([format!("{}.updated", kind.as_str()), merged_action.clone()]));
+        // Saves that changed nothing are left out, so this source is read until it has
+        // as many entries as the others may (or runs out): a page must not end before
+        // an edit that belongs on it.
+        let mut shown = 0u64;
+        let mut from = after;
+        loop {
+            let batch = older(
+                edits.clone(),
+                (audit_log::Column::CreatedAt, audit_log::Column::Id),
+                from,
+                limit,
+            )
+            .all(db)
+            .await?;
+            let exhausted = (batch.len() as u64) < limit;
+            from = batch.last().map(|e| (e.created_at, e.id)).or(from);
+            for e in batch {
+                let title = if e.action == merged_action {
+                    let name = e
+                        .after
+                        .as_ref()
+                        .and_then(|a| a["merged"]["name"].as_str())
+                        .unwrap_or("a duplicate");
+                    format!("Merged {name} into this record")
+                } else {
+                    let fields = changed_fields(e.before.as_ref(), e.after.as_ref());
+                    if fields.is_empty() {
+                        continue;
+                    }
+                    format!("Changed {}", fields.join(", "))
+                };
+                shown += 1;
+                entries.push((
+                    TimelineEntry {
+                        at: e.created_at,
+                        kind: "change".into(),
+                        title,
+                        body: None,
+                        actor_id: e.actor_user_id.map(UserId),
+                        actor_name: None,
+                        source_id: e.id,
+                    },
+                    e.actor_user_id,
+                ));
+            }
+            if exhausted || shown >= limit {
+                break;
+            }
         }
 
         entries.sort_by(|a, b| b.0.at.cmp(&a.0.at).then(b.0.source_id.cmp(&a.0.source_id)));
-        entries.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        let (entries, next_cursor) = paging::cut(entries, request.per_page, cursor_of)?;
         let names = user_names(db, entries.iter().filter_map(|(_, actor)| *actor).collect()).await?;
-        Ok(entries
-            .into_iter()
-            .map(|(mut entry, actor)| {
-                entry.actor_name = actor.and_then(|a| names.get(&a).cloned());
-                entry
-            })
-            .collect())
+        Ok(Page {
+            items: entries
+                .into_iter()
+                .map(|(mut entry, actor)| {
+                    entry.actor_name = actor.and_then(|a| names.get(&a).cloned());
+                    entry
+                })
+                .collect(),
+            next_cursor,
+            // Unchanged saves are only found out by reading them: the timeline is not counted.
+            total: None,
+        })
     }
 }

@@ -15,6 +15,7 @@ mod snapshot;
 use crate::audit::{self, Actor, Event};
 use crate::blobs::{Area, BlobError, BlobKey, StagedBlob};
 use crate::jobs::{JobPayload, NewJob};
+use crate::paging::{self, Ordering, PageRequest, Total};
 use crate::{CoreError, Ctx, Kite};
 use chrono::Utc;
 use engine::{RunState, Runner};
@@ -26,10 +27,11 @@ use kite_shared::imports::{
     ImportMappingRequest, ImportStatus, ImportUploaded, suggest_field,
 };
 use kite_shared::jobs::JobStarted;
+use kite_shared::page::{Page, PageQuery};
 use kite_shared::{FieldError, Permission, UserId};
 use reading::{Chunk, inspect, read_batches};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -238,17 +240,20 @@ impl<'a> ImportService<'a> {
     }
 
     /// The organization's imports, newest first.
-    pub async fn list(&self, ctx: &Ctx) -> Result<Vec<ImportDto>, CoreError> {
+    pub async fn list(&self, ctx: &Ctx, page: &PageQuery) -> Result<Page<ImportDto>, CoreError> {
         ctx.require(Permission::ReadRecords)?;
-        Ok(import::Entity::find()
-            .filter(import::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
-            .order_by_desc(import::Column::CreatedAt)
-            .limit(100)
-            .all(&self.kite.db)
+        let request = PageRequest::parse(page)?;
+        let order = Ordering::fixed(
+            "imports",
+            "created_at",
+            import::Column::CreatedAt,
+            true,
+            import::Column::Id,
+        )?;
+        let imports = import::Entity::find().filter(import::Column::OrganizationId.eq(ctx.organization_id.into_uuid()));
+        Ok(paging::page(self.kite, imports, &order, &request, Total::Exact)
             .await?
-            .iter()
-            .map(import_dto)
-            .collect())
+            .map(|row| import_dto(&row)))
     }
 
     fn check_owner(&self, ctx: &Ctx, row: &import::Model) -> Result<(), CoreError> {

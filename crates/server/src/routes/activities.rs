@@ -1,28 +1,30 @@
 //! `/api/v1/activities` and "my tasks".
 
 use crate::error::ApiError;
-use crate::extract::Auth;
+use crate::extract::{Auth, ListQuery};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use kite_shared::ErrorBody;
 use kite_shared::crm::activities::{ActivityDto, ActivityInput, ActivityListQuery, MyTasks, MyTasksQuery};
-use kite_shared::page::Page;
+use kite_shared::page::{Page, PageQuery};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 #[utoipa::path(
     tag = "activities",
     security(("bearer_auth" = [])),
-    params(ActivityListQuery),
+    params(ActivityListQuery, PageQuery),
     responses((status = 200, body = Page<ActivityDto>), (status = 422, body = ErrorBody))
 )]
 #[get("/activities")]
 pub async fn list_activities(
     state: web::Data<AppState>,
     Auth(ctx): Auth,
-    query: web::Query<ActivityListQuery>,
+    query: ListQuery<ActivityListQuery>,
 ) -> Result<web::Json<Page<ActivityDto>>, ApiError> {
-    Ok(web::Json(state.kite.activities().list(&ctx, &query).await?))
+    Ok(web::Json(
+        state.kite.activities().list(&ctx, &query.filters, &query.page).await?,
+    ))
 }
 
 /// Logs a call, email, meeting or note, or adds a task; links to a contact, company

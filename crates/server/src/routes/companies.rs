@@ -1,12 +1,12 @@
 //! `/api/v1/companies`.
 
 use crate::error::ApiError;
-use crate::extract::Auth;
+use crate::extract::{Auth, ListQuery};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use kite_shared::ErrorBody;
 use kite_shared::crm::companies::{CompanyDto, CompanyInput, CompanyListQuery};
-use kite_shared::page::Page;
+use kite_shared::page::{Page, PageQuery};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -14,16 +14,18 @@ use uuid::Uuid;
 #[utoipa::path(
     tag = "companies",
     security(("bearer_auth" = [])),
-    params(CompanyListQuery),
+    params(CompanyListQuery, PageQuery),
     responses((status = 200, body = Page<CompanyDto>), (status = 422, body = ErrorBody))
 )]
 #[get("/companies")]
 pub async fn list_companies(
     state: web::Data<AppState>,
     Auth(ctx): Auth,
-    query: web::Query<CompanyListQuery>,
+    query: ListQuery<CompanyListQuery>,
 ) -> Result<web::Json<Page<CompanyDto>>, ApiError> {
-    Ok(web::Json(state.kite.companies().list(&ctx, &query).await?))
+    Ok(web::Json(
+        state.kite.companies().list(&ctx, &query.filters, &query.page).await?,
+    ))
 }
 
 #[utoipa::path(

@@ -1,12 +1,12 @@
 //! `/api/v1/contacts`.
 
 use crate::error::ApiError;
-use crate::extract::Auth;
+use crate::extract::{Auth, ListQuery};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use kite_shared::ErrorBody;
 use kite_shared::crm::contacts::{ContactDto, ContactInput, ContactListQuery};
-use kite_shared::page::Page;
+use kite_shared::page::{Page, PageQuery};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -14,16 +14,18 @@ use uuid::Uuid;
 #[utoipa::path(
     tag = "contacts",
     security(("bearer_auth" = [])),
-    params(ContactListQuery),
+    params(ContactListQuery, PageQuery),
     responses((status = 200, body = Page<ContactDto>), (status = 422, body = ErrorBody))
 )]
 #[get("/contacts")]
 pub async fn list_contacts(
     state: web::Data<AppState>,
     Auth(ctx): Auth,
-    query: web::Query<ContactListQuery>,
+    query: ListQuery<ContactListQuery>,
 ) -> Result<web::Json<Page<ContactDto>>, ApiError> {
-    Ok(web::Json(state.kite.contacts().list(&ctx, &query).await?))
+    Ok(web::Json(
+        state.kite.contacts().list(&ctx, &query.filters, &query.page).await?,
+    ))
 }
 
 /// Creates a contact. An email another live contact has is a 409 `duplicate_email`,

@@ -1,12 +1,12 @@
 //! `/api/v1/deals`.
 
 use crate::error::ApiError;
-use crate::extract::Auth;
+use crate::extract::{Auth, ListQuery};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use kite_shared::ErrorBody;
 use kite_shared::crm::deals::{DealDto, DealInput, DealListQuery, MoveDealRequest, StageChangeDto};
-use kite_shared::page::Page;
+use kite_shared::page::{Page, PageQuery};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -92,16 +92,17 @@ pub async fn move_deal(
 #[utoipa::path(
     tag = "deals",
     security(("bearer_auth" = [])),
-    params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<StageChangeDto>), (status = 404, body = ErrorBody))
+    params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<StageChangeDto>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody))
 )]
 #[get("/deals/{id}/history")]
 pub async fn deal_history(
     state: web::Data<AppState>,
     Auth(ctx): Auth,
     id: web::Path<Uuid>,
-) -> Result<web::Json<Vec<StageChangeDto>>, ApiError> {
-    Ok(web::Json(state.kite.deals().history(&ctx, *id).await?))
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<StageChangeDto>>, ApiError> {
+    Ok(web::Json(state.kite.deals().history(&ctx, *id, &page).await?))
 }
 
 /// Moves the deal to the trash (managers and admins).
@@ -125,16 +126,18 @@ pub async fn delete_deal(
 #[utoipa::path(
     tag = "deals",
     security(("bearer_auth" = [])),
-    params(DealListQuery),
+    params(DealListQuery, PageQuery),
     responses((status = 200, body = Page<DealDto>), (status = 422, body = ErrorBody))
 )]
 #[get("/deals")]
 pub async fn list_deals(
     state: web::Data<AppState>,
     Auth(ctx): Auth,
-    query: web::Query<DealListQuery>,
+    query: ListQuery<DealListQuery>,
 ) -> Result<web::Json<Page<DealDto>>, ApiError> {
-    Ok(web::Json(state.kite.deals().list(&ctx, &query).await?))
+    Ok(web::Json(
+        state.kite.deals().list(&ctx, &query.filters, &query.page).await?,
+    ))
 }
 
 /// Brings the deal back from the trash (admins).

@@ -51,26 +51,24 @@ async fn export(
             .body(bytes));
     }
     // The first page is read before answering, so a bad filter is a 422, not a broken
-    // download; the rest follows page by page and never sits whole in memory.
-    let first = kite.exports().rows(&ctx, &query, 1).await?;
+    // download; the rest follows page by page (each after the cursor of the one before)
+    // and never sits whole in memory.
+    let (first, next) = kite.exports().rows(&ctx, &query, None).await?;
     let first = ExportService::csv_chunk(Some(query.headers()), &first)?;
     let query = Arc::new(query);
-    let rest = futures_util::stream::unfold(Some(2u64), move |page| {
+    let rest = futures_util::stream::unfold(next, move |cursor| {
         let (kite, ctx, query) = (kite.clone(), ctx.clone(), query.clone());
         async move {
-            let page = page?;
-            let rows = match kite.exports().rows(&ctx, &query, page).await {
-                Ok(rows) => rows,
+            let cursor = cursor?;
+            let (rows, next) = match kite.exports().rows(&ctx, &query, Some(cursor)).await {
+                Ok(page) => page,
                 Err(error) => {
                     tracing::error!(%error, "export stopped");
                     return Some((Err(actix_web::error::ErrorInternalServerError("export failed")), None));
                 }
             };
-            if rows.is_empty() {
-                return None;
-            }
             match ExportService::csv_chunk(None, &rows) {
-                Ok(chunk) => Some((Ok(Bytes::from(chunk)), Some(page + 1))),
+                Ok(chunk) => Some((Ok(Bytes::from(chunk)), next)),
                 Err(_) => Some((Err(actix_web::error::ErrorInternalServerError("export failed")), None)),
             }
         }

@@ -13,6 +13,7 @@ use kite_core::imports::Upload;
 use kite_shared::ErrorBody;
 use kite_shared::imports::{DryRunReport, ImportDto, ImportEntity, ImportMappingRequest, ImportUploaded};
 use kite_shared::jobs::JobStarted;
+use kite_shared::page::{Page, PageQuery};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -128,10 +129,19 @@ pub async fn upload(
 }
 
 /// The organization's imports, newest first.
-#[utoipa::path(tag = "imports", security(("bearer_auth" = [])), responses((status = 200, body = Vec<ImportDto>)))]
+#[utoipa::path(
+    tag = "imports",
+    security(("bearer_auth" = [])),
+    params(PageQuery),
+    responses((status = 200, body = Page<ImportDto>), (status = 422, body = ErrorBody))
+)]
 #[get("/imports")]
-pub async fn list_imports(state: web::Data<AppState>, Auth(ctx): Auth) -> Result<web::Json<Vec<ImportDto>>, ApiError> {
-    Ok(web::Json(state.kite.imports().list(&ctx).await?))
+pub async fn list_imports(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<ImportDto>>, ApiError> {
+    Ok(web::Json(state.kite.imports().list(&ctx, &page).await?))
 }
 
 /// An import's status, counts and first errors.

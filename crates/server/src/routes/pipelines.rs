@@ -1,14 +1,15 @@
 //! `/api/v1/pipelines`, the board, and the search box.
 
 use crate::error::ApiError;
-use crate::extract::Auth;
+use crate::extract::{Auth, ListQuery};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, post, web};
 use kite_shared::ErrorBody;
 use kite_shared::crm::DemoReport;
 use kite_shared::crm::deals::{Board, BoardQuery};
 use kite_shared::crm::pipelines::{PipelineDto, PipelineInput};
-use kite_shared::crm::search::{SearchQuery, SearchResults};
+use kite_shared::crm::search::{SearchHit, SearchQuery};
+use kite_shared::page::{Page, PageQuery};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -70,20 +71,23 @@ pub async fn board(
     Ok(web::Json(state.kite.board().load(&ctx, &query).await?))
 }
 
-/// The search box: contacts, companies and deals matching `q`, a few of each.
+/// The search box: contacts, companies and deals whose names, emails, domains, phones
+/// or titles start with `q`; contacts first, then companies, then deals.
 #[utoipa::path(
     tag = "search",
     security(("bearer_auth" = [])),
-    params(SearchQuery),
-    responses((status = 200, body = SearchResults), (status = 422, body = ErrorBody))
+    params(SearchQuery, PageQuery),
+    responses((status = 200, body = Page<SearchHit>), (status = 422, body = ErrorBody))
 )]
 #[get("/search")]
 pub async fn search(
     state: web::Data<AppState>,
     Auth(ctx): Auth,
-    query: web::Query<SearchQuery>,
-) -> Result<web::Json<SearchResults>, ApiError> {
-    Ok(web::Json(state.kite.search().search(&ctx, &query).await?))
+    query: ListQuery<SearchQuery>,
+) -> Result<web::Json<Page<SearchHit>>, ApiError> {
+    Ok(web::Json(
+        state.kite.search().search(&ctx, &query.filters, &query.page).await?,
+    ))
 }
 
 /// Fills an organization without records with a believable demo: companies, contacts,

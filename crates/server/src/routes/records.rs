@@ -2,15 +2,15 @@
 //! the trash.
 
 use crate::error::ApiError;
-use crate::extract::Auth;
+use crate::extract::{Auth, ListQuery};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, web};
 use kite_shared::ErrorBody;
 use kite_shared::crm::list::{BulkRequest, BulkResult};
 use kite_shared::crm::notes::{NoteDto, NoteInput, RecordKind};
-use kite_shared::crm::timeline::{TimelineEntry, TimelineQuery};
+use kite_shared::crm::timeline::TimelineEntry;
 use kite_shared::crm::trash::{TrashItem, TrashQuery};
-use kite_shared::page::Page;
+use kite_shared::page::{Page, PageQuery};
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -55,16 +55,19 @@ pub struct KindPath {
 #[utoipa::path(
     tag = "records",
     security(("bearer_auth" = [])),
-    params(("kind" = String, Path, description = "contacts, companies or deals"), ("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<NoteDto>), (status = 404, body = ErrorBody))
+    params(("kind" = String, Path, description = "contacts, companies or deals"), ("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<NoteDto>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody))
 )]
 #[get("/{kind}/{id}/notes")]
 pub async fn list_notes(
     state: web::Data<AppState>,
     Auth(ctx): Auth,
     path: web::Path<RecordPath>,
-) -> Result<web::Json<Vec<NoteDto>>, ApiError> {
-    Ok(web::Json(state.kite.notes().list(&ctx, path.kind(), path.id).await?))
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<NoteDto>>, ApiError> {
+    Ok(web::Json(
+        state.kite.notes().list(&ctx, path.kind(), path.id, &page).await?,
+    ))
 }
 
 #[utoipa::path(
@@ -100,26 +103,26 @@ pub async fn delete_note(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Everything that happened to a contact, company or deal, newest first. Page with
-/// `before` = the `at` of the last entry seen.
+/// Everything that happened to a contact, company or deal, newest first. The timeline
+/// is not counted: its `total` is always null.
 #[utoipa::path(
     tag = "records",
     security(("bearer_auth" = [])),
-    params(("kind" = String, Path, description = "contacts, companies or deals"), ("id" = Uuid, Path), TimelineQuery),
-    responses((status = 200, body = Vec<TimelineEntry>), (status = 404, body = ErrorBody))
+    params(("kind" = String, Path, description = "contacts, companies or deals"), ("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<TimelineEntry>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody))
 )]
 #[get("/{kind}/{id}/timeline")]
 pub async fn timeline(
     state: web::Data<AppState>,
     Auth(ctx): Auth,
     path: web::Path<RecordPath>,
-    query: web::Query<TimelineQuery>,
-) -> Result<web::Json<Vec<TimelineEntry>>, ApiError> {
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<TimelineEntry>>, ApiError> {
     Ok(web::Json(
         state
             .kite
             .timeline()
-            .for_record(&ctx, path.kind(), path.id, &query)
+            .for_record(&ctx, path.kind(), path.id, &page)
             .await?,
     ))
 }
@@ -153,16 +156,18 @@ pub async fn bulk(
 #[utoipa::path(
     tag = "records",
     security(("bearer_auth" = [])),
-    params(TrashQuery),
-    responses((status = 200, body = Page<TrashItem>), (status = 403, body = ErrorBody))
+    params(TrashQuery, PageQuery),
+    responses((status = 200, body = Page<TrashItem>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody))
 )]
 #[get("/trash")]
 pub async fn trash(
     state: web::Data<AppState>,
     Auth(ctx): Auth,
-    query: web::Query<TrashQuery>,
+    query: ListQuery<TrashQuery>,
 ) -> Result<web::Json<Page<TrashItem>>, ApiError> {
-    Ok(web::Json(state.kite.bulk().trash(&ctx, &query).await?))
+    Ok(web::Json(
+        state.kite.bulk().trash(&ctx, &query.filters, &query.page).await?,
+    ))
 }
 
 /// This module's routes, in the order they must be matched.

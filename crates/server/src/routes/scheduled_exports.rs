@@ -7,21 +7,29 @@ use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use kite_shared::ErrorBody;
 use kite_shared::jobs::JobStarted;
+use kite_shared::page::{Page, PageQuery};
 use kite_shared::scheduled_exports::{ExportRunDto, ScheduledExportDto, ScheduledExportInput};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+/// The organization's scheduled exports, by name.
 #[utoipa::path(
     tag = "exports",
     security(("bearer_auth" = [])),
-    responses((status = 200, body = Vec<ScheduledExportDto>), (status = 403, body = ErrorBody))
+    params(PageQuery),
+    responses(
+        (status = 200, body = Page<ScheduledExportDto>),
+        (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    )
 )]
 #[get("/scheduled-exports")]
 pub async fn list_scheduled_exports(
     state: web::Data<AppState>,
     Auth(ctx): Auth,
-) -> Result<web::Json<Vec<ScheduledExportDto>>, ApiError> {
-    Ok(web::Json(state.kite.scheduled_exports().list(&ctx).await?))
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<ScheduledExportDto>>, ApiError> {
+    Ok(web::Json(state.kite.scheduled_exports().list(&ctx, &page).await?))
 }
 
 /// Schedules an export: the list and its filters (as the list's query string), the
@@ -117,20 +125,21 @@ pub async fn run_scheduled_export(
     Ok(HttpResponse::Accepted().json(JobStarted { job_id }))
 }
 
-/// The export's last 50 runs, newest first.
+/// The export's runs, newest first.
 #[utoipa::path(
     tag = "exports",
     security(("bearer_auth" = [])),
-    params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<ExportRunDto>), (status = 404, body = ErrorBody))
+    params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<ExportRunDto>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody))
 )]
 #[get("/scheduled-exports/{id}/runs")]
 pub async fn list_export_runs(
     state: web::Data<AppState>,
     Auth(ctx): Auth,
     id: web::Path<Uuid>,
-) -> Result<web::Json<Vec<ExportRunDto>>, ApiError> {
-    Ok(web::Json(state.kite.scheduled_exports().runs(&ctx, *id).await?))
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<ExportRunDto>>, ApiError> {
+    Ok(web::Json(state.kite.scheduled_exports().runs(&ctx, *id, &page).await?))
 }
 
 /// A run's file, for 30 days after the run (410 after).

@@ -1,11 +1,11 @@
 //! `/api/v1/users`: the organization's people. Admins invite and manage them.
 
 use crate::error::ApiError;
-use crate::extract::Auth;
+use crate::extract::{Auth, ListQuery};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, patch, post, web};
 use kite_shared::auth::UserDto;
-use kite_shared::page::Page;
+use kite_shared::page::{Page, PageQuery};
 use kite_shared::users::{InviteResponse, InviteUserRequest, UpdateUserRequest, UserListQuery};
 use kite_shared::{ErrorBody, UserId};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -15,7 +15,7 @@ use uuid::Uuid;
 #[utoipa::path(
     tag = "users",
     security(("bearer_auth" = [])),
-    params(UserListQuery),
+    params(UserListQuery, PageQuery),
     responses(
         (status = 200, body = Page<UserDto>),
         (status = 401, body = ErrorBody),
@@ -25,9 +25,11 @@ use uuid::Uuid;
 pub async fn list_users(
     state: web::Data<AppState>,
     Auth(ctx): Auth,
-    query: web::Query<UserListQuery>,
+    query: ListQuery<UserListQuery>,
 ) -> Result<web::Json<Page<UserDto>>, ApiError> {
-    Ok(web::Json(state.kite.users().list(&ctx, &query).await?))
+    Ok(web::Json(
+        state.kite.users().list(&ctx, &query.filters, &query.page).await?,
+    ))
 }
 
 /// Invites someone by email: the user is created without a password and gets a

@@ -63,8 +63,7 @@ async fn moving_a_deal_keeps_its_stage_history(backend: Backend) {
     let history = app
         .get(&format!("/api/v1/deals/{id}/history"), &admin.access_token)
         .await;
-    let moves: Vec<(Value, Value)> = history
-        .body
+    let moves: Vec<(Value, Value)> = history.body["items"]
         .as_array()
         .expect("history")
         .iter()
@@ -78,7 +77,7 @@ async fn moving_a_deal_keeps_its_stage_history(backend: Backend) {
             (stages[1]["id"].clone(), stages[5]["id"].clone()),
         ]
     );
-    assert_eq!(history.body[1]["moved_by"], admin.user_id);
+    assert_eq!(history.body["items"][1]["moved_by"], admin.user_id);
 }
 on_both_databases!(moving_a_deal_keeps_its_stage_history);
 

@@ -229,3 +229,97 @@ async fn exports_follow_the_lists_filters_and_escape_formulas(backend: Backend) 
     );
 }
 on_both_databases!(exports_follow_the_lists_filters_and_escape_formulas);
+
+async fn an_export_that_pages_while_contacts_are_added_and_removed_has_every_row_once(backend: Backend) {
+    // Two rows per query, so the export reads many pages while the writes go on.
+    let app = TestApp::spawn_with(backend, |config| config.export_page_rows = 2).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    let token = admin.access_token.clone();
+    let letters = ["a", "b", "c", "d", "e", "f", "g", "h"];
+    let mut kept = Vec::new();
+    let mut doomed = Vec::new();
+    for (i, first) in letters.iter().enumerate() {
+        for second in letters {
+            let last = format!("m{first}{second}");
+            let created = app
+                .post(
+                    "/api/v1/contacts",
+                    Some(&token),
+                    json!({"first_name": "Export", "last_name": last}),
+                )
+                .await;
+            assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+            let id = created.body["id"].as_str().expect("id").to_owned();
+            if i == letters.len() - 1 {
+                doomed.push(id);
+            } else {
+                kept.push(id);
+            }
+        }
+    }
+
+    let mut response = app
+        .client
+        .get(format!("{}/api/v1/contacts/export?sort=last_name", app.address))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut csv = response.chunk().await.expect("first page").expect("bytes").to_vec();
+    // While the rest streams: contacts that sort before the rows already exported, and
+    // removals of rows not exported yet.
+    let writes = {
+        let (client, address, token) = (app.client.clone(), app.address.clone(), token.clone());
+        actix_web::rt::spawn(async move {
+            for (i, id) in doomed.iter().enumerate() {
+                let added = client
+                    .post(format!("{address}/api/v1/contacts"))
+                    .bearer_auth(&token)
+                    .json(&json!({"first_name": "Late", "last_name": format!("a{}", letters[i])}))
+                    .send()
+                    .await
+                    .expect("add");
+                assert_eq!(added.status(), StatusCode::CREATED);
+                let removed = client
+                    .delete(format!("{address}/api/v1/contacts/{id}"))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .expect("remove");
+                assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+            }
+        })
+    };
+    while let Some(chunk) = response.chunk().await.expect("the rest") {
+        csv.extend_from_slice(&chunk);
+    }
+    writes.await.expect("the writes");
+
+    let text = String::from_utf8(csv).expect("utf-8");
+    let rows: Vec<(&str, &str)> = text
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let mut cells = line.split(',');
+            Some((cells.next()?, cells.nth(1)?))
+        })
+        .collect();
+    let mut ids: Vec<&str> = rows.iter().map(|(id, _)| *id).collect();
+    let exported = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), exported, "no row twice: {text}");
+    for id in &kept {
+        assert!(ids.contains(&id.as_str()), "{id} was skipped: {text}");
+    }
+    assert!(
+        rows.iter().all(|(_, last)| last.starts_with('m')),
+        "rows added before the export's place are not picked up halfway: {text}"
+    );
+    let names: Vec<&str> = rows.iter().map(|(_, last)| *last).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "in the list's order");
+}
+on_both_databases!(an_export_that_pages_while_contacts_are_added_and_removed_has_every_row_once);

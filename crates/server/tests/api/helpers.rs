@@ -140,6 +140,7 @@ impl TestApp {
             max_upload_bytes: 5 * 1024 * 1024,
             workers: 2,
             job_lease_seconds: 30,
+            export_page_rows: 1000,
         };
         adjust(&mut config);
         let state = AppState::build(&config).await.expect("app state");

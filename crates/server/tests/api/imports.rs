@@ -552,7 +552,12 @@ async fn deals_are_imported_into_stages_by_name_with_history_and_undone(backend:
             token,
         )
         .await;
-    assert_eq!(history.body.as_array().map(Vec::len), Some(1), "{}", history.body);
+    assert_eq!(
+        history.body["items"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        history.body
+    );
 
     let undone = app
         .post(&format!("/api/v1/imports/{import}/undo"), Some(token), json!({}))

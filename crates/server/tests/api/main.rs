@@ -20,6 +20,7 @@ mod jobs;
 mod lockout;
 mod merge;
 mod openapi;
+mod paging;
 mod password_reset;
 mod profile;
 mod scheduled_exports;

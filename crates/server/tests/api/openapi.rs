@@ -83,3 +83,33 @@ async fn client_routes_fall_back_to_the_spa_shell(backend: Backend) {
     assert_eq!(api.code(), "route_not_found", "API paths never get the shell");
 }
 on_both_databases!(client_routes_fall_back_to_the_spa_shell);
+
+async fn every_list_documents_its_paging_in_the_query_with_the_maximum(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let doc = app.call(Method::GET, "/api-docs/openapi.json", None, None).await;
+    for path in [
+        "/api/v1/contacts",
+        "/api/v1/audit-log",
+        "/api/v1/imports",
+        "/api/v1/search",
+    ] {
+        let parameters = doc.body["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{path} has no parameters"));
+        let named = |name: &str| parameters.iter().find(|p| p["name"] == name);
+        for name in ["cursor", "per_page", "total"] {
+            let parameter = named(name).unwrap_or_else(|| panic!("{path} lacks {name}"));
+            assert_eq!(parameter["in"], "query", "{path} {name}");
+        }
+        let per_page = named("per_page")
+            .map(|p| p["description"].to_string())
+            .unwrap_or_default();
+        assert!(per_page.contains("200"), "{path}: {per_page}");
+        let page = &doc.body["paths"][path]["get"]["responses"]["200"];
+        assert!(page.to_string().contains("Page"), "{path}: {page}");
+    }
+    if let Some(filters) = doc.body["paths"]["/api/v1/contacts"]["get"]["parameters"].as_array() {
+        assert!(filters.iter().all(|p| p["in"] == "query"), "{filters:?}");
+    }
+}
+on_both_databases!(every_list_documents_its_paging_in_the_query_with_the_maximum);

@@ -54,7 +54,8 @@ async fn run_now(app: &TestApp, session: &Session, id: &str) {
 async fn runs(app: &TestApp, session: &Session, id: &str) -> Value {
     app.get(&format!("/api/v1/scheduled-exports/{id}/runs"), &session.access_token)
         .await
-        .body
+        .body["items"]
+        .clone()
 }
 
 fn time(value: &Value) -> DateTime<Utc> {
@@ -275,7 +276,7 @@ async fn only_managers_and_admins_schedule_exports(backend: Backend) {
         .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
     let listed = app.get("/api/v1/scheduled-exports", &admin.access_token).await;
-    assert_eq!(listed.body, json!([]));
+    assert_eq!(listed.body["items"], json!([]));
 }
 on_both_databases!(only_managers_and_admins_schedule_exports);
 
@@ -331,7 +332,10 @@ async fn another_organizations_schedules_runs_and_files_are_not_found(backend: B
         app.post(&run_path, Some(token), json!({})).await.status,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(app.get("/api/v1/scheduled-exports", token).await.body, json!([]));
+    assert_eq!(
+        app.get("/api/v1/scheduled-exports", token).await.body["items"],
+        json!([])
+    );
     let kept = app.get(&path, &admin.access_token).await;
     assert_eq!(kept.body["schedule"]["time"], "07:30", "the stranger changed nothing");
 }

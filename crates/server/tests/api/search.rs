@@ -34,31 +34,93 @@ async fn search_finds_contacts_companies_and_deals_of_the_organization_only(back
 
     let results = app.get("/api/v1/search?q=ANALYT", &ours.access_token).await;
     assert_eq!(results.status, StatusCode::OK, "{}", results.body);
+    let hits = results.body["items"].as_array().expect("hits");
     assert_eq!(
-        results.body["contacts"].as_array().expect("contacts").len(),
-        0,
+        hits.iter()
+            .map(|h| h["kind"].as_str().unwrap_or_default())
+            .collect::<Vec<_>>(),
+        ["company", "deal"],
         "not their contact, whose first name starts so"
     );
-    assert_eq!(results.body["companies"][0]["subtitle"], "analytical.io");
-    assert_eq!(results.body["deals"][0]["title"], "Analytical engine upgrade");
+    assert_eq!(results.body["total"], 2);
+    assert_eq!(hits[0]["subtitle"], "analytical.io");
+    assert_eq!(hits[1]["title"], "Analytical engine upgrade");
 
     let by_last_name = app.get("/api/v1/search?q=lovel", &ours.access_token).await;
-    assert_eq!(by_last_name.body["contacts"][0]["title"], "Ada Lovelace");
+    assert_eq!(by_last_name.body["items"][0]["title"], "Ada Lovelace");
     let by_email = app.get("/api/v1/search?q=Ada%40Ana", &ours.access_token).await;
-    assert_eq!(by_email.body["contacts"][0]["subtitle"], "ada@analytical.io");
+    assert_eq!(by_email.body["items"][0]["subtitle"], "ada@analytical.io");
     let inside = app.get("/api/v1/search?q=velace", &ours.access_token).await;
-    assert_eq!(
-        inside.body["contacts"].as_array().expect("contacts").len(),
-        0,
-        "prefixes, not substrings"
-    );
+    assert_eq!(inside.body["items"], json!([]), "prefixes, not substrings");
     let literal = app.get("/api/v1/search?q=%25%25", &ours.access_token).await;
-    assert_eq!(
-        literal.body["contacts"].as_array().expect("contacts").len(),
-        0,
-        "% is not a wildcard"
-    );
+    assert_eq!(literal.body["items"], json!([]), "% is not a wildcard");
     let short = app.get("/api/v1/search?q=a", &ours.access_token).await;
     assert_eq!(short.field_codes(), vec![("q".into(), "too_short".into())]);
 }
 on_both_databases!(search_finds_contacts_companies_and_deals_of_the_organization_only);
+
+async fn search_hits_page_by_cursor_across_kinds_and_within_one(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    let token = &admin.access_token;
+    for name in ["Nova One", "Nova Two", "Nova Three"] {
+        app.post("/api/v1/companies", Some(token), json!({"name": name})).await;
+    }
+    for title in ["Nova renewal", "Nova upsell"] {
+        app.post("/api/v1/deals", Some(token), json!({"title": title})).await;
+    }
+    app.post(
+        "/api/v1/contacts",
+        Some(token),
+        json!({"first_name": "Nova", "last_name": "Berg"}),
+    )
+    .await;
+
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/search?q=nova&per_page=2".to_owned();
+    loop {
+        let page = app.get(&path, token).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert_eq!(page.body["total"], 6);
+        for hit in page.body["items"].as_array().expect("hits") {
+            seen.push((
+                hit["kind"].as_str().unwrap_or_default().to_owned(),
+                hit["id"].as_str().unwrap_or_default().to_owned(),
+            ));
+        }
+        match page.body["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/search?q=nova&per_page=2&cursor={cursor}"),
+            None => break,
+        }
+    }
+    let kinds: Vec<&str> = seen.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(kinds, ["contact", "company", "company", "company", "deal", "deal"]);
+    let companies: Vec<&str> = seen[1..4].iter().map(|(_, id)| id.as_str()).collect();
+    let mut by_id = companies.clone();
+    by_id.sort();
+    assert_eq!(companies, by_id, "a kind in the order of its ids");
+
+    let deals = app.get("/api/v1/search?q=nova&kind=deal&per_page=1", token).await;
+    assert_eq!(deals.body["total"], 2);
+    let cursor = deals.body["next_cursor"].as_str().expect("a second deal");
+    let second = app
+        .get(
+            &format!("/api/v1/search?q=nova&kind=deal&per_page=1&cursor={cursor}"),
+            token,
+        )
+        .await;
+    assert_eq!(second.body["items"][0]["title"], "Nova upsell");
+    assert_eq!(second.body["next_cursor"], serde_json::Value::Null);
+
+    let first = app.get("/api/v1/search?q=nova&per_page=1", token).await;
+    let contact_cursor = first.body["next_cursor"].as_str().expect("more hits");
+    let refused = app
+        .get(
+            &format!("/api/v1/search?q=nova&kind=deal&cursor={contact_cursor}"),
+            token,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(refused.field_codes()[0].0, "cursor");
+}
+on_both_databases!(search_hits_page_by_cursor_across_kinds_and_within_one);

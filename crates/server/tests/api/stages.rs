@@ -199,7 +199,10 @@ async fn a_stage_holding_deals_is_deleted_only_by_moving_them_with_their_history
         "the deal takes its new stage's probability"
     );
     let history = app.get(&format!("/api/v1/deals/{deal_id}/history"), token).await;
-    let last = history.body.as_array().and_then(|h| h.last()).expect("history");
+    let last = history.body["items"]
+        .as_array()
+        .and_then(|h| h.last())
+        .expect("history");
     assert_eq!(last["from_stage_id"], json!(lead_in));
     assert_eq!(last["to_stage_id"], json!(qualified));
     let board = app.get("/api/v1/board", token).await;

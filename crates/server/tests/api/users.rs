@@ -217,12 +217,21 @@ async fn users_are_filtered_and_paginated(backend: Backend) {
         )
         .await;
     }
+    let first = app
+        .get("/api/v1/users?role=viewer&per_page=2", &admin.access_token)
+        .await;
+    assert_eq!(first.body["items"][0]["name"], "Xia");
+    let cursor = first.body["next_cursor"].as_str().expect("a second page");
     let page = app
-        .get("/api/v1/users?role=viewer&per_page=2&page=2", &admin.access_token)
+        .get(
+            &format!("/api/v1/users?role=viewer&per_page=2&cursor={cursor}"),
+            &admin.access_token,
+        )
         .await;
     assert_eq!(page.body["total"], 3);
     assert_eq!(page.body["items"].as_array().expect("items").len(), 1);
     assert_eq!(page.body["items"][0]["name"], "Zed");
+    assert_eq!(page.body["next_cursor"], serde_json::Value::Null);
     let search = app.get("/api/v1/users?q=ya", &admin.access_token).await;
     assert_eq!(search.body["total"], 1);
     let bad = app

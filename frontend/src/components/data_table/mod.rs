@@ -17,7 +17,7 @@ pub use owner_filter::OwnerFilter;
 pub use tags::{TagFilter, tags_column};
 
 use crate::api;
-use crate::components::{EmptyState, Pager, SkeletonTable, SortableHeader};
+use crate::components::{Cursors, EmptyState, PageInfo, Pager, SkeletonTable, SortableHeader};
 use crate::session::use_session;
 use crate::tag_list::TagList;
 use crate::team::Team;
@@ -32,13 +32,12 @@ use uuid::Uuid;
 
 const PER_PAGE: u64 = 25;
 
-/// Where a list is: its order, its page, and a counter that refetches it when bumped
-/// (after a record was created elsewhere on the page). The page creates it, so its own
-/// dialogs can reload the list.
+/// Where a list is: its order, and a counter that refetches it when bumped (after a
+/// record was created elsewhere on the page). The page creates it, so its own dialogs
+/// can reload the list.
 #[derive(Clone, Copy)]
 pub struct ListState {
     pub sort: RwSignal<String>,
-    pub page: RwSignal<u64>,
     reload: RwSignal<u32>,
 }
 
@@ -47,7 +46,6 @@ impl ListState {
     pub fn new(default_sort: &str) -> Self {
         Self {
             sort: RwSignal::new(default_sort.to_owned()),
-            page: RwSignal::new(1),
             reload: RwSignal::new(0),
         }
     }
@@ -100,7 +98,7 @@ pub fn DataTable<T: ListRow>(
     children: Children,
 ) -> impl IntoView {
     let session = use_session();
-    let ListState { sort, page, reload } = state;
+    let ListState { sort, reload } = state;
     // Reps may tag the records they own; the server refuses the others, with its reason.
     let can_tag = Signal::derive(move || session.can(Permission::EditOwnRecords));
     let can_assign = Signal::derive(move || session.can(Permission::EditAllRecords));
@@ -109,26 +107,20 @@ pub fn DataTable<T: ListRow>(
     let selectable = Signal::derive(move || can_tag.get() || can_assign.get() || can_delete.get());
     let filtered = move || filters.with(|f| f.iter().any(|(_, v)| !v.trim().is_empty()));
 
-    // Another filter or order makes the old page number meaningless.
-    Effect::new(move |_| {
-        filters.track();
-        sort.track();
-        if page.get_untracked() != 1 {
-            page.set(1);
-        }
-    });
-    let path = Memo::new(move |_| {
+    // Another filter or order starts again from the first page: the cursors belong to
+    // this query.
+    let query = Memo::new(move |_| {
         let mut pairs = filters.with(|f| list_pairs(f, &sort.get()));
-        pairs.push(("page", Some(page.get().to_string())));
         pairs.push(("per_page", Some(PER_PAGE.to_string())));
         format!("/{}{}", kind.plural(), api::query(&pairs))
     });
+    let cursors = Cursors::new(query);
     let rows = LocalResource::new(move || {
         reload.track();
-        let path = path.get();
+        let path = api::with_cursor(&query.get(), cursors.cursor());
         async move { api::get::<Page<T>>(&path).await }
     });
-    let total = Signal::derive(move || rows.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map_or(0, |p| p.total)));
+    let page_info = Signal::derive(move || rows.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(PageInfo::of)));
     // While another order or filter loads, the old rows stay on screen: they are dimmed
     // and marked busy, so nobody reads them as the answer to the new question.
     let reloading = RwSignal::new(false);
@@ -303,12 +295,7 @@ pub fn DataTable<T: ListRow>(
                         })
                 }}
             </Transition>
-            <Pager
-                page=page
-                per_page=Signal::derive(|| PER_PAGE)
-                total=total
-                on_page=Callback::new(move |p| page.set(p))
-            />
+            <Pager cursors=cursors per_page=PER_PAGE page=page_info />
         </section>
     }
 }

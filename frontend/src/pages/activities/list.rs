@@ -2,7 +2,7 @@
 
 use super::{kind_icon, related_link};
 use crate::api;
-use crate::components::{EmptyState, Pager, SkeletonTable};
+use crate::components::{Cursors, EmptyState, PageInfo, Pager, SkeletonTable};
 use crate::format::due;
 use kite_shared::crm::activities::{ActivityDto, ActivityKind};
 use kite_shared::page::Page;
@@ -15,28 +15,26 @@ const PER_PAGE: u64 = 25;
 pub fn AllActivities(reload: RwSignal<u32>) -> impl IntoView {
     let kind = RwSignal::new(String::new());
     let done = RwSignal::new(String::new());
-    let page = RwSignal::new(1u64);
-    // Another filter makes the old page number meaningless.
-    Effect::new(move |_| {
-        kind.track();
-        done.track();
-        page.set(1);
-    });
-    let activities = LocalResource::new(move || {
-        reload.track();
-        let path = format!(
+    // Another filter starts again from the first page.
+    let query = Memo::new(move |_| {
+        format!(
             "/activities{}",
             api::query(&[
                 ("kind", Some(kind.get())),
                 ("done", Some(done.get())),
                 ("sort", Some("-created_at".to_owned())),
-                ("page", Some(page.get().to_string())),
                 ("per_page", Some(PER_PAGE.to_string())),
             ])
-        );
+        )
+    });
+    let cursors = Cursors::new(query);
+    let activities = LocalResource::new(move || {
+        reload.track();
+        let path = api::with_cursor(&query.get(), cursors.cursor());
         async move { api::get::<Page<ActivityDto>>(&path).await }
     });
-    let total = Signal::derive(move || activities.get().and_then(|r| r.ok()).map_or(0, |p| p.total));
+    let page_info =
+        Signal::derive(move || activities.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(PageInfo::of)));
     let filtered = move || !kind.get().is_empty() || !done.get().is_empty();
     view! {
         <section class="card" data-testid="all-activities">
@@ -88,12 +86,7 @@ pub fn AllActivities(reload: RwSignal<u32>) -> impl IntoView {
                         })
                 }}
             </Transition>
-            <Pager
-                page=page
-                per_page=Signal::derive(|| PER_PAGE)
-                total=total
-                on_page=Callback::new(move |p| page.set(p))
-            />
+            <Pager cursors=cursors per_page=PER_PAGE page=page_info />
         </section>
     }
 }

@@ -189,7 +189,7 @@ fn CompanyContacts(company_id: String) -> impl IntoView {
                 <Icon icon=icondata::LuUsers />
                 "Contacts"
                 {move || {
-                    contacts.get().and_then(|r| r.ok()).map(|p| view! { <span class="badge">{p.total}</span> })
+                    contacts.get().and_then(|r| r.ok()).and_then(|p| p.total).map(|total| view! { <span class="badge">{total}</span> })
                 }}
             </h2>
             <Suspense fallback=|| view! { <SkeletonRows rows=3 /> }>

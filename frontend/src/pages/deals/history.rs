@@ -13,7 +13,7 @@ use uuid::Uuid;
 pub fn StageHistory(deal_id: Uuid, pipeline: PipelineDto, team: Team, refresh: RwSignal<u32>) -> impl IntoView {
     let history = LocalResource::new(move || {
         refresh.track();
-        async move { api::get::<Vec<StageChangeDto>>(&format!("/deals/{deal_id}/history")).await }
+        async move { api::get_all::<StageChangeDto>(&format!("/deals/{deal_id}/history?per_page=200")).await }
     });
     let name_of = move |id: Option<Uuid>| {
         id.and_then(|id| pipeline.stages.iter().find(|s| s.id == id))

@@ -2,14 +2,17 @@
 
 use super::{StatusBadge, entity_title};
 use crate::api;
-use crate::components::{EmptyState, SkeletonTable};
+use crate::components::{Cursors, EmptyState, PageInfo, Pager, SkeletonTable};
 use crate::format::{date_time, relative};
 use crate::session::use_session;
 use kite_shared::Permission;
 use kite_shared::imports::{ImportDto, ImportStatus};
+use kite_shared::page::Page;
 use leptos::prelude::*;
 use leptos_icons::Icon;
 use leptos_router::components::A;
+
+const PER_PAGE: u64 = 25;
 
 fn outcome(import: &ImportDto) -> String {
     let c = &import.counts;
@@ -32,7 +35,14 @@ fn outcome(import: &ImportDto) -> String {
 #[component]
 pub fn ImportHistory() -> impl IntoView {
     let session = use_session();
-    let imports = LocalResource::new(|| api::get::<Vec<ImportDto>>("/imports"));
+    let query = Signal::derive(|| format!("/imports?per_page={PER_PAGE}"));
+    let cursors = Cursors::new(query);
+    let imports = LocalResource::new(move || {
+        let path = api::with_cursor(&query.get(), cursors.cursor());
+        async move { api::get::<Page<ImportDto>>(&path).await }
+    });
+    let page_info =
+        Signal::derive(move || imports.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(PageInfo::of)));
     let new_button = move || {
         session.can(Permission::EditOwnRecords).then(|| {
             view! {
@@ -58,7 +68,7 @@ pub fn ImportHistory() -> impl IntoView {
                         imports
                             .get()
                             .map(|result| match result {
-                                Ok(list) if list.is_empty() => {
+                                Ok(list) if list.items.is_empty() => {
                                     view! {
                                         <EmptyState
                                             icon=icondata::LuImport
@@ -70,11 +80,12 @@ pub fn ImportHistory() -> impl IntoView {
                                     }
                                         .into_any()
                                 }
-                                Ok(list) => view! { <HistoryTable imports=list /> }.into_any(),
+                                Ok(list) => view! { <HistoryTable imports=list.items /> }.into_any(),
                                 Err(e) => view! { <p class="form-alert" role="alert">{e.message}</p> }.into_any(),
                             })
                     }}
                 </Transition>
+                <Pager cursors=cursors per_page=PER_PAGE page=page_info />
             </section>
         </div>
     }

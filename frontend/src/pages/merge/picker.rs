@@ -66,7 +66,11 @@ async fn search(kind: MergeKind, q: String) -> Result<Vec<MergeRecord>, ApiError
     let path = format!(
         "/{}{}",
         kind.plural(),
-        api::query(&[("q", Some(q)), ("per_page", Some("8".into()))])
+        api::query(&[
+            ("q", Some(q)),
+            ("per_page", Some("8".into())),
+            ("total", Some("false".into()))
+        ])
     );
     Ok(match kind {
         MergeKind::Contact => api::get::<Page<ContactDto>>(&path)

@@ -14,20 +14,18 @@ struct Moves {
     /// `None` for a contact: deals cannot be listed by contact, so they are not counted.
     deals: Option<u64>,
     activities: u64,
-    notes: usize,
+    notes: u64,
 }
 
 /// Only the list's total is needed, so one row is asked for and none is decoded.
 async fn total(path: String) -> Result<u64, ApiError> {
-    api::get::<Page<IgnoredAny>>(&path).await.map(|p| p.total)
+    api::get::<Page<IgnoredAny>>(&path)
+        .await
+        .map(|p| p.total.unwrap_or(p.items.len() as u64))
 }
 
 async fn count_moves(kind: MergeKind, id: Uuid) -> Result<Moves, ApiError> {
-    let notes = async {
-        api::get::<Vec<IgnoredAny>>(&format!("/{}/{id}/notes", kind.plural()))
-            .await
-            .map(|n| n.len())
-    };
+    let notes = total(format!("/{}/{id}/notes?per_page=1", kind.plural()));
     match kind {
         MergeKind::Contact => {
             let (activities, notes) =
@@ -69,7 +67,7 @@ fn sentence(kind: MergeKind, moves: &Moves, survivor: &str) -> String {
         counted(moves.contacts, "contact", "contacts"),
         moves.deals.and_then(|d| counted(d, "deal", "deals")),
         counted(moves.activities, "activity", "activities"),
-        counted(moves.notes as u64, "note", "notes"),
+        counted(moves.notes, "note", "notes"),
     ]
     .into_iter()
     .flatten()

@@ -1,5 +1,5 @@
 use crate::api;
-use crate::components::{EmptyState, Pager, SkeletonTable};
+use crate::components::{Cursors, EmptyState, PageInfo, Pager, SkeletonTable};
 use crate::format::date_time;
 use kite_shared::audit::AuditEntryDto;
 use kite_shared::auth::UserDto;
@@ -28,30 +28,27 @@ pub fn AuditLog() -> impl IntoView {
     let action = RwSignal::new(String::new());
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
-    let page = RwSignal::new(1u64);
-    Effect::new(move |_| {
-        actor.track();
-        action.track();
-        from.track();
-        to.track();
-        page.set(1);
-    });
     let people = LocalResource::new(|| api::get::<Page<UserDto>>("/users?per_page=200"));
-    let entries = LocalResource::new(move || {
-        let path = format!(
+    // Other filters start again from the first page.
+    let query = Memo::new(move |_| {
+        format!(
             "/audit-log{}",
             api::query(&[
                 ("actor_user_id", Some(actor.get())),
                 ("action", Some(action.get())),
                 ("from", local_midnight_utc(&from.get(), 0.0)),
                 ("to", local_midnight_utc(&to.get(), 1.0)),
-                ("page", Some(page.get().to_string())),
                 ("per_page", Some(PER_PAGE.to_string())),
             ])
-        );
+        )
+    });
+    let cursors = Cursors::new(query);
+    let entries = LocalResource::new(move || {
+        let path = api::with_cursor(&query.get(), cursors.cursor());
         async move { api::get::<Page<AuditEntryDto>>(&path).await }
     });
-    let total = Signal::derive(move || entries.get().and_then(|r| r.ok()).map_or(0, |p| p.total));
+    let page_info =
+        Signal::derive(move || entries.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(PageInfo::of)));
     view! {
         <section class="card">
             <div class="toolbar">
@@ -129,12 +126,7 @@ pub fn AuditLog() -> impl IntoView {
                     })
                 }}
             </Transition>
-            <Pager
-                page=page
-                per_page=Signal::derive(|| PER_PAGE)
-                total=total
-                on_page=Callback::new(move |p| page.set(p))
-            />
+            <Pager cursors=cursors per_page=PER_PAGE page=page_info />
         </section>
     }
 }

@@ -1,5 +1,5 @@
 use crate::api;
-use crate::components::{EmptyState, Pager, SkeletonRows};
+use crate::components::{Cursors, EmptyState, PageInfo, Pager, SkeletonRows};
 use crate::format::{date_time, relative};
 use kite_shared::outbox::OutboxMessageDto;
 use kite_shared::page::Page;
@@ -25,12 +25,14 @@ fn linkified(text: &str) -> impl IntoView + use<> {
 
 #[component]
 pub fn Outbox() -> impl IntoView {
-    let page = RwSignal::new(1u64);
+    let query = Signal::derive(|| format!("/outbox?per_page={PER_PAGE}"));
+    let cursors = Cursors::new(query);
     let messages = LocalResource::new(move || {
-        let path = format!("/outbox?page={}&per_page={PER_PAGE}", page.get());
+        let path = api::with_cursor(&query.get(), cursors.cursor());
         async move { api::get::<Page<OutboxMessageDto>>(&path).await }
     });
-    let total = Signal::derive(move || messages.get().and_then(|r| r.ok()).map_or(0, |p| p.total));
+    let page_info =
+        Signal::derive(move || messages.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(PageInfo::of)));
     view! {
         <section class="card">
             <p class="muted">
@@ -62,12 +64,7 @@ pub fn Outbox() -> impl IntoView {
                     })
                 }}
             </Transition>
-            <Pager
-                page=page
-                per_page=Signal::derive(|| PER_PAGE)
-                total=total
-                on_page=Callback::new(move |p| page.set(p))
-            />
+            <Pager cursors=cursors per_page=PER_PAGE page=page_info />
         </section>
     }
 }

@@ -1,7 +1,7 @@
 //! Deleted contacts, companies and deals, newest deletion first, for an admin to restore.
 
 use crate::api;
-use crate::components::{EmptyState, Pager, SkeletonTable};
+use crate::components::{Cursors, EmptyState, PageInfo, Pager, SkeletonTable};
 use crate::format::{date_time, relative};
 use crate::session::use_session;
 use crate::toast::use_toasts;
@@ -50,27 +50,30 @@ pub fn Trash() -> impl IntoView {
 fn TrashList() -> impl IntoView {
     let toasts = use_toasts();
     let kind = RwSignal::new(RecordKind::Contact);
-    let page = RwSignal::new(1u64);
     let reload = RwSignal::new(0u32);
     let restoring = RwSignal::new(None::<Uuid>);
-    let items = LocalResource::new(move || {
-        reload.track();
-        let path = format!(
+    // Another kind starts again from its first page.
+    let query = Memo::new(move |_| {
+        format!(
             "/trash{}",
             api::query(&[
                 ("kind", Some(kind.get().as_str().to_owned())),
-                ("page", Some(page.get().to_string())),
                 ("per_page", Some(PER_PAGE.to_string())),
             ])
-        );
+        )
+    });
+    let cursors = Cursors::new(query);
+    let items = LocalResource::new(move || {
+        reload.track();
+        let path = api::with_cursor(&query.get(), cursors.cursor());
         async move { api::get::<Page<TrashItem>>(&path).await }
     });
-    let total = Signal::derive(move || items.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map_or(0, |p| p.total)));
+    let page_info = Signal::derive(move || items.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(PageInfo::of)));
     // Restoring the last record of a later page would leave the user on a blank page.
     Effect::new(move |_| {
         let emptied = items.with(|r| matches!(r, Some(Ok(list)) if list.items.is_empty()));
-        if emptied && page.get_untracked() > 1 {
-            page.update(|p| *p -= 1);
+        if emptied && untrack(|| cursors.index()) > 0 {
+            cursors.previous();
         }
     });
     let restore = move |item: TrashItem| {
@@ -96,10 +99,7 @@ fn TrashList() -> impl IntoView {
                 class="pill-tab"
                 data-kind=which.as_str()
                 aria-selected=move || (kind.get() == which).to_string()
-                on:click=move |_| {
-                    kind.set(which);
-                    page.set(1);
-                }
+                on:click=move |_| kind.set(which)
             >
                 {label}
             </button>
@@ -185,12 +185,7 @@ fn TrashList() -> impl IntoView {
                         })
                 }}
             </Transition>
-            <Pager
-                page=page
-                per_page=Signal::derive(|| PER_PAGE)
-                total=total
-                on_page=Callback::new(move |p| page.set(p))
-            />
+            <Pager cursors=cursors per_page=PER_PAGE page=page_info />
         </section>
     }
 }

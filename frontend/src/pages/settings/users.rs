@@ -1,5 +1,7 @@
 use crate::api;
-use crate::components::{ConfirmDialog, EmptyState, FormAlert, Modal, Pager, SelectField, SkeletonTable, TextField};
+use crate::components::{
+    ConfirmDialog, Cursors, EmptyState, FormAlert, Modal, PageInfo, Pager, SelectField, SkeletonTable, TextField,
+};
 use crate::format::{date, initials};
 use crate::forms::FormState;
 use crate::session::use_session;
@@ -28,28 +30,26 @@ pub fn Users() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let q = signal_debounced(search, 250.0);
     let role_filter = RwSignal::new(String::new());
-    let page = RwSignal::new(1u64);
     let reload = RwSignal::new(0u32);
     let invite_open = RwSignal::new(false);
-    Effect::new(move |_| {
-        q.track();
-        role_filter.track();
-        page.set(1);
-    });
-    let users = LocalResource::new(move || {
-        reload.track();
-        let path = format!(
+    // Another search or role starts again from the first page.
+    let query = Memo::new(move |_| {
+        format!(
             "/users{}",
             api::query(&[
                 ("q", Some(q.get())),
                 ("role", Some(role_filter.get())),
-                ("page", Some(page.get().to_string())),
                 ("per_page", Some(PER_PAGE.to_string())),
             ])
-        );
+        )
+    });
+    let cursors = Cursors::new(query);
+    let users = LocalResource::new(move || {
+        reload.track();
+        let path = api::with_cursor(&query.get(), cursors.cursor());
         async move { api::get::<Page<UserDto>>(&path).await }
     });
-    let total = Signal::derive(move || users.get().and_then(|r| r.ok()).map_or(0, |p| p.total));
+    let page_info = Signal::derive(move || users.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(PageInfo::of)));
     view! {
         <section class="card">
             <div class="toolbar">
@@ -91,12 +91,7 @@ pub fn Users() -> impl IntoView {
                     })
                 }}
             </Transition>
-            <Pager
-                page=page
-                per_page=Signal::derive(|| PER_PAGE)
-                total=total
-                on_page=Callback::new(move |p| page.set(p))
-            />
+            <Pager cursors=cursors per_page=PER_PAGE page=page_info />
         </section>
         <InviteDialog open=invite_open reload=reload />
     }

@@ -25,6 +25,9 @@ use row::ScheduleRow;
 use uuid::Uuid;
 
 const PATH: &str = "/settings/scheduled-exports";
+/// Every schedule: an organization keeps a handful, so the page holds them all (read
+/// page by page) and edits them in place.
+const ALL: &str = "/scheduled-exports?per_page=200";
 
 const LISTS: [ImportEntity; 3] = [ImportEntity::Contacts, ImportEntity::Companies, ImportEntity::Deals];
 
@@ -119,7 +122,7 @@ impl Store {
     /// Reads the schedules again: a run moves their last run and next run on.
     fn refresh(self) {
         spawn_local(async move {
-            if let Ok(list) = api::get::<Vec<ScheduledExportDto>>("/scheduled-exports").await {
+            if let Ok(list) = api::get_all::<ScheduledExportDto>(ALL).await {
                 self.set(list);
             }
         });
@@ -195,7 +198,7 @@ fn ScheduleList() -> impl IntoView {
         list: RwSignal::new(Vec::new()),
         toasts: use_toasts(),
     };
-    let loaded = LocalResource::new(|| api::get::<Vec<ScheduledExportDto>>("/scheduled-exports"));
+    let loaded = LocalResource::new(|| api::get_all::<ScheduledExportDto>(ALL));
     Effect::new(move |_| {
         if let Some(Ok(list)) = loaded.get() {
             store.set(list);

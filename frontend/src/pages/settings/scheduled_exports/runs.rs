@@ -2,14 +2,17 @@
 //! file itself while it is kept.
 
 use crate::api;
-use crate::components::SkeletonRows;
+use crate::components::{Cursors, PageInfo, Pager, SkeletonRows};
 use crate::format::{date_time, due, file_size};
 use crate::toast::use_toasts;
+use kite_shared::page::Page;
 use kite_shared::scheduled_exports::{ExportRunDto, RUN_FILE_DAYS, RunStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_icons::Icon;
 use uuid::Uuid;
+
+const PER_PAGE: u64 = 10;
 
 #[component]
 pub fn RunStatusBadge(status: RunStatus) -> impl IntoView {
@@ -24,11 +27,16 @@ pub fn RunStatusBadge(status: RunStatus) -> impl IntoView {
 /// `changed` is bumped when a run finished, to read the history again.
 #[component]
 pub fn RunHistory(export_id: Uuid, #[prop(into)] changed: Signal<u32>) -> impl IntoView {
+    let query = Signal::derive(move || format!("/scheduled-exports/{export_id}/runs?per_page={PER_PAGE}"));
+    let cursors = Cursors::new(query);
     let runs = LocalResource::new(move || {
         changed.track();
-        let path = format!("/scheduled-exports/{export_id}/runs");
-        async move { api::get::<Vec<ExportRunDto>>(&path).await }
+        let path = api::with_cursor(&query.get(), cursors.cursor());
+        async move { api::get::<Page<ExportRunDto>>(&path).await }
     });
+    let page_info = Signal::derive(move || runs.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(PageInfo::of)));
+    // One page of runs needs no pager.
+    let paged = move || page_info.with(|p| p.as_ref().is_some_and(|p| p.next.is_some())) || cursors.index() > 0;
     view! {
         <div class="run-history" data-testid="run-history">
             <h3 class="detail-heading">"Run history"</h3>
@@ -36,7 +44,7 @@ pub fn RunHistory(export_id: Uuid, #[prop(into)] changed: Signal<u32>) -> impl I
                 {move || {
                     runs.get()
                         .map(|result| match result {
-                            Ok(list) if list.is_empty() => {
+                            Ok(list) if list.items.is_empty() => {
                                 view! { <p class="muted small">"No runs yet. “Run now” sends it at once."</p> }.into_any()
                             }
                             Ok(list) => {
@@ -53,7 +61,7 @@ pub fn RunHistory(export_id: Uuid, #[prop(into)] changed: Signal<u32>) -> impl I
                                             </tr>
                                         </thead>
                                         <tbody>
-                                            {list.into_iter().map(|run| view! { <RunRow run=run /> }).collect_view()}
+                                            {list.items.into_iter().map(|run| view! { <RunRow run=run /> }).collect_view()}
                                         </tbody>
                                     </table>
                                 }
@@ -63,6 +71,9 @@ pub fn RunHistory(export_id: Uuid, #[prop(into)] changed: Signal<u32>) -> impl I
                         })
                 }}
             </Transition>
+            <Show when=paged>
+                <Pager cursors=cursors per_page=PER_PAGE page=page_info />
+            </Show>
         </div>
     }
 }
