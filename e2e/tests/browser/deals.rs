@@ -363,8 +363,9 @@ async fn an_admin_of_an_empty_organization_loads_demo_data_from_the_dashboard() 
     browser
         .click_text("[data-testid=demo-offer] button", "Load demo data")
         .await;
-    browser.wait_for_path("/deals").await;
+    // The toast shows for 4 s from the moment the board opens: read it first.
     browser.wait_for_text(".toast", "Loaded 40 companies").await;
+    browser.wait_for_path("/deals").await;
     browser.screenshot("board-demo-light").await;
     browser.goto("/").await;
     browser.wait_for_text(".people", "Ada Admin").await;
