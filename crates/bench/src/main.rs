@@ -196,7 +196,7 @@ async fn main() -> Result<()> {
             method: Method::GET,
             request: Box::new(move |i| {
                 (
-                    format!("/search?q={}", terms[i % terms.len()].replace(' ', "%20")),
+                    format!("/search?q={}&per_page=15", terms[i % terms.len()].replace(' ', "%20")),
                     None,
                 )
             }),

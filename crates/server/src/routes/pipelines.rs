@@ -72,7 +72,8 @@ pub async fn board(
 }
 
 /// The search box: contacts, companies and deals whose names, emails, domains, phones
-/// or titles start with `q`; contacts first, then companies, then deals.
+/// or titles start with `q`; contacts first, then companies, then deals. Unlike other
+/// lists it counts its hits only with `total=true`.
 #[utoipa::path(
     tag = "search",
     security(("bearer_auth" = [])),
