@@ -102,7 +102,9 @@ async fn search_hits_page_by_cursor_across_kinds_and_within_one(backend: Backend
     by_id.sort();
     assert_eq!(companies, by_id, "a kind in the order of its ids");
 
-    let deals = app.get("/api/v1/search?q=nova&kind=deal&per_page=1&total=true", token).await;
+    let deals = app
+        .get("/api/v1/search?q=nova&kind=deal&per_page=1&total=true", token)
+        .await;
     assert_eq!(deals.body["total"], 2);
     let cursor = deals.body["next_cursor"].as_str().expect("a second deal");
     let second = app
