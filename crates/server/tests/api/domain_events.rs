@@ -141,11 +141,22 @@ async fn a_record_change_reaches_the_organizations_live_stream(backend: Backend)
     let rep = app.add_user(&admin, &unique_email("rep"), "sales_rep").await;
     let (_, mut stream) = app.event_stream(&rep).await;
 
+    let other = app.signup("Globex", &unique_email("admin")).await;
+    let (_, mut other_stream) = app.event_stream(&other).await;
+
     let contact = new_contact(&app, &admin, "Ada").await;
     let id = contact["id"].as_str().expect("id");
     let text = read_stream_until(&mut stream, id).await;
     assert!(text.contains("event: record_changed"), "{text}");
     assert!(text.contains("\"event\":\"contact.created\""), "{text}");
+
+    // The other organization hears of its own change, and of nothing before it.
+    let theirs = new_contact(&app, &other, "Hank").await;
+    let their_text = read_stream_until(&mut other_stream, theirs["id"].as_str().expect("id")).await;
+    assert!(
+        !their_text.contains(id),
+        "another organization heard of the change: {their_text}"
+    );
 }
 on_both_databases!(a_record_change_reaches_the_organizations_live_stream);
 
