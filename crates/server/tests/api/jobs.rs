@@ -261,6 +261,16 @@ async fn a_cancelled_job_stops_at_its_next_checkpoint(backend: Backend) {
         .expect("enqueue");
     let token = &admin.access_token;
     wait_for_status(&app, token, running.id, "running").await;
+    // Cancelled only once it has reported progress, so that the check below can see the
+    // work stopped partway (a cancel that wins the race with the first report stops at 0).
+    let started = Instant::now();
+    while app.get(&format!("/api/v1/jobs/{}", running.id), token).await.body["progress"]["done"]
+        .as_u64()
+        .is_none_or(|d| d == 0)
+    {
+        assert!(started.elapsed().as_secs() < 15, "the job never reported progress");
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
     let path = format!("/api/v1/jobs/{}/cancel", running.id);
     assert_eq!(
         app.post(&path, Some(&other.access_token), json!({})).await.status,
