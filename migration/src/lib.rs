@@ -9,6 +9,8 @@ mod m20261125_000006_jobs;
 mod m20261125_000007_imports;
 mod m20261125_000008_scheduled_exports;
 mod m20261202_000009_domain_events;
+mod m20261202_000010_search_order;
+mod m20261202_000011_approvals;
 
 mod columns;
 
@@ -27,6 +29,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_imports::Migration),
             Box::new(m20261125_000008_scheduled_exports::Migration),
             Box::new(m20261202_000009_domain_events::Migration),
+            Box::new(m20261202_000010_search_order::Migration),
+            Box::new(m20261202_000011_approvals::Migration),
         ]
     }
 }

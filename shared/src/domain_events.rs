@@ -57,6 +57,14 @@ domain_event_kinds! {
     NoteDeleted => "note.deleted",
     ImportCompleted => "import.completed",
     ImportUndone => "import.undone",
+    ApprovalRequested => "approval.requested",
+    ApprovalApproved => "approval.approved",
+    ApprovalRejected => "approval.rejected",
+    ApprovalCommented => "approval.commented",
+    ApprovalWithdrawn => "approval.withdrawn",
+    ApprovalReassigned => "approval.reassigned",
+    ApprovalVoided => "approval.voided",
+    ApprovalApplied => "approval.applied",
 }
 
 impl DomainEventKind {

@@ -2,6 +2,7 @@
 //! that it can check the caller's permission and scope its queries to the caller's
 //! organization; nothing here knows about HTTP.
 
+pub mod approvals;
 pub mod audit;
 pub mod auth;
 pub mod blobs;

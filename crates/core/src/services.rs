@@ -39,6 +39,10 @@ impl Kite {
         users::UserService::new(self)
     }
 
+    pub fn approvals(&self) -> approvals::ApprovalService<'_> {
+        approvals::ApprovalService::new(self)
+    }
+
     pub fn audit(&self) -> audit::AuditService<'_> {
         audit::AuditService::new(self)
     }

@@ -13,6 +13,8 @@ pub struct Model {
     pub stage_id: Uuid,
     pub position: f64,
     pub probability: i32,
+    /// Percent off the list price, which approval workflows may guard.
+    pub discount_percent: Option<i32>,
     pub expected_close: Option<Date>,
     pub owner_id: Option<Uuid>,
     pub company_id: Option<Uuid>,

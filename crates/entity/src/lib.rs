@@ -2,6 +2,11 @@
 //! queries in kite-core rather than ORM joins, so every query shows its tenant filter.
 
 pub mod activity;
+pub mod approval_action;
+pub mod approval_assignment;
+pub mod approval_request;
+pub mod approval_step;
+pub mod approval_workflow;
 pub mod audit_log;
 pub mod company;
 pub mod contact;

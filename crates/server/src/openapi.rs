@@ -27,6 +27,7 @@ use utoipa::{Modify, OpenApi};
         (name = "pipelines", description = "Sales processes and their stages"),
         (name = "deals", description = "Opportunities on the pipeline board"),
         (name = "activities", description = "Calls, emails, meetings and tasks"),
+        (name = "approvals", description = "Approval workflows for deal moves, their requests and decisions"),
         (name = "tags", description = "Labels on contacts, companies and deals"),
         (name = "records", description = "Notes, timelines, bulk actions and the trash of contacts, companies and deals"),
         (name = "search", description = "One box over contacts, companies and deals"),

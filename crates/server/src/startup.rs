@@ -5,8 +5,8 @@ use crate::error::{ApiError, json_error, path_error, query_error};
 use crate::openapi::ApiDoc;
 use crate::rate_limit::{ClientIp, governor};
 use crate::routes::{
-    activities, audit, auth, companies, contacts, deals, events, exports, health, imports, jobs, me, merge, outbox,
-    pipelines, records, scheduled_exports, stages, tags, users,
+    activities, approvals, audit, auth, companies, contacts, deals, events, exports, health, imports, jobs, me, merge,
+    outbox, pipelines, records, scheduled_exports, stages, tags, users,
 };
 use crate::spa;
 use crate::state::AppState;
@@ -87,6 +87,7 @@ fn api(
         .configure(records::configure)
         .configure(imports::configure)
         .configure(scheduled_exports::configure)
+        .configure(approvals::configure)
         .configure(jobs::configure)
         .configure(events::configure)
         .default_service(web::to(|| async {

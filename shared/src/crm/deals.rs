@@ -51,6 +51,12 @@ pub struct DealDto {
     pub status: DealStatus,
     pub lost_reason: Option<String>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// Percent off the list price, which approval workflows may guard.
+    #[serde(default)]
+    pub discount_percent: Option<i32>,
+    /// The approval request holding a move of the deal, while one is pending.
+    #[serde(default)]
+    pub pending_approval: Option<PendingApproval>,
     /// Tag names, sorted.
     #[serde(default)]
     pub tags: Vec<String>,
@@ -73,6 +79,9 @@ pub struct DealInput {
     /// Defaults to the stage's probability.
     #[serde(default)]
     pub probability: Option<i32>,
+    /// Percent off the list price, 0 to 100.
+    #[serde(default)]
+    pub discount_percent: Option<i32>,
     #[serde(default)]
     pub expected_close: Option<NaiveDate>,
     #[serde(default)]
@@ -97,6 +106,13 @@ impl DealInput {
                 "probability",
                 "out_of_range",
                 "Use a probability from 0 to 100.",
+            ));
+        }
+        if self.discount_percent.is_some_and(|d| !(0..=100).contains(&d)) {
+            errors.push(FieldError::new(
+                "discount_percent",
+                "out_of_range",
+                "Use a discount from 0 to 100 percent.",
             ));
         }
         if self.contact_ids.len() > 50 {
@@ -148,6 +164,18 @@ pub struct DealCard {
     pub company_name: Option<String>,
     pub expected_close: Option<NaiveDate>,
     pub probability: i32,
+    /// The approval request holding a move of the deal, while one is pending.
+    #[serde(default)]
+    pub pending_approval: Option<PendingApproval>,
+}
+
+/// A move waiting for sign-off: the board and the deal page show it as a badge.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PendingApproval {
+    pub request_id: Uuid,
+    pub to_stage_id: Uuid,
+    pub to_stage_name: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

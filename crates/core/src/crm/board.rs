@@ -7,7 +7,7 @@ use kite_entity::{company, deal};
 use kite_shared::Permission;
 use kite_shared::UserId;
 use kite_shared::crm::Money;
-use kite_shared::crm::deals::{Board, BoardColumn, BoardQuery, DealCard};
+use kite_shared::crm::deals::{Board, BoardColumn, BoardQuery, DealCard, PendingApproval};
 use kite_shared::crm::money::CurrencyTotal;
 use kite_shared::crm::pipelines::{PipelineDto, StageKind};
 use sea_orm::sea_query::{Alias, Expr};
@@ -104,6 +104,11 @@ impl<'a> BoardService<'a> {
                 .map(|c| (c.id, c.name))
                 .collect()
         };
+        let ids: Vec<Uuid> = loaded
+            .iter()
+            .flat_map(|(_, cards)| cards.iter().map(|d| d.id))
+            .collect();
+        let mut pending = crate::approvals::pending_for(db, &ids).await?;
         let columns = loaded
             .into_iter()
             .map(|(stage, cards)| {
@@ -121,7 +126,7 @@ impl<'a> BoardService<'a> {
                     stage: stage_dto(stage),
                     count: totals.iter().map(|t| t.count).sum(),
                     totals,
-                    deals: cards.iter().map(|d| card(d, &names)).collect(),
+                    deals: cards.iter().map(|d| card(d, &names, pending.remove(&d.id))).collect(),
                 }
             })
             .collect();
@@ -137,7 +142,11 @@ impl<'a> BoardService<'a> {
     }
 }
 
-fn card(row: &deal::Model, company_names: &HashMap<Uuid, String>) -> DealCard {
+fn card(
+    row: &deal::Model,
+    company_names: &HashMap<Uuid, String>,
+    pending_approval: Option<PendingApproval>,
+) -> DealCard {
     DealCard {
         id: row.id,
         title: row.title.clone(),
@@ -149,5 +158,6 @@ fn card(row: &deal::Model, company_names: &HashMap<Uuid, String>) -> DealCard {
         company_name: row.company_id.and_then(|id| company_names.get(&id).cloned()),
         expected_close: row.expected_close,
         probability: row.probability,
+        pending_approval,
     }
 }

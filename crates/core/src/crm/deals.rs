@@ -7,13 +7,16 @@ use super::pipelines::{find_pipeline, find_stage, stages_of};
 use super::records;
 use super::tags;
 use super::write::{Edit, Origin};
+use crate::approvals;
 use crate::audit::{self, Actor, Event};
 use crate::paging::{self, Ordering, PageRequest, Total};
 use crate::{CoreError, Ctx, Kite};
 use chrono::Utc;
-use kite_entity::{company, contact, deal, deal_contact, deal_stage_change};
+use kite_entity::{company, contact, deal, deal_contact, deal_stage_change, stage};
 use kite_shared::crm::Money;
-use kite_shared::crm::deals::{DealDto, DealInput, DealListQuery, DealStatus, MoveDealRequest, StageChangeDto};
+use kite_shared::crm::deals::{
+    DealDto, DealInput, DealListQuery, DealStatus, MoveDealRequest, PendingApproval, StageChangeDto,
+};
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::crm::pipelines::StageKind;
 use kite_shared::page::{Page, PageQuery};
@@ -32,7 +35,13 @@ pub(crate) mod write;
 
 pub const KIND: &str = "deals";
 
-fn deal_dto(row: &deal::Model, company_name: Option<String>, contact_ids: Vec<Uuid>, tags: Vec<String>) -> DealDto {
+fn deal_dto(
+    row: &deal::Model,
+    company_name: Option<String>,
+    contact_ids: Vec<Uuid>,
+    tags: Vec<String>,
+    pending_approval: Option<PendingApproval>,
+) -> DealDto {
     DealDto {
         id: row.id,
         title: row.title.clone(),
@@ -51,15 +60,18 @@ fn deal_dto(row: &deal::Model, company_name: Option<String>, contact_ids: Vec<Uu
         status: DealStatus::parse(&row.status),
         lost_reason: row.lost_reason.clone(),
         closed_at: row.closed_at,
+        discount_percent: row.discount_percent,
+        pending_approval,
         tags,
         created_at: row.created_at,
         updated_at: row.updated_at,
     }
 }
 
-fn snapshot(row: &deal::Model) -> serde_json::Value {
+pub(crate) fn snapshot(row: &deal::Model) -> serde_json::Value {
     json!({
         "title": row.title, "value_minor": row.value_minor, "currency": row.currency,
+        "discount_percent": row.discount_percent,
         "stage_id": row.stage_id, "status": row.status, "owner_id": row.owner_id,
         "probability": row.probability, "expected_close": row.expected_close, "company_id": row.company_id,
     })
@@ -69,13 +81,14 @@ pub(crate) async fn find_live(conn: &impl ConnectionTrait, ctx: &Ctx, id: Uuid) 
     records::find_live::<deal::Entity>(conn, ctx, id).await
 }
 
-/// The deal with its company's name, its contacts and its tags.
+/// The deal with its company's name, its contacts, its tags and its pending approval.
 async fn full_dto(conn: &impl ConnectionTrait, row: &deal::Model) -> Result<DealDto, CoreError> {
     Ok(deal_dto(
         row,
         company_name(conn, row.company_id).await?,
         contact_ids_of(conn, row.id).await?,
         tags::names_of_one(conn, row.id).await?,
+        approvals::pending_for(conn, &[row.id]).await?.remove(&row.id),
     ))
 }
 
@@ -183,6 +196,32 @@ async fn record_stage_change(
     Ok(())
 }
 
+/// Moves `before` into `stage`, on top of its column, with its history and audit row: a
+/// move made for the caller by an approval.
+pub(crate) async fn enter_stage(
+    conn: &impl ConnectionTrait,
+    ctx: &Ctx,
+    before: &deal::Model,
+    stage: &stage::Model,
+) -> Result<deal::Model, CoreError> {
+    let now = Utc::now();
+    let mut row = before.clone().into_active_model();
+    write::apply_stage(&mut row, stage, None, now);
+    row.position = Set(position_in(conn, stage.id, None, Some(before.id)).await?);
+    row.updated_at = Set(now);
+    record_stage_change(conn, ctx, before.id, Some(before.stage_id), stage.id).await?;
+    let after = row.update(conn).await?;
+    audit::record(
+        conn,
+        &Actor::from(ctx),
+        Event::new("deal.stage_changed", "deal", before.id)
+            .before(snapshot(before))
+            .after(snapshot(&after)),
+    )
+    .await?;
+    Ok(after)
+}
+
 impl RecordList for deal::Entity {
     type Query = DealListQuery;
     type Dto = DealDto;
@@ -285,6 +324,7 @@ impl RecordList for deal::Entity {
         let names = records::names::<company::Entity>(conn, rows.iter().filter_map(|d| d.company_id)).await?;
         let ids: Vec<Uuid> = rows.iter().map(|d| d.id).collect();
         let mut tag_names = tags::names_of(conn, &ids).await?;
+        let mut pending = approvals::pending_for(conn, &ids).await?;
         Ok(rows
             .iter()
             .map(|d| {
@@ -293,6 +333,7 @@ impl RecordList for deal::Entity {
                     d.company_id.and_then(|c| names.get(&c).cloned()),
                     Vec::new(),
                     tag_names.remove(&d.id).unwrap_or_default(),
+                    pending.remove(&d.id),
                 )
             })
             .collect())
@@ -340,6 +381,7 @@ impl<'a> DealService<'a> {
         let row = write::build_new(Uuid::now_v7(), fields, &stage, position, &Origin::of(ctx))
             .insert(&*txn)
             .await?;
+        approvals::guard_create(&*txn, &row, &stage).await?;
         set_contacts(&*txn, ctx, row.id, &input.contact_ids).await?;
         record_stage_change(&*txn, ctx, row.id, None, stage.id).await?;
         let tag_names = match &input.tags {
@@ -397,6 +439,10 @@ impl<'a> DealService<'a> {
             record_stage_change(&*txn, ctx, id, Some(before.stage_id), stage.id).await?;
         }
         let after = row.update(&*txn).await?;
+        match &entering {
+            Some(stage) => approvals::guard_move(&*txn, ctx, &after, stage).await?,
+            None => approvals::on_deal_saved(self.kite, &*txn, ctx, &before, &after).await?,
+        }
         set_contacts(&*txn, ctx, id, &input.contact_ids).await?;
         let tags_before = tags::names_of_one(&*txn, id).await?;
         let tags_after = match &input.tags {
@@ -449,6 +495,9 @@ impl<'a> DealService<'a> {
         row.position = Set(position_in(&*txn, stage.id, request.after_deal_id, Some(id)).await?);
         row.updated_at = Set(Utc::now());
         let after = row.update(&*txn).await?;
+        if entering {
+            approvals::guard_move(&*txn, ctx, &after, &stage).await?;
+        }
         let action = if entering {
             "deal.stage_changed"
         } else {

@@ -241,6 +241,7 @@ pub async fn fill(
             owner_id: owner(i),
             company_id: company,
             probability: None,
+            discount_percent: (rng.u8(..4) == 0).then(|| i32::from(rng.u8(5..30))),
         };
         let mut row = deals::write::build_new(id, fields, final_stage, i as f64, &origin(i, created));
         // A demo deal has lived: it closed, and last changed, after it was created.

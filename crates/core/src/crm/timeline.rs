@@ -7,7 +7,7 @@ use super::access::require_record;
 use crate::paging::{self, Cursor, PageRequest, invalid_cursor};
 use crate::{CoreError, Ctx, Kite};
 use chrono::{DateTime, SecondsFormat, Utc};
-use kite_entity::{activity, audit_log, company, contact, deal_stage_change, note, stage, user};
+use kite_entity::{activity, approval_action, audit_log, company, contact, deal_stage_change, note, stage, user};
 use kite_shared::crm::activities::ActivityKind;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::crm::timeline::TimelineEntry;
@@ -72,6 +72,22 @@ fn older<E: EntityTrait>(
         None => select,
     };
     select.order_by_desc(at).order_by_desc(id).limit(limit)
+}
+
+fn approval_title(action: &approval_action::Model) -> String {
+    let step = action.step.map(|s| format!(" (step {s})")).unwrap_or_default();
+    match action.action.as_str() {
+        "requested" => "Asked for approval".into(),
+        "approved" => format!("Approved{step}"),
+        "rejected" => format!("Rejected{step}"),
+        "commented" => "Commented on the approval".into(),
+        "withdrawn" => "Withdrew the approval request".into(),
+        "reassigned" => format!("Reassigned an approver{step}"),
+        "voided" => "Approval request voided".into(),
+        "applied" => "Approved move applied".into(),
+        "reminded" => format!("Approvers reminded: overdue{step}"),
+        other => format!("Approval: {other}"),
+    }
 }
 
 fn position(raw: &str) -> Result<Position, CoreError> {
@@ -212,6 +228,33 @@ impl<'a> TimelineService<'a> {
                         source_id: c.id,
                     },
                     c.moved_by,
+                ));
+            }
+        }
+
+        if kind == RecordKind::Deal {
+            let actions = older(
+                approval_action::Entity::find()
+                    .filter(approval_action::Column::OrganizationId.eq(org))
+                    .filter(approval_action::Column::DealId.eq(id)),
+                (approval_action::Column::CreatedAt, approval_action::Column::Id),
+                after,
+                limit,
+            )
+            .all(db)
+            .await?;
+            for a in actions {
+                entries.push((
+                    TimelineEntry {
+                        at: a.created_at,
+                        kind: "approval".into(),
+                        title: approval_title(&a),
+                        body: a.comment,
+                        actor_id: a.actor_user_id.map(UserId),
+                        actor_name: None,
+                        source_id: a.id,
+                    },
+                    a.actor_user_id,
                 ));
             }
         }

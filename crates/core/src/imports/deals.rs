@@ -323,6 +323,7 @@ impl RecordImport for Deals {
                 value_minor: Some(found.value_minor),
                 currency: Some(found.currency.clone()),
                 probability: Some(found.probability),
+                discount_percent: found.discount_percent,
                 expected_close: found.expected_close,
                 lost_reason: found.lost_reason.clone(),
                 owner_id: found.owner_id,

@@ -1,5 +1,6 @@
 //! The kinds of job Kite runs.
 
+mod approval_reminder;
 mod email;
 mod import;
 mod live_stream;
@@ -16,6 +17,7 @@ pub fn all() -> Vec<Arc<dyn JobHandler>> {
         Arc::new(import::RunImport),
         Arc::new(scheduled_export::RunScheduledExport),
         Arc::new(live_stream::PublishChanges),
+        Arc::new(approval_reminder::RemindApprovers),
     ]
 }
 

@@ -1,6 +1,7 @@
 //! One module per resource. Handlers parse, call one service method, and answer.
 
 pub mod activities;
+pub mod approvals;
 pub mod audit;
 pub mod auth;
 pub mod companies;

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod activities;
+mod approvals;
 mod audit;
 mod auth;
 mod bulk;

@@ -71,23 +71,30 @@ async fn search_hits_page_by_cursor_across_kinds_and_within_one(backend: Backend
     for title in ["Nova renewal", "Nova upsell"] {
         app.post("/api/v1/deals", Some(token), json!({"title": title})).await;
     }
-    app.post(
-        "/api/v1/contacts",
-        Some(token),
-        json!({"first_name": "Nova", "last_name": "Berg"}),
-    )
-    .await;
+    // Nova Berg matches on her first name and her email, yet is one hit; Ann Novak
+    // matches on her last name only, so she comes after every first-name match.
+    for (first, last, email) in [
+        ("Ann", "Novak", "ann@example.com"),
+        ("Nova", "Berg", "nova@example.com"),
+    ] {
+        app.post(
+            "/api/v1/contacts",
+            Some(token),
+            json!({"first_name": first, "last_name": last, "email": email}),
+        )
+        .await;
+    }
 
     let mut seen = Vec::new();
     let mut path = "/api/v1/search?q=nova&per_page=2&total=true".to_owned();
     loop {
         let page = app.get(&path, token).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-        assert_eq!(page.body["total"], 6);
+        assert_eq!(page.body["total"], 7);
         for hit in page.body["items"].as_array().expect("hits") {
             seen.push((
                 hit["kind"].as_str().unwrap_or_default().to_owned(),
-                hit["id"].as_str().unwrap_or_default().to_owned(),
+                hit["title"].as_str().unwrap_or_default().to_owned(),
             ));
         }
         match page.body["next_cursor"].as_str() {
@@ -95,12 +102,20 @@ async fn search_hits_page_by_cursor_across_kinds_and_within_one(backend: Backend
             None => break,
         }
     }
-    let kinds: Vec<&str> = seen.iter().map(|(k, _)| k.as_str()).collect();
-    assert_eq!(kinds, ["contact", "company", "company", "company", "deal", "deal"]);
-    let companies: Vec<&str> = seen[1..4].iter().map(|(_, id)| id.as_str()).collect();
-    let mut by_id = companies.clone();
-    by_id.sort();
-    assert_eq!(companies, by_id, "a kind in the order of its ids");
+    let titles: Vec<(&str, &str)> = seen.iter().map(|(k, t)| (k.as_str(), t.as_str())).collect();
+    assert_eq!(
+        titles,
+        [
+            ("contact", "Nova Berg"),
+            ("contact", "Ann Novak"),
+            ("company", "Nova One"),
+            ("company", "Nova Three"),
+            ("company", "Nova Two"),
+            ("deal", "Nova renewal"),
+            ("deal", "Nova upsell"),
+        ],
+        "kind by kind, then by the column matched, then alphabetically"
+    );
 
     let deals = app
         .get("/api/v1/search?q=nova&kind=deal&per_page=1&total=true", token)

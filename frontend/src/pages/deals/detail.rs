@@ -61,6 +61,7 @@ fn with_tags(d: DealDto, tags: Vec<String>) -> DealInput {
         pipeline_id: Some(d.pipeline_id),
         stage_id: Some(d.stage_id),
         probability: Some(d.probability),
+        discount_percent: d.discount_percent,
         expected_close: d.expected_close,
         owner_id: d.owner_id,
         company_id: d.company_id,

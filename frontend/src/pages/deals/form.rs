@@ -43,6 +43,12 @@ fn DealForm(open: RwSignal<bool>, team: Team, deal: Option<DealDto>, on_saved: C
     let amount = RwSignal::new(deal.as_ref().map(|d| amount_text(d.value.minor)).unwrap_or_default());
     let currency = RwSignal::new(deal.as_ref().map_or("EUR".into(), |d| d.value.currency.clone()));
     let probability = RwSignal::new(deal.as_ref().map(|d| d.probability.to_string()).unwrap_or_default());
+    let discount = RwSignal::new(
+        deal.as_ref()
+            .and_then(|d| d.discount_percent)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    );
     let close = RwSignal::new(
         deal.as_ref()
             .and_then(|d| d.expected_close)
@@ -118,6 +124,7 @@ fn DealForm(open: RwSignal<bool>, team: Team, deal: Option<DealDto>, on_saved: C
             pipeline_id,
             stage_id,
             probability: probability.get().trim().parse().ok(),
+            discount_percent: discount.get().trim().parse().ok(),
             expected_close: close.get().parse().ok(),
             owner_id: owner.get().parse().ok().map(UserId),
             company_id: company.get().parse().ok(),
@@ -142,6 +149,14 @@ fn DealForm(open: RwSignal<bool>, team: Team, deal: Option<DealDto>, on_saved: C
                 "Use a whole number from 0 to 100.",
             ));
         }
+        let d = discount.get();
+        if !d.trim().is_empty() && d.trim().parse::<i32>().is_err() {
+            errors.push(FieldError::new(
+                "discount_percent",
+                "invalid",
+                "Use a whole number from 0 to 100.",
+            ));
+        }
         errors
     });
     let error = move |field: &'static str| Signal::derive(move || form.error(field, &errors.get()));
@@ -158,6 +173,7 @@ fn DealForm(open: RwSignal<bool>, team: Team, deal: Option<DealDto>, on_saved: C
                     .is_none()
                     .then(|| view! { <SelectField name="stage_id" label="Stage" value=stage options=stage_options form=form error=error("stage_id") /> })}
                 <TextField name="probability" label="Probability (%)" value=probability form=form input_type="number" hint="Blank: the stage's" error=error("probability") />
+                <TextField name="discount_percent" label="Discount (%)" value=discount form=form input_type="number" hint="Off the list price; approvals may guard it" error=error("discount_percent") />
                 <TextField name="expected_close" label="Expected close" value=close form=form input_type="date" error=error("expected_close") />
                 <SelectField name="owner_id" label="Owner" value=owner options=owners form=form error=error("owner_id") />
             </div>

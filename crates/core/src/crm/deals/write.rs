@@ -28,6 +28,9 @@ pub(crate) struct DealFields {
     pub currency: Option<String>,
     /// None: the probability of the stage it enters, or the one it has.
     pub probability: Option<i32>,
+    /// Percent off the list price; a save without one clears it.
+    #[serde(default)]
+    pub discount_percent: Option<i32>,
     pub expected_close: Option<NaiveDate>,
     /// Why it was lost, when it enters a lost stage or is lost already.
     pub lost_reason: Option<String>,
@@ -50,6 +53,7 @@ impl DealFields {
             value_minor: input.value.as_ref().map(|v| v.minor),
             currency: input.value.as_ref().map(|v| v.currency.clone()),
             probability: input.probability,
+            discount_percent: input.discount_percent,
             expected_close: input.expected_close,
             lost_reason: None,
             owner_id: input.owner_id.map(|o| o.into_uuid()),
@@ -119,6 +123,7 @@ pub(crate) fn build_new(
         stage_id: Set(stage.id),
         position: Set(position),
         probability: Set(stage.probability),
+        discount_percent: Set(f.discount_percent),
         expected_close: Set(f.expected_close),
         owner_id: Set(origin.owner(f.owner_id)),
         company_id: Set(f.company_id),
@@ -157,6 +162,7 @@ pub(crate) fn apply_update(
         row.currency.set_if_not_equals(currency);
     }
     edit.put(&mut row.expected_close, f.expected_close);
+    edit.put(&mut row.discount_percent, f.discount_percent);
     edit.put(&mut row.owner_id, f.owner_id);
     edit.put(&mut row.company_id, f.company_id);
     let lost = existing.status == DealStatus::Lost.as_str();
