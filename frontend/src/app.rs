@@ -9,6 +9,7 @@ use crate::pages::deals::{DealBoard, DealDetail, DealList};
 use crate::pages::imports::{ImportHistory, ImportPage, ImportWizard};
 use crate::pages::merge::{DuplicatesPage, MergeKind};
 use crate::pages::settings::{AuditLog, Outbox, Pipelines, Profile, ScheduledExports, Tags, Trash, Users};
+use crate::pages::approvals::{ApprovalInbox, ApprovalRequestPage, ApprovalWorkflows};
 use crate::pages::{Dashboard, ModulePage, NotFound, Search};
 use crate::session::provide_session;
 use crate::theme::provide_theme;
@@ -43,6 +44,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("deals/list") view=DealList />
                     <Route path=path!("deals/:id") view=DealDetail />
                     <Route path=path!("activities") view=ActivitiesPage />
+                    <Route path=path!("approvals") view=ApprovalInbox />
+                    <Route path=path!("approvals/:id") view=ApprovalRequestPage />
                     <Route path=path!("imports") view=ImportHistory />
                     <Route path=path!("imports/new") view=ImportWizard />
                     <Route path=path!("imports/:id") view=ImportPage />
@@ -55,6 +58,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("pipelines") view=Pipelines />
                         <Route path=path!("tags") view=Tags />
                         <Route path=path!("scheduled-exports") view=ScheduledExports />
+                        <Route path=path!("approvals") view=ApprovalWorkflows />
                         <Route path=path!("users") view=Users />
                         <Route path=path!("audit-log") view=AuditLog />
                         <Route path=path!("outbox") view=Outbox />

@@ -51,4 +51,9 @@ impl Team {
                 .collect()
         })
     }
+
+    /// Everyone active, with their roles: who may approve.
+    pub fn active(&self) -> Vec<UserDto> {
+        self.with_users(|users| users.iter().filter(|u| u.active).cloned().collect())
+    }
 }

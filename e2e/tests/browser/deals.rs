@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
 /// The default pipeline's stages, in board order: (id, name).
-async fn stages(server: &Server, token: &str) -> Vec<(String, String)> {
+pub(crate) async fn stages(server: &Server, token: &str) -> Vec<(String, String)> {
     let pipelines = server.api("GET", "/pipelines", Some(token), json!(null)).await;
     pipelines[0]["stages"]
         .as_array()
@@ -33,7 +33,7 @@ async fn deal(server: &Server, token: &str, id: &str) -> Value {
 
 /// Waits until the server has the deal in `stage_id`: the board moves the card at once and
 /// saves in the background.
-async fn wait_for_stage(server: &Server, token: &str, id: &str, stage_id: &str) -> Value {
+pub(crate) async fn wait_for_stage(server: &Server, token: &str, id: &str, stage_id: &str) -> Value {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let deal = deal(server, token, id).await;
@@ -45,7 +45,7 @@ async fn wait_for_stage(server: &Server, token: &str, id: &str, stage_id: &str) 
     }
 }
 
-fn column(n: usize) -> String {
+pub(crate) fn column(n: usize) -> String {
     format!("[data-testid=board-column]:nth-child({n})")
 }
 
@@ -94,7 +94,7 @@ async fn drop_on(browser: &Browser, target: Element) {
     browser.client.perform_actions(finish).await.expect("move and drop");
 }
 
-async fn drag(browser: &Browser, card_css: &str, target_css: &str) {
+pub(crate) async fn drag(browser: &Browser, card_css: &str, target_css: &str) {
     let card = browser.find(card_css).await;
     press_and_start_dragging(browser, card).await;
     let target = browser.find(target_css).await;

@@ -13,7 +13,7 @@ struct NavItem {
     permission: Permission,
 }
 
-const NAV: [NavItem; 8] = [
+const NAV: [NavItem; 9] = [
     NavItem {
         href: "/",
         label: "Dashboard",
@@ -42,6 +42,12 @@ const NAV: [NavItem; 8] = [
         href: "/activities",
         label: "Activities",
         icon: icondata::LuCalendarCheck,
+        permission: Permission::ReadRecords,
+    },
+    NavItem {
+        href: "/approvals",
+        label: "Approvals",
+        icon: icondata::LuStamp,
         permission: Permission::ReadRecords,
     },
     NavItem {
@@ -138,6 +144,7 @@ fn Shell() -> impl IntoView {
                                     <A href=item.href exact=item.href == "/" attr:class="nav-link">
                                         <Icon icon=item.icon />
                                         <span>{item.label}</span>
+                                        {(item.href == "/approvals").then(|| view! { <ApprovalBadge /> })}
                                     </A>
                                 </Show>
                             }
@@ -165,6 +172,31 @@ fn Shell() -> impl IntoView {
                 </main>
             </div>
         </div>
+    }
+}
+
+/// How many requests wait for the signed-in user's decision, kept current by the live
+/// stream.
+#[component]
+fn ApprovalBadge() -> impl IntoView {
+    let reload = RwSignal::new(0u32);
+    crate::live::on_record_changes(&["approval"], Callback::new(move |_| reload.update(|n| *n += 1)));
+    let counts = LocalResource::new(move || {
+        reload.track();
+        crate::api::get::<kite_shared::approvals::ApprovalCounts>("/approvals/counts")
+    });
+    move || {
+        counts
+            .get()
+            .and_then(|r| r.ok())
+            .filter(|c| c.waiting > 0)
+            .map(|c| {
+                view! {
+                    <span class="nav-badge" data-testid="approvals-badge" aria-label=format!("{} waiting for you", c.waiting)>
+                        {c.waiting}
+                    </span>
+                }
+            })
     }
 }
 
@@ -224,6 +256,7 @@ pub fn SettingsLayout() -> impl IntoView {
         ("/settings/profile", "Profile", None),
         ("/settings/pipelines", "Pipelines", None),
         ("/settings/tags", "Tags", None),
+        ("/settings/approvals", "Approvals", None),
         (
             "/settings/scheduled-exports",
             "Scheduled exports",

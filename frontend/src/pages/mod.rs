@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod activities;
+pub mod approvals;
 pub mod auth;
 pub mod companies;
 pub mod contacts;

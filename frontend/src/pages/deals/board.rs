@@ -3,6 +3,7 @@ use super::column::{BoardColumnView, ColumnContext};
 use super::columns::{Column, stage_of};
 use super::drag::{DragController, Dropped};
 use super::form::DealDialog;
+use super::approval_dialog::ApprovalDialog;
 use super::move_dialog::{MoveChoice, MoveDialog, MovePrompt};
 use super::mover::Mover;
 use super::view_switch::ViewSwitch;
@@ -95,7 +96,7 @@ pub fn DealBoard() -> impl IntoView {
     // (unchanged cards keep their elements), and a change arriving mid-drag waits for
     // the drop, so the card under the pointer stays where it is.
     let stale = RwSignal::new(false);
-    live::on_record_changes(&["deal"], Callback::new(move |_| stale.set(true)));
+    live::on_record_changes(&["deal", "approval"], Callback::new(move |_| stale.set(true)));
     Effect::new(move |_| {
         if stale.get() && !drag.active() {
             stale.set(false);
@@ -263,6 +264,7 @@ pub fn DealBoard() -> impl IntoView {
                 })
         }}
         <MoveDialog prompt=prompt on_move=on_choice />
+        <ApprovalDialog ask=mover.approval on_sent=Callback::new(move |_| stale.set(true)) />
         <DealDialog
             open=create_open
             team=team

@@ -8,13 +8,14 @@ use leptos_icons::Icon;
 use uuid::Uuid;
 
 /// Whatever a card shows; a card whose key changes is drawn again.
-pub fn card_key(card: &DealCard) -> (Uuid, String, i64, String, Option<kite_shared::UserId>) {
+pub fn card_key(card: &DealCard) -> (Uuid, String, i64, String, Option<kite_shared::UserId>, Option<Uuid>) {
     (
         card.id,
         card.title.clone(),
         card.value.minor,
         card.value.currency.clone(),
         card.owner_id,
+        card.pending_approval.as_ref().map(|p| p.request_id),
     )
 }
 
@@ -81,6 +82,22 @@ pub fn DealCardBody(card: DealCard, team: Team, owner: Option<kite_shared::UserI
     view! {
         <div class="deal-card-value">{format_money(card.value.minor, &card.value.currency)}</div>
         {card.company_name.clone().map(|c| view! { <div class="deal-card-company">{c}</div> })}
+        {card
+            .pending_approval
+            .clone()
+            .map(|p| {
+                view! {
+                    <a
+                        class="badge badge-warning deal-card-approval"
+                        href=format!("/approvals/{}", p.request_id)
+                        draggable="false"
+                        data-testid="pending-approval"
+                    >
+                        <Icon icon=icondata::LuHourglass />
+                        {format!("Awaiting approval → {}", p.to_stage_name)}
+                    </a>
+                }
+            })}
         <div class="deal-card-foot">
             <span class="avatar avatar-xs" title=owner_name aria-label=move || format!("Owner: {}", owner_name())>
                 {move || initials(&owner_name())}

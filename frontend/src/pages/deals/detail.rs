@@ -1,3 +1,4 @@
+use super::approval_dialog::{ApprovalAsk, ApprovalDialog};
 use super::form::DealDialog;
 use super::history::StageHistory;
 use super::move_dialog::{MoveChoice, MoveDialog, MovePrompt};
@@ -12,7 +13,9 @@ use crate::team::Team;
 use crate::toast::use_toasts;
 use kite_shared::Permission;
 use kite_shared::crm::contacts::ContactDto;
-use kite_shared::crm::deals::{DealDto, DealInput, MoveDealRequest};
+use crate::pages::approvals::RequestProgress;
+use kite_shared::approvals::ApprovalRequestDto;
+use kite_shared::crm::deals::{DealDto, DealInput, MoveDealRequest, PendingApproval};
 use kite_shared::crm::money::format_money;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::crm::pipelines::{PipelineDto, StageDto, StageKind};
@@ -44,6 +47,28 @@ pub fn DealDetail() -> impl IntoView {
             missing_text="It may have been deleted, or the link is wrong."
             render=move |(deal, pipeline)| view! { <DealView deal=deal pipeline=pipeline team=team reload=reload /> }
         />
+    }
+}
+
+/// The request holding a move of the deal, step by step.
+#[component]
+fn PendingApprovalCard(pending: PendingApproval) -> impl IntoView {
+    let id = pending.request_id;
+    let request = LocalResource::new(move || {
+        let path = format!("/approvals/{id}");
+        async move { api::get::<ApprovalRequestDto>(&path).await }
+    });
+    view! {
+        <section class="card" data-testid="deal-approval">
+            <h2 class="detail-heading">
+                <span class="badge badge-warning" data-testid="pending-approval">
+                    {format!("Awaiting approval → {}", pending.to_stage_name)}
+                </span>
+                " "
+                <A href=format!("/approvals/{id}")>"Open the request"</A>
+            </h2>
+            {move || request.get().and_then(|r| r.ok()).map(|r| view! { <RequestProgress steps=r.steps /> })}
+        </section>
     }
 }
 
@@ -79,7 +104,10 @@ fn DealView(deal: DealDto, pipeline: PipelineDto, team: Team, reload: RwSignal<u
     let deletable = session.can(Permission::DeleteRecords);
     let prompt = RwSignal::new(None::<MovePrompt>);
     let deal_id = deal.id;
+    let approval = RwSignal::new(None::<ApprovalAsk>);
+    let deal_title = StoredValue::new(deal.title.clone());
     let send_move = move |to: StageDto, lost_reason: Option<String>| {
+        let deal_title = deal_title.get_value();
         let body = MoveDealRequest {
             stage_id: to.id,
             after_deal_id: None,
@@ -95,7 +123,10 @@ fn DealView(deal: DealDto, pipeline: PipelineDto, team: Team, reload: RwSignal<u
                     });
                     reload.update(|n| *n += 1);
                 }
-                Err(e) => toasts.error(format!("The deal could not be moved: {}", e.message)),
+                Err(e) => match ApprovalAsk::from_error(deal_id, &deal_title, &e) {
+                    Some(ask) => approval.set(Some(ask)),
+                    None => toasts.error(format!("The deal could not be moved: {}", e.message)),
+                },
             }
         });
     };
@@ -170,6 +201,8 @@ fn DealView(deal: DealDto, pipeline: PipelineDto, team: Team, reload: RwSignal<u
         <section class="card">
             <StageBar deal=deal.clone() pipeline=pipeline.clone() on_pick=editable.then_some(on_pick) />
         </section>
+        {deal.pending_approval.clone().map(|p| view! { <PendingApprovalCard pending=p /> })}
+        <ApprovalDialog ask=approval on_sent=Callback::new(move |_| reload.update(|n| *n += 1)) />
         <div class="record-grid">
             <div class="record-column">
                 <section class="card">

@@ -1,6 +1,7 @@
 //! Deals: the pipeline board with drag and drop, the same deals as a table, a deal's
 //! page, and the form they use.
 
+mod approval_dialog;
 mod board;
 mod card;
 mod column;

@@ -1,6 +1,7 @@
 //! Moves cards optimistically: the card lands at once, and if the server refuses (a rep
 //! dragging someone else's deal, a stage that is gone) it goes back where it was.
 
+use super::approval_dialog::ApprovalAsk;
 use super::columns::{Column, put, stage_of, take};
 use crate::api;
 use crate::toast::Toasts;
@@ -14,6 +15,8 @@ use uuid::Uuid;
 pub struct Mover {
     pub columns: RwSignal<Vec<Column>>,
     pub toasts: Toasts,
+    /// Set when a move needs approval: the board opens the request dialog.
+    pub approval: RwSignal<Option<ApprovalAsk>>,
     /// Moves sent and answered so far, each counted at both ends: a board read that saw
     /// this number change, or started while it was odd, may predate a move on screen.
     moves: StoredValue<u64>,
@@ -24,6 +27,7 @@ impl Mover {
         Self {
             columns,
             toasts,
+            approval: RwSignal::new(None),
             moves: StoredValue::new(0),
         }
     }
@@ -58,7 +62,7 @@ impl Mover {
             after_deal_id: after,
             lost_reason,
         };
-        let (columns, toasts) = (self.columns, self.toasts);
+        let (columns, toasts, approval) = (self.columns, self.toasts, self.approval);
         spawn_local(async move {
             let answer = api::post::<DealDto>(&format!("/deals/{id}/move"), &body).await;
             let _ = moves.try_update_value(|n| *n += 1);
@@ -75,7 +79,10 @@ impl Mover {
                             put(columns, stage, card, above);
                         }
                     });
-                    toasts.error(format!("{title} could not be moved: {}", error.message));
+                    match ApprovalAsk::from_error(id, &title, &error) {
+                        Some(ask) => approval.set(Some(ask)),
+                        None => toasts.error(format!("{title} could not be moved: {}", error.message)),
+                    }
                 }
             }
         });
