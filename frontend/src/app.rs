@@ -2,6 +2,7 @@
 
 use crate::layout::{AppShell, SettingsLayout};
 use crate::pages::activities::ActivitiesPage;
+use crate::pages::approvals::{ApprovalInbox, ApprovalRequestPage, ApprovalWorkflows};
 use crate::pages::auth::{AcceptInvite, ForgotPassword, Login, ResetPassword, Signup};
 use crate::pages::companies::{CompanyDetail, CompanyList};
 use crate::pages::contacts::{ContactDetail, ContactList};
@@ -9,7 +10,6 @@ use crate::pages::deals::{DealBoard, DealDetail, DealList};
 use crate::pages::imports::{ImportHistory, ImportPage, ImportWizard};
 use crate::pages::merge::{DuplicatesPage, MergeKind};
 use crate::pages::settings::{AuditLog, Outbox, Pipelines, Profile, ScheduledExports, Tags, Trash, Users};
-use crate::pages::approvals::{ApprovalInbox, ApprovalRequestPage, ApprovalWorkflows};
 use crate::pages::{Dashboard, ModulePage, NotFound, Search};
 use crate::session::provide_session;
 use crate::theme::provide_theme;

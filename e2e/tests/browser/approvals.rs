@@ -18,7 +18,9 @@ async fn a_big_deal_dragged_into_a_guarded_stage_moves_once_two_approvers_sign_o
     let browser = Browser::open(&server, 1440, 900).await;
     browser.login(&admin_email, PASSWORD).await;
     browser.goto("/settings/approvals").await;
-    browser.wait_for_text("[data-testid=priority-rule]", "only the first runs").await;
+    browser
+        .wait_for_text("[data-testid=priority-rule]", "only the first runs")
+        .await;
     browser.click("[data-testid=new-workflow]").await;
     browser.fill("#wf-name", "Big deals").await;
     browser.wait_for_text("#wf-stage", &guarded_name).await;
@@ -30,13 +32,22 @@ async fn a_big_deal_dragged_into_a_guarded_stage_moves_once_two_approvers_sign_o
         .expect("choose the stage");
     browser.fill("#wf-amount", "10000").await;
     browser.click("[data-testid=add-step]").await;
-    browser.fill("[data-testid=step-row]:nth-child(2) [data-testid=step-name]", "Director").await;
     browser
-        .click(&format!("[data-testid=step-row]:nth-child(2) [data-approver-email='{admin_email}'] input"))
+        .fill(
+            "[data-testid=step-row]:nth-child(2) [data-testid=step-name]",
+            "Director",
+        )
+        .await;
+    browser
+        .click(&format!(
+            "[data-testid=step-row]:nth-child(2) [data-approver-email='{admin_email}'] input"
+        ))
         .await;
     browser.screenshots_in_both_themes("approval-workflow-editor").await;
     browser.click("[data-testid=save-workflow]").await;
-    browser.wait_for_text("[data-testid=workflows-table]", "Manager → Director").await;
+    browser
+        .wait_for_text("[data-testid=workflows-table]", "Manager → Director")
+        .await;
     browser.sign_out().await;
 
     let deal = server
@@ -54,7 +65,9 @@ async fn a_big_deal_dragged_into_a_guarded_stage_moves_once_two_approvers_sign_o
     browser.goto("/deals").await;
     browser.wait_for_text(&column(1), "Umbrella rollout").await;
     drag(&browser, &format!("[data-deal-id='{deal_id}']"), &column(3)).await;
-    browser.wait_for_text("[data-testid=approval-dialog]", "Big deals").await;
+    browser
+        .wait_for_text("[data-testid=approval-dialog]", "Big deals")
+        .await;
     browser.fill("#field-note", "Three-year commitment").await;
     browser.click("[data-testid=request-approval]").await;
     browser.wait_for_text(".toast", "Sent for approval").await;
@@ -68,7 +81,9 @@ async fn a_big_deal_dragged_into_a_guarded_stage_moves_once_two_approvers_sign_o
     browser.login(&manager_email, PASSWORD).await;
     browser.wait_for_text("[data-testid=approvals-badge]", "1").await;
     browser.goto("/approvals").await;
-    browser.wait_for_text("[data-testid=approvals-table]", "Umbrella rollout").await;
+    browser
+        .wait_for_text("[data-testid=approvals-table]", "Umbrella rollout")
+        .await;
     browser.screenshots_in_both_themes("approvals-inbox").await;
     browser.click("[data-testid=approval-row] [data-testid=approve]").await;
     browser.fill("#field-comment", "Good margin").await;
@@ -81,7 +96,9 @@ async fn a_big_deal_dragged_into_a_guarded_stage_moves_once_two_approvers_sign_o
     let request_id = requests["items"][0]["id"].as_str().expect("the request").to_owned();
     browser.login(&admin_email, PASSWORD).await;
     browser.goto(&format!("/approvals/{request_id}")).await;
-    browser.wait_for_text("[data-testid=approval-steps]", "Good margin").await;
+    browser
+        .wait_for_text("[data-testid=approval-steps]", "Good margin")
+        .await;
     browser.click("[data-testid=approve]").await;
     browser.click("[data-testid=decision-submit]").await;
     browser.wait_for_text("[data-testid=approval-status]", "Approved").await;

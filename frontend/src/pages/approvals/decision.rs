@@ -49,7 +49,10 @@ pub struct DecisionPrompt {
 }
 
 #[component]
-pub fn DecisionDialog(prompt: RwSignal<Option<DecisionPrompt>>, on_done: Callback<ApprovalRequestDto>) -> impl IntoView {
+pub fn DecisionDialog(
+    prompt: RwSignal<Option<DecisionPrompt>>,
+    on_done: Callback<ApprovalRequestDto>,
+) -> impl IntoView {
     view! {
         {move || {
             prompt
@@ -74,7 +77,8 @@ fn DecisionBody(prompt: DecisionPrompt, close: Callback<()>, on_done: Callback<A
     let busy = RwSignal::new(false);
     let verb = prompt.verb;
     let error = move || {
-        comment.with(|c| check_comment("comment", Some(c), verb.comment_required()))
+        comment
+            .with(|c| check_comment("comment", Some(c), verb.comment_required()))
             .map(|e| e.message)
     };
     let on_submit = move |ev: SubmitEvent| {
@@ -108,7 +112,11 @@ fn DecisionBody(prompt: DecisionPrompt, close: Callback<()>, on_done: Callback<A
         });
     };
     let heading = format!("{}: {}", verb.label(), prompt.title);
-    let button_class = if verb == Verb::Reject { "btn btn-danger" } else { "btn btn-primary" };
+    let button_class = if verb == Verb::Reject {
+        "btn btn-danger"
+    } else {
+        "btn btn-primary"
+    };
     view! {
         <h2 class="modal-title" id="decision-title">{heading}</h2>
         <form class="form" on:submit=on_submit novalidate=true>

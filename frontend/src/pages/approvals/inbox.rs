@@ -52,8 +52,7 @@ pub fn ApprovalInbox() -> impl IntoView {
         let path = api::with_cursor(&query.get(), cursors.cursor());
         async move { api::get::<Page<ApprovalSummary>>(&path).await }
     });
-    let page_info =
-        Signal::derive(move || items.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(PageInfo::of)));
+    let page_info = Signal::derive(move || items.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(PageInfo::of)));
     let prompt = RwSignal::new(None::<DecisionPrompt>);
     let count_of = move |which: ApprovalBox| {
         counts.get().and_then(|r| r.ok()).and_then(|c| match which {
@@ -171,7 +170,10 @@ fn InboxRow(item: ApprovalSummary, prompt: RwSignal<Option<DecisionPrompt>>) -> 
         }
     };
     let snapshot = item.snapshot.clone();
-    let discount = snapshot.discount_percent.map(|d| format!(" · {d}% off")).unwrap_or_default();
+    let discount = snapshot
+        .discount_percent
+        .map(|d| format!(" · {d}% off"))
+        .unwrap_or_default();
     view! {
         <tr data-testid="approval-row" data-request-id=id.to_string()>
             <td>

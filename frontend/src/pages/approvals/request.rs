@@ -52,7 +52,11 @@ pub fn ApprovalRequestPage() -> impl IntoView {
 }
 
 #[component]
-fn RequestView(request: ApprovalRequestDto, prompt: RwSignal<Option<DecisionPrompt>>, reload: RwSignal<u32>) -> impl IntoView {
+fn RequestView(
+    request: ApprovalRequestDto,
+    prompt: RwSignal<Option<DecisionPrompt>>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
     let summary = request.summary.clone();
     let snapshot = summary.snapshot.clone();
     let (id, title) = (summary.id, snapshot.title.clone());
@@ -211,7 +215,13 @@ fn Reassign(request: ApprovalRequestDto, reload: RwSignal<u32>) -> impl IntoView
         .steps
         .iter()
         .find(|s| s.status == StepStatus::Active)
-        .map(|s| s.approvers.iter().filter(|a| a.decision.is_none()).map(|a| (a.user_id, a.name.clone())).collect::<Vec<_>>())
+        .map(|s| {
+            s.approvers
+                .iter()
+                .filter(|a| a.decision.is_none())
+                .map(|a| (a.user_id, a.name.clone()))
+                .collect::<Vec<_>>()
+        })
         .unwrap_or_default();
     let from = RwSignal::new(current.first().map(|(u, _)| u.to_string()).unwrap_or_default());
     let to = RwSignal::new(String::new());

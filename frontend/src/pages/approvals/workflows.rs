@@ -7,12 +7,10 @@ use crate::components::{Sortable, Sorted};
 use crate::session::use_session;
 use crate::team::Team;
 use crate::toast::use_toasts;
-use kite_shared::approvals::{
-    ApprovalMode, ApprovalStep, ApprovalWorkflowDto, ApprovalWorkflowInput, WorkflowPreview,
-};
+use kite_shared::approvals::{ApprovalMode, ApprovalStep, ApprovalWorkflowDto, ApprovalWorkflowInput, WorkflowPreview};
+use kite_shared::crm::Money;
 use kite_shared::crm::money::{amount_text, format_money, parse_amount};
 use kite_shared::crm::pipelines::{PipelineDto, StageKind};
-use kite_shared::crm::Money;
 use kite_shared::{FieldError, Permission, Role, UserId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -127,7 +125,11 @@ fn conditions_text(w: &ApprovalWorkflowDto) -> String {
         let roles: Vec<&str> = w.owner_roles.iter().map(|r| r.label()).collect();
         parts.push(format!("owner is {}", roles.join(" or ")));
     }
-    if parts.is_empty() { "Every deal".into() } else { parts.join(", ") }
+    if parts.is_empty() {
+        "Every deal".into()
+    } else {
+        parts.join(", ")
+    }
 }
 
 /// Client-side keys of the steps being edited, so rows keep their identity as they move.
@@ -136,23 +138,56 @@ fn key(n: u128) -> Uuid {
 }
 
 #[component]
-fn WorkflowEditor(workflow: Option<ApprovalWorkflowDto>, open: RwSignal<bool>, on_saved: Callback<()>) -> impl IntoView {
+fn WorkflowEditor(
+    workflow: Option<ApprovalWorkflowDto>,
+    open: RwSignal<bool>,
+    on_saved: Callback<()>,
+) -> impl IntoView {
     let toasts = use_toasts();
     let team = Team::load();
     let pipelines = LocalResource::new(|| api::get::<Vec<PipelineDto>>("/pipelines"));
     let existing = workflow.as_ref().map(|w| w.id);
     let name = RwSignal::new(workflow.as_ref().map(|w| w.name.clone()).unwrap_or_default());
     let active = RwSignal::new(workflow.as_ref().is_none_or(|w| w.active));
-    let priority = RwSignal::new(workflow.as_ref().map(|w| w.priority.to_string()).unwrap_or_else(|| "0".into()));
+    let priority = RwSignal::new(
+        workflow
+            .as_ref()
+            .map(|w| w.priority.to_string())
+            .unwrap_or_else(|| "0".into()),
+    );
     let stage = RwSignal::new(workflow.as_ref().map(|w| w.stage_id.to_string()).unwrap_or_default());
-    let amount = RwSignal::new(workflow.as_ref().and_then(|w| w.min_value.as_ref()).map(|m| amount_text(m.minor)).unwrap_or_default());
-    let currency = RwSignal::new(workflow.as_ref().and_then(|w| w.min_value.as_ref()).map(|m| m.currency.clone()).unwrap_or_else(|| "EUR".into()));
-    let discount = RwSignal::new(workflow.as_ref().and_then(|w| w.min_discount_percent).map(|d| d.to_string()).unwrap_or_default());
+    let amount = RwSignal::new(
+        workflow
+            .as_ref()
+            .and_then(|w| w.min_value.as_ref())
+            .map(|m| amount_text(m.minor))
+            .unwrap_or_default(),
+    );
+    let currency = RwSignal::new(
+        workflow
+            .as_ref()
+            .and_then(|w| w.min_value.as_ref())
+            .map(|m| m.currency.clone())
+            .unwrap_or_else(|| "EUR".into()),
+    );
+    let discount = RwSignal::new(
+        workflow
+            .as_ref()
+            .and_then(|w| w.min_discount_percent)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    );
     let owner_roles = RwSignal::new(workflow.as_ref().map(|w| w.owner_roles.clone()).unwrap_or_default());
     let initial: Vec<(Uuid, ApprovalStep)> = workflow
         .as_ref()
         .map(|w| w.steps.clone())
-        .unwrap_or_else(|| vec![ApprovalStep { name: "Manager".into(), approver_roles: vec![Role::Manager], ..Default::default() }])
+        .unwrap_or_else(|| {
+            vec![ApprovalStep {
+                name: "Manager".into(),
+                approver_roles: vec![Role::Manager],
+                ..Default::default()
+            }]
+        })
         .into_iter()
         .enumerate()
         .map(|(i, s)| (key(i as u128), s))
@@ -166,12 +201,17 @@ fn WorkflowEditor(workflow: Option<ApprovalWorkflowDto>, open: RwSignal<bool>, o
         active: active.get_untracked(),
         priority: priority.get_untracked().trim().parse().unwrap_or(0),
         stage_id: stage.get_untracked().parse().unwrap_or_default(),
-        min_value: parse_amount(&amount.get_untracked()).map(|minor| Money { minor, currency: currency.get_untracked().trim().to_uppercase() }),
+        min_value: parse_amount(&amount.get_untracked()).map(|minor| Money {
+            minor,
+            currency: currency.get_untracked().trim().to_uppercase(),
+        }),
         min_discount_percent: discount.get_untracked().trim().parse().ok(),
         owner_roles: owner_roles.get_untracked(),
         steps: steps.get_untracked().into_iter().map(|(_, s)| s).collect(),
     };
-    let error_of = move |field: &'static str| move || errors.with(|e| e.iter().find(|f| f.field == field).map(|f| f.message.clone()));
+    let error_of = move |field: &'static str| {
+        move || errors.with(|e| e.iter().find(|f| f.field == field).map(|f| f.message.clone()))
+    };
     let save = move |_| {
         let body = input();
         let local = body.validate();
@@ -191,7 +231,9 @@ fn WorkflowEditor(workflow: Option<ApprovalWorkflowDto>, open: RwSignal<bool>, o
                     on_saved.run(());
                 }
                 Err(e) => {
-                    if e.errors.is_empty() { toasts.error(e.message); }
+                    if e.errors.is_empty() {
+                        toasts.error(e.message);
+                    }
                     let _ = errors.try_set(e.errors);
                 }
             }
@@ -201,8 +243,13 @@ fn WorkflowEditor(workflow: Option<ApprovalWorkflowDto>, open: RwSignal<bool>, o
         let body = input();
         spawn_local(async move {
             match api::post::<WorkflowPreview>("/approval-workflows/preview", &body).await {
-                Ok(p) => { let _ = preview.try_set(Some(p)); errors.set(Vec::new()); }
-                Err(e) => { let _ = errors.try_set(e.errors); }
+                Ok(p) => {
+                    let _ = preview.try_set(Some(p));
+                    errors.set(Vec::new());
+                }
+                Err(e) => {
+                    let _ = errors.try_set(e.errors);
+                }
             }
         });
     };
@@ -210,7 +257,11 @@ fn WorkflowEditor(workflow: Option<ApprovalWorkflowDto>, open: RwSignal<bool>, o
         let Some(id) = existing else { return };
         spawn_local(async move {
             match api::delete(&format!("/approval-workflows/{id}")).await {
-                Ok(()) => { toasts.success("Workflow deleted."); open.set(false); on_saved.run(()); }
+                Ok(()) => {
+                    toasts.success("Workflow deleted.");
+                    open.set(false);
+                    on_saved.run(());
+                }
                 Err(e) => toasts.error(e.message),
             }
         });
@@ -223,7 +274,9 @@ fn WorkflowEditor(workflow: Option<ApprovalWorkflowDto>, open: RwSignal<bool>, o
     let shown = Memo::new(move |_| sortable.shown(order.get()));
     let move_by = Callback::new(move |(id, up): (Uuid, bool)| {
         let mut o = order.get_untracked();
-        let Some(i) = o.iter().position(|k| *k == id) else { return };
+        let Some(i) = o.iter().position(|k| *k == id) else {
+            return;
+        };
         let j = if up { i.checked_sub(1) } else { Some(i + 1) };
         if let Some(j) = j.filter(|j| *j < o.len()) {
             o.swap(i, j);
@@ -231,10 +284,19 @@ fn WorkflowEditor(workflow: Option<ApprovalWorkflowDto>, open: RwSignal<bool>, o
         }
     });
     let stage_options = move || {
-        pipelines.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().flat_map(|p| {
-            let pipeline = p.name.clone();
-            p.stages.into_iter().filter(|s| s.kind != StageKind::Lost).map(move |s| (s.id.to_string(), format!("{pipeline} › {}", s.name)))
-        }).collect::<Vec<_>>()
+        pipelines
+            .get()
+            .and_then(|r| r.ok())
+            .unwrap_or_default()
+            .into_iter()
+            .flat_map(|p| {
+                let pipeline = p.name.clone();
+                p.stages
+                    .into_iter()
+                    .filter(|s| s.kind != StageKind::Lost)
+                    .map(move |s| (s.id.to_string(), format!("{pipeline} › {}", s.name)))
+            })
+            .collect::<Vec<_>>()
     };
     view! {
         <div class="form workflow-editor" data-testid="workflow-editor">
@@ -331,8 +393,18 @@ fn StepEditor(
     move_by: Callback<(Uuid, bool)>,
     errors: RwSignal<Vec<FieldError>>,
 ) -> impl IntoView {
-    let step = move || steps.with(|s| s.iter().find(|(k, _)| *k == id).map(|(_, s)| s.clone())).unwrap_or_default();
-    let edit = move |f: &dyn Fn(&mut ApprovalStep)| steps.update(|s| if let Some((_, step)) = s.iter_mut().find(|(k, _)| *k == id) { f(step) });
+    let step = move || {
+        steps
+            .with(|s| s.iter().find(|(k, _)| *k == id).map(|(_, s)| s.clone()))
+            .unwrap_or_default()
+    };
+    let edit = move |f: &dyn Fn(&mut ApprovalStep)| {
+        steps.update(|s| {
+            if let Some((_, step)) = s.iter_mut().find(|(k, _)| *k == id) {
+                f(step)
+            }
+        })
+    };
     let index = move || order.with(|o| o.iter().position(|k| *k == id)).unwrap_or(0);
     let error = move || {
         let at = format!("steps[{}]", index());

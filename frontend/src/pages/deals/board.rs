@@ -1,9 +1,9 @@
+use super::approval_dialog::ApprovalDialog;
 use super::card::DealCardBody;
 use super::column::{BoardColumnView, ColumnContext};
 use super::columns::{Column, stage_of};
 use super::drag::{DragController, Dropped};
 use super::form::DealDialog;
-use super::approval_dialog::ApprovalDialog;
 use super::move_dialog::{MoveChoice, MoveDialog, MovePrompt};
 use super::mover::Mover;
 use super::view_switch::ViewSwitch;
