@@ -382,6 +382,21 @@ async fn a_rejection_says_why_leaves_the_deal_and_closes_the_request(backend: Ba
     let late = team.decide(&team.admin, &request, "approve", None).await;
     assert_eq!(late.status, StatusCode::CONFLICT);
     assert_eq!(late.code(), "approval_closed");
+    let commented = team
+        .decide(&team.rep, &request, "comment", Some("Will rework the margin"))
+        .await;
+    assert_eq!(
+        commented.status,
+        StatusCode::OK,
+        "a closed request still takes comments"
+    );
+    for action in ["approval.rejected", "approval.commented"] {
+        let rows = team
+            .app
+            .count_rows("audit_log", &format!("WHERE action = '{action}'"))
+            .await;
+        assert_eq!(rows, 1, "{action}");
+    }
 }
 on_both_databases!(a_rejection_says_why_leaves_the_deal_and_closes_the_request);
 
@@ -408,6 +423,12 @@ async fn the_requester_withdraws_and_nobody_else_but_an_admin_may(backend: Backe
         team.ask(&team.rep, &deal, &target).await.status,
         StatusCode::CREATED,
         "it can be asked again"
+    );
+    assert_eq!(
+        team.app
+            .count_rows("audit_log", "WHERE action = 'approval.withdrawn'")
+            .await,
+        1
     );
 }
 on_both_databases!(the_requester_withdraws_and_nobody_else_but_an_admin_may);
@@ -473,6 +494,12 @@ async fn moving_the_deal_elsewhere_voids_its_request(backend: Backend) {
     let elsewhere = team.move_deal(&team.rep, &deal, team.stage(1)).await;
     assert_eq!(elsewhere.status, StatusCode::OK, "{}", elsewhere.body);
     assert_eq!(team.request(&request).await["summary"]["status"], "voided");
+    assert_eq!(
+        team.app
+            .count_rows("audit_log", "WHERE action = 'approval.voided'")
+            .await,
+        1
+    );
 }
 on_both_databases!(moving_the_deal_elsewhere_voids_its_request);
 
@@ -523,6 +550,12 @@ async fn an_admin_reassigns_an_undecided_approver(backend: Backend) {
         team.emails("approval_request").await,
         2,
         "the new approver is asked too"
+    );
+    assert_eq!(
+        team.app
+            .count_rows("audit_log", "WHERE action = 'approval.reassigned'")
+            .await,
+        1
     );
 }
 on_both_databases!(an_admin_reassigns_an_undecided_approver);
