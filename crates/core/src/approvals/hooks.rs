@@ -17,14 +17,18 @@ use uuid::Uuid;
 
 /// The pending request of each of `deal_ids` that has one: the board's and the deal
 /// page's badge.
+/// Scoped to the organization so that its `(organization_id, deal_id, status)` index
+/// serves the board's one query.
 pub(crate) async fn pending_for(
     conn: &impl ConnectionTrait,
+    organization_id: Uuid,
     deal_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, PendingApproval>, CoreError> {
     if deal_ids.is_empty() {
         return Ok(HashMap::new());
     }
     let rows = approval_request::Entity::find()
+        .filter(approval_request::Column::OrganizationId.eq(organization_id))
         .filter(approval_request::Column::DealId.is_in(deal_ids.to_vec()))
         .filter(approval_request::Column::Status.eq(ApprovalStatus::Pending.as_str()))
         .all(conn)
@@ -90,7 +94,7 @@ pub(crate) async fn guard_move(
     moved: &deal::Model,
     stage: &stage::Model,
 ) -> Result<(), CoreError> {
-    let pending = pending_of(conn, moved.id).await?;
+    let pending = pending_of(conn, moved).await?;
     if let Some(workflow) = matching(conn, moved, stage.id).await? {
         return Err(match pending {
             Some(request) => CoreError::Conflict {
@@ -130,7 +134,7 @@ pub(crate) async fn on_deal_saved(
     if !changed {
         return Ok(());
     }
-    let Some(request) = pending_of(conn, after.id).await? else {
+    let Some(request) = pending_of(conn, after).await? else {
         return Ok(());
     };
     let actor = Actor::from(ctx);

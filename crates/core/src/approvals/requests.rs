@@ -62,10 +62,11 @@ fn one_pending_violation(err: DbErr) -> CoreError {
 
 pub(super) async fn pending_of(
     conn: &impl ConnectionTrait,
-    deal_id: Uuid,
+    deal: &deal::Model,
 ) -> Result<Option<approval_request::Model>, CoreError> {
     Ok(approval_request::Entity::find()
-        .filter(approval_request::Column::DealId.eq(deal_id))
+        .filter(approval_request::Column::OrganizationId.eq(deal.organization_id))
+        .filter(approval_request::Column::DealId.eq(deal.id))
         .filter(approval_request::Column::Status.eq(ApprovalStatus::Pending.as_str()))
         .one(conn)
         .await?)
@@ -350,7 +351,7 @@ impl ApprovalService<'_> {
                 "The deal is in this stage already.",
             ));
         }
-        if let Some(pending) = pending_of(&*txn, deal.id).await? {
+        if let Some(pending) = pending_of(&*txn, &deal).await? {
             return Err(pending_conflict(pending.id));
         }
         let workflow = matching(&*txn, &deal, stage.id).await?.ok_or_else(|| {

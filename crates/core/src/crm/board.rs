@@ -108,7 +108,7 @@ impl<'a> BoardService<'a> {
             .iter()
             .flat_map(|(_, cards)| cards.iter().map(|d| d.id))
             .collect();
-        let mut pending = crate::approvals::pending_for(db, &ids).await?;
+        let mut pending = crate::approvals::pending_for(db, org, &ids).await?;
         let columns = loaded
             .into_iter()
             .map(|(stage, cards)| {

@@ -88,7 +88,9 @@ async fn full_dto(conn: &impl ConnectionTrait, row: &deal::Model) -> Result<Deal
         company_name(conn, row.company_id).await?,
         contact_ids_of(conn, row.id).await?,
         tags::names_of_one(conn, row.id).await?,
-        approvals::pending_for(conn, &[row.id]).await?.remove(&row.id),
+        approvals::pending_for(conn, row.organization_id, &[row.id])
+            .await?
+            .remove(&row.id),
     ))
 }
 
@@ -324,7 +326,8 @@ impl RecordList for deal::Entity {
         let names = records::names::<company::Entity>(conn, rows.iter().filter_map(|d| d.company_id)).await?;
         let ids: Vec<Uuid> = rows.iter().map(|d| d.id).collect();
         let mut tag_names = tags::names_of(conn, &ids).await?;
-        let mut pending = approvals::pending_for(conn, &ids).await?;
+        let organization = rows.first().map(|d| d.organization_id).unwrap_or_default();
+        let mut pending = approvals::pending_for(conn, organization, &ids).await?;
         Ok(rows
             .iter()
             .map(|d| {
