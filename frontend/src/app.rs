@@ -8,9 +8,12 @@ use crate::pages::companies::{CompanyDetail, CompanyList};
 use crate::pages::contacts::{ContactDetail, ContactList};
 use crate::pages::deals::{DealBoard, DealDetail, DealList};
 use crate::pages::imports::{ImportHistory, ImportPage, ImportWizard};
+use crate::pages::marketing::{
+    CampaignForm, CampaignList, CampaignReportPage, SuppressionList, TemplateEditor, TemplateList,
+};
 use crate::pages::merge::{DuplicatesPage, MergeKind};
 use crate::pages::settings::{AuditLog, Outbox, Pipelines, Profile, ScheduledExports, Tags, Trash, Users};
-use crate::pages::{Dashboard, ModulePage, NotFound, Search};
+use crate::pages::{Dashboard, NotFound, ReportsPage, Search};
 use crate::session::provide_session;
 use crate::theme::provide_theme;
 use crate::toast::{Toaster, provide_toasts};
@@ -49,8 +52,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("imports") view=ImportHistory />
                     <Route path=path!("imports/new") view=ImportWizard />
                     <Route path=path!("imports/:id") view=ImportPage />
-                    <Route path=path!("campaigns") view=|| view! { <ModulePage module="campaigns" /> } />
-                    <Route path=path!("reports") view=|| view! { <ModulePage module="reports" /> } />
+                    <Route path=path!("campaigns") view=CampaignList />
+                    // Before `campaigns/:id`, which would take these for ids.
+                    <Route path=path!("campaigns/new") view=CampaignForm />
+                    <Route path=path!("campaigns/templates") view=TemplateList />
+                    <Route path=path!("campaigns/templates/new") view=TemplateEditor />
+                    <Route path=path!("campaigns/templates/:id") view=TemplateEditor />
+                    <Route path=path!("campaigns/suppressions") view=SuppressionList />
+                    <Route path=path!("campaigns/:id") view=CampaignReportPage />
+                    <Route path=path!("campaigns/:id/edit") view=CampaignForm />
+                    <Route path=path!("reports") view=ReportsPage />
                     <Route path=path!("search") view=Search />
                     <ParentRoute path=path!("settings") view=SettingsLayout>
                         <Route path=path!("") view=|| view! { <Redirect path="/settings/profile" /> } />

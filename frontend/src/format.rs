@@ -1,6 +1,6 @@
 //! Dates are stored in UTC and shown in the user's own time zone and locale.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDateTime, Timelike, Utc};
 use wasm_bindgen::JsValue;
 
 fn js_date(at: &DateTime<Utc>) -> js_sys::Date {
@@ -83,4 +83,25 @@ pub fn time_zones() -> Vec<String> {
         .iter()
         .filter_map(|zone| zone.as_string())
         .collect()
+}
+
+/// What `<input type="datetime-local">` holds ("2026-05-01T14:30") is the user's wall
+/// clock; the browser knows their time zone (and its daylight saving), so it converts.
+pub fn local_to_utc(value: &str) -> Option<DateTime<Utc>> {
+    let local = NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    let date = js_sys::Date::new_with_year_month_day_hr_min_sec(
+        local.year() as u32,
+        local.month0() as i32,
+        local.day() as i32,
+        local.hour() as i32,
+        local.minute() as i32,
+        local.second() as i32,
+    );
+    let millis = date.get_time();
+    if millis.is_nan() {
+        return None;
+    }
+    DateTime::from_timestamp_millis(millis as i64)
 }

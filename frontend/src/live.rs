@@ -17,6 +17,24 @@ const REOPEN_MS: u32 = 3_000;
 /// the stream opens: a change made after the page read its records but before the stream
 /// was open (or while a broken one was down) would otherwise be missed.
 pub fn on_record_changes(entity_types: &'static [&'static str], on_change: Callback<()>) {
+    follow(
+        "record_changed",
+        move |event| matches!(event, ServerEvent::RecordChanged { entity_type, .. } if entity_types.contains(&entity_type.as_str())),
+        on_change,
+    );
+}
+
+/// Calls `on_change` (coalesced the same way) whenever the campaign sends a batch or its
+/// emails are opened, clicked, bounced or unsubscribed from, and when the stream opens.
+pub fn on_campaign_progress(campaign_id: uuid::Uuid, on_change: Callback<()>) {
+    follow(
+        "campaign_progress",
+        move |event| matches!(event, ServerEvent::CampaignProgress { campaign_id: id, .. } if *id == campaign_id),
+        on_change,
+    );
+}
+
+fn follow(name: &'static str, wanted: impl Fn(&ServerEvent) -> bool + Copy + 'static, on_change: Callback<()>) {
     let stream = StoredValue::new_local(None::<EventStream>);
     let pending = StoredValue::new_local(None::<Timeout>);
     let reopen = StoredValue::new_local(None::<Timeout>);
@@ -37,9 +55,7 @@ pub fn on_record_changes(entity_types: &'static [&'static str], on_change: Callb
     let start = std::rc::Rc::new(move || {
         spawn_local(async move {
             let on_event = move |event: ServerEvent| {
-                if let ServerEvent::RecordChanged { entity_type, .. } = event
-                    && entity_types.contains(&entity_type.as_str())
-                {
+                if wanted(&event) {
                     changed();
                 }
             };
@@ -58,7 +74,7 @@ pub fn on_record_changes(entity_types: &'static [&'static str], on_change: Callb
                 });
                 let _ = reopen.try_set_value(Some(timer));
             };
-            let opened = EventStream::open("record_changed", on_event, on_open, on_error).await;
+            let opened = EventStream::open(name, on_event, on_open, on_error).await;
             if alive.try_get_value().unwrap_or(false) {
                 let _ = stream.try_set_value(opened);
             }

@@ -11,6 +11,7 @@ mod m20261125_000008_scheduled_exports;
 mod m20261202_000009_domain_events;
 mod m20261202_000010_search_order;
 mod m20261202_000011_approvals;
+mod m20261203_000012_marketing;
 
 mod columns;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_domain_events::Migration),
             Box::new(m20261202_000010_search_order::Migration),
             Box::new(m20261202_000011_approvals::Migration),
+            Box::new(m20261203_000012_marketing::Migration),
         ]
     }
 }

@@ -29,6 +29,11 @@ pub struct FieldError {
     /// Stable code, e.g. `required`, `too_short`, `invalid_email`.
     pub code: String,
     pub message: String,
+    /// Where in the field's text the problem is (a template's syntax error), 1-based.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
 }
 
 impl FieldError {
@@ -37,6 +42,14 @@ impl FieldError {
             field: field.to_owned(),
             code: code.to_owned(),
             message: message.into(),
+            line: None,
+            column: None,
         }
+    }
+
+    pub fn at(mut self, line: u32, column: u32) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
     }
 }

@@ -94,6 +94,12 @@ pub enum ServerEvent {
         entity_type: String,
         entity_id: Option<Uuid>,
     },
+    /// A campaign sent a batch, or its emails were opened, clicked or bounced: its
+    /// report reloads.
+    CampaignProgress {
+        campaign_id: Uuid,
+        status: crate::marketing::campaigns::CampaignStatus,
+    },
 }
 
 impl ServerEvent {
@@ -101,6 +107,7 @@ impl ServerEvent {
         match self {
             ServerEvent::JobProgress { .. } => "job_progress",
             ServerEvent::RecordChanged { .. } => "record_changed",
+            ServerEvent::CampaignProgress { .. } => "campaign_progress",
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod health;
 pub mod ids;
 pub mod imports;
 pub mod jobs;
+pub mod marketing;
 pub mod outbox;
 pub mod page;
 pub mod roles;

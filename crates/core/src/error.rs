@@ -12,6 +12,8 @@ pub enum AuthFailure {
     RefreshTokenReused,
     InvalidCredentials,
     AccountInactive,
+    /// A webhook's signature is missing or does not verify.
+    InvalidSignature,
 }
 
 impl AuthFailure {
@@ -24,6 +26,7 @@ impl AuthFailure {
             AuthFailure::RefreshTokenReused => "refresh_token_reused",
             AuthFailure::InvalidCredentials => "invalid_credentials",
             AuthFailure::AccountInactive => "account_inactive",
+            AuthFailure::InvalidSignature => "signature_invalid",
         }
     }
 
@@ -38,6 +41,7 @@ impl AuthFailure {
             }
             AuthFailure::InvalidCredentials => "Wrong email or password.",
             AuthFailure::AccountInactive => "This account has been deactivated. Ask an admin of your organization.",
+            AuthFailure::InvalidSignature => "The request's signature is missing or does not verify.",
         }
     }
 }

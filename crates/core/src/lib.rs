@@ -15,6 +15,7 @@ pub mod exports;
 pub mod imports;
 pub mod jobs;
 pub mod mail;
+pub mod marketing;
 pub mod outbox;
 pub mod scheduled_exports;
 pub mod schedules;

@@ -43,6 +43,7 @@ pub(crate) fn password_reset(settings: &Settings, user: &user::Model, token: &st
         html_body: None,
         category: "password_reset".into(),
         attachments: Vec::new(),
+        ..EmailMessage::default()
     }
 }
 
@@ -67,5 +68,6 @@ pub(crate) fn invitation(
         html_body: None,
         category: "invitation".into(),
         attachments: Vec::new(),
+        ..EmailMessage::default()
     }
 }

@@ -552,6 +552,7 @@ impl<'a> ScheduledExportService<'a> {
             } else {
                 Vec::new()
             },
+            ..EmailMessage::default()
         };
         self.kite.email.send(&message).await?;
         Ok((rows, size, attached))

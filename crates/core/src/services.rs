@@ -43,6 +43,10 @@ impl Kite {
         approvals::ApprovalService::new(self)
     }
 
+    pub fn marketing(&self) -> marketing::MarketingService<'_> {
+        marketing::MarketingService::new(self)
+    }
+
     pub fn audit(&self) -> audit::AuditService<'_> {
         audit::AuditService::new(self)
     }

@@ -21,6 +21,13 @@ pub struct Settings {
     pub data_dir: std::path::PathBuf,
     /// Rows an export reads per query: the rows of one query sit in memory at once.
     pub export_page_rows: u64,
+    /// How long an email handed to the provider without an answer waits for the
+    /// provider's events before it is sent again.
+    pub email_reconcile_after: Duration,
+    /// Emails a campaign batch hands to the provider at once.
+    pub email_send_concurrency: usize,
+    /// Verifies SendGrid's Event Webhook; without it the webhook accepts nothing.
+    pub sendgrid_events_key: Option<kite_email::events::EventWebhookKey>,
 }
 
 impl Settings {
@@ -39,6 +46,9 @@ impl Settings {
             public_url,
             data_dir: std::path::PathBuf::from("data"),
             export_page_rows: 1000,
+            email_reconcile_after: Duration::minutes(15),
+            email_send_concurrency: 16,
+            sendgrid_events_key: None,
         }
     }
 }

@@ -1,7 +1,8 @@
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EmailMessage {
     /// The organization the message is sent for, so its admins see it in the outbox.
     pub organization_id: Option<Uuid>,
@@ -12,6 +13,31 @@ pub struct EmailMessage {
     /// What kind of message this is (`invitation`, `password_reset`, ...).
     pub category: String,
     pub attachments: Vec<Attachment>,
+    /// Who it is from, when not the installation's own address (a campaign's sender).
+    #[serde(default)]
+    pub from: Option<Mailbox>,
+    #[serde(default)]
+    pub reply_to: Option<String>,
+    /// Extra headers (`List-Unsubscribe`, `Message-ID`).
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Names the email row this message is; the provider carries it back in its
+    /// events, and a retried send asks the sender whether it already went.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mailbox {
+    pub email: String,
+    pub name: Option<String>,
+}
+
+/// What the provider said when it took the message.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SendReceipt {
+    /// SendGrid's `X-Message-Id`; its events name the message by it.
+    pub provider_message_id: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 //! tests must point the client at a fake server on 127.0.0.1, so Kite speaks the
 //! (small) API itself.
 
-use crate::{EmailError, EmailMessage, EmailSender};
+use crate::{EMAIL_ID_ARG, EmailError, EmailMessage, EmailSender, SendReceipt};
 use async_trait::async_trait;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -28,7 +28,10 @@ pub struct SendGridSender {
 
 impl SendGridSender {
     pub fn new(config: SendGridConfig) -> Result<Self, EmailError> {
-        let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build()?;
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .pool_max_idle_per_host(64)
+            .build()?;
         Ok(Self { config, http })
     }
 
@@ -38,15 +41,34 @@ impl SendGridSender {
         if let Some(html) = &message.html_body {
             content.push(json!({"type": "text/html", "value": html}));
         }
+        let mut personalization = json!({
+            "to": message.to.iter().map(|email| json!({"email": email})).collect::<Vec<_>>(),
+        });
+        if let Some(key) = &message.idempotency_key {
+            personalization["custom_args"] = json!({ EMAIL_ID_ARG: key });
+        }
+        let from = match &message.from {
+            Some(from) => json!({"email": from.email, "name": from.name.as_deref().unwrap_or(&self.config.from_name)}),
+            None => json!({"email": self.config.from_email, "name": self.config.from_name}),
+        };
         let mut body = json!({
-            "personalizations": [{
-                "to": message.to.iter().map(|email| json!({"email": email})).collect::<Vec<_>>(),
-            }],
-            "from": {"email": self.config.from_email, "name": self.config.from_name},
+            "personalizations": [personalization],
+            "from": from,
             "subject": message.subject,
             "content": content,
             "categories": [message.category],
+            // Kite tracks opens and clicks itself, with links that name the email.
+            "tracking_settings": {
+                "click_tracking": {"enable": false},
+                "open_tracking": {"enable": false},
+            },
         });
+        if let Some(reply_to) = &message.reply_to {
+            body["reply_to"] = json!({"email": reply_to});
+        }
+        if !message.headers.is_empty() {
+            body["headers"] = json!(message.headers);
+        }
         if !message.attachments.is_empty() {
             body["attachments"] = message
                 .attachments
@@ -67,7 +89,7 @@ impl SendGridSender {
 
 #[async_trait]
 impl EmailSender for SendGridSender {
-    async fn send(&self, message: &EmailMessage) -> Result<(), EmailError> {
+    async fn send(&self, message: &EmailMessage) -> Result<SendReceipt, EmailError> {
         let url = format!("{}/v3/mail/send", self.config.base_url.trim_end_matches('/'));
         let response = self
             .http
@@ -78,8 +100,13 @@ impl EmailSender for SendGridSender {
             .await?;
         let status = response.status();
         if status.is_success() {
-            tracing::info!(to = ?message.to, subject = %message.subject, "email sent through SendGrid");
-            return Ok(());
+            tracing::debug!(to = ?message.to, subject = %message.subject, "email sent through SendGrid");
+            let provider_message_id = response
+                .headers()
+                .get("x-message-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            return Ok(SendReceipt { provider_message_id });
         }
         let body = response.text().await.unwrap_or_default();
         Err(EmailError::Rejected {

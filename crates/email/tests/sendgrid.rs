@@ -24,6 +24,7 @@ fn message() -> EmailMessage {
             content_type: "text/csv".into(),
             content: b"id,title\n1,Big deal\n".to_vec(),
         }],
+        ..EmailMessage::default()
     }
 }
 

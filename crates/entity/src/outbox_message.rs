@@ -14,6 +14,8 @@ pub struct Model {
     pub category: String,
     /// JSON array of {filename, content_type, content_base64}.
     pub attachments: Json,
+    /// The key of the email this message stands for, so a retried send finds it.
+    pub idempotency_key: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -2,6 +2,7 @@
 //! Kite on SQLite in `./data` with nothing set.
 
 use anyhow::{Context, Result};
+use kite_email::events::EventWebhookKey;
 use kite_email::{SENDGRID_API_BASE, SendGridConfig};
 use std::path::{Path, PathBuf};
 
@@ -37,6 +38,13 @@ pub struct Config {
     pub job_lease_seconds: i64,
     /// Rows an export reads per query.
     pub export_page_rows: u64,
+    /// Verifies SendGrid's Event Webhook (`SENDGRID_WEBHOOK_PUBLIC_KEY`).
+    pub sendgrid_events_key: Option<EventWebhookKey>,
+    /// How long an email the provider never confirmed waits for its events before it
+    /// is sent again.
+    pub email_reconcile_seconds: i64,
+    /// Emails a campaign batch hands to the provider at once.
+    pub email_send_concurrency: usize,
 }
 
 impl Config {
@@ -81,6 +89,12 @@ impl Config {
             workers: parse("KITE_WORKERS", 2)?,
             job_lease_seconds: parse("KITE_JOB_LEASE_SECONDS", 30)?,
             export_page_rows: parse("KITE_EXPORT_PAGE_ROWS", 1000)?,
+            sendgrid_events_key: var("SENDGRID_WEBHOOK_PUBLIC_KEY")
+                .map(|key| EventWebhookKey::from_base64(&key))
+                .transpose()
+                .context("SENDGRID_WEBHOOK_PUBLIC_KEY")?,
+            email_reconcile_seconds: parse("KITE_EMAIL_RECONCILE_SECONDS", 900)?,
+            email_send_concurrency: parse("KITE_EMAIL_SEND_CONCURRENCY", 16)?,
         })
     }
 
@@ -100,6 +114,9 @@ impl Config {
         settings.access_token_ttl = chrono::Duration::minutes(self.access_token_minutes);
         settings.data_dir = self.data_dir.clone();
         settings.export_page_rows = self.export_page_rows;
+        settings.sendgrid_events_key = self.sendgrid_events_key.clone();
+        settings.email_reconcile_after = chrono::Duration::seconds(self.email_reconcile_seconds.max(1));
+        settings.email_send_concurrency = self.email_send_concurrency.max(1);
         settings
     }
 }

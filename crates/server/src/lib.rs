@@ -5,6 +5,7 @@ pub mod db;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod public_links;
 pub mod rate_limit;
 pub mod routes;
 pub mod seed;

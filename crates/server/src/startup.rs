@@ -5,11 +5,12 @@ use crate::error::{ApiError, json_error, path_error, query_error};
 use crate::openapi::ApiDoc;
 use crate::rate_limit::{ClientIp, governor};
 use crate::routes::{
-    activities, approvals, audit, auth, companies, contacts, deals, events, exports, health, imports, jobs, me, merge,
-    outbox, pipelines, records, scheduled_exports, stages, tags, users,
+    activities, approvals, audit, auth, campaigns, companies, contacts, deals, email_templates, events, exports,
+    health, imports, jobs, me, merge, outbox, pipelines, provider_webhooks, records, scheduled_exports, stages,
+    suppressions, tags, users,
 };
-use crate::spa;
 use crate::state::AppState;
+use crate::{public_links, spa};
 use actix_governor::Governor;
 use actix_governor::GovernorConfig;
 use actix_governor::governor::clock::QuantaInstant;
@@ -88,6 +89,10 @@ fn api(
         .configure(imports::configure)
         .configure(scheduled_exports::configure)
         .configure(approvals::configure)
+        .configure(email_templates::configure)
+        .configure(campaigns::configure)
+        .configure(suppressions::configure)
+        .configure(provider_webhooks::configure)
         .configure(jobs::configure)
         .configure(events::configure)
         .default_service(web::to(|| async {
@@ -125,12 +130,15 @@ pub fn app(
                 .error_handler(json_error),
         )
         .app_data(web::QueryConfig::default().error_handler(query_error))
+        // Raw bodies: SendGrid's event batches.
+        .app_data(web::PayloadConfig::new(8 * 1024 * 1024))
         .app_data(web::PathConfig::default().error_handler(path_error))
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .service(api(settings.clone()))
         .openapi_service(|doc| SwaggerUi::new("/api-docs/{_:.*}").url("/api-docs/openapi.json", doc))
         .into_app()
+        .configure(public_links::configure)
         .service(spa::service(settings.static_dir))
         .wrap(Compress::default())
         .wrap(

@@ -58,9 +58,9 @@ const NAV: [NavItem; 9] = [
     },
     NavItem {
         href: "/campaigns",
-        label: "Campaigns",
+        label: "Email",
         icon: icondata::LuMail,
-        permission: Permission::ManageCampaigns,
+        permission: Permission::ReadRecords,
     },
     NavItem {
         href: "/reports",

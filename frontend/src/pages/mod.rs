@@ -8,6 +8,7 @@ pub mod contacts;
 mod dashboard;
 pub mod deals;
 pub mod imports;
+pub mod marketing;
 pub mod merge;
 mod module_page;
 mod not_found;
@@ -17,6 +18,6 @@ mod search;
 pub mod settings;
 
 pub use dashboard::Dashboard;
-pub use module_page::ModulePage;
+pub use module_page::ReportsPage;
 pub use not_found::NotFound;
 pub use search::Search;

@@ -1,31 +1,19 @@
 use crate::components::EmptyState;
 use leptos::prelude::*;
 
-/// The CRM modules whose pages arrive with their records (campaigns, reports). Until
-/// then the page says plainly what will be here, instead of showing made-up data.
+/// Reports arrive with the analytics. Until then the page says plainly what will be
+/// here, instead of showing made-up data.
 #[component]
-pub fn ModulePage(module: &'static str) -> impl IntoView {
-    let (title, icon, text) = match module {
-        "campaigns" => (
-            "Campaigns",
-            icondata::LuMail,
-            "Email campaigns and sequences to your contacts.",
-        ),
-        _ => (
-            "Reports",
-            icondata::LuChartColumn,
-            "Pipeline analytics, forecasts and team performance.",
-        ),
-    };
+pub fn ReportsPage() -> impl IntoView {
     view! {
         <div class="page">
             <header class="page-header">
-                <h1>{title}</h1>
+                <h1>"Reports"</h1>
             </header>
             <EmptyState
-                icon=icon
-                title=format!("{title} are not in this version of Kite yet")
-                text=text
+                icon=icondata::LuChartColumn
+                title="Reports are not in this version of Kite yet"
+                text="Pipeline analytics, forecasts and team performance."
             />
         </div>
     }

@@ -63,6 +63,7 @@ async fn send_each(
             html_body: None,
             category: category.into(),
             attachments: Vec::new(),
+            ..EmailMessage::default()
         };
         mail::queue(kite, conn, &message).await?;
     }

@@ -16,7 +16,7 @@ impl JobHandler for SendEmail {
     async fn run(&self, run: &JobRun) -> Result<serde_json::Value, JobError> {
         let message: EmailMessage = run.payload()?;
         match run.kite.email.send(&message).await {
-            Ok(()) => Ok(json!({"sent_to": message.to.len()})),
+            Ok(_) => Ok(json!({"sent_to": message.to.len()})),
             Err(error) if error.is_permanent() => Err(JobError::Fail(error.to_string())),
             Err(error) => Err(JobError::Retry(error.to_string())),
         }

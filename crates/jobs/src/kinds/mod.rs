@@ -1,6 +1,7 @@
 //! The kinds of job Kite runs.
 
 mod approval_reminder;
+mod campaign_batch;
 mod email;
 mod import;
 mod live_stream;
@@ -18,6 +19,7 @@ pub fn all() -> Vec<Arc<dyn JobHandler>> {
         Arc::new(scheduled_export::RunScheduledExport),
         Arc::new(live_stream::PublishChanges),
         Arc::new(approval_reminder::RemindApprovers),
+        Arc::new(campaign_batch::SendCampaignBatch),
     ]
 }
 

@@ -141,6 +141,9 @@ impl TestApp {
             workers: 2,
             job_lease_seconds: 30,
             export_page_rows: 1000,
+            sendgrid_events_key: None,
+            email_reconcile_seconds: 900,
+            email_send_concurrency: 16,
         };
         adjust(&mut config);
         let state = AppState::build(&config).await.expect("app state");
@@ -348,7 +351,7 @@ pub async fn read(response: reqwest::Response) -> Response {
     Response { status, headers, body }
 }
 
-fn replace_database(url: &str, name: &str) -> String {
+pub fn replace_database(url: &str, name: &str) -> String {
     let base = url.rsplit_once('/').map_or(url, |(base, _)| base);
     format!("{base}/{name}")
 }

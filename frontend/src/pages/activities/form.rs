@@ -2,9 +2,9 @@
 
 use crate::api;
 use crate::components::{FormAlert, Modal, SelectField, TextAreaField, TextField};
+use crate::format::local_to_utc;
 use crate::forms::{FormState, optional};
 use crate::toast::use_toasts;
-use chrono::{DateTime, Datelike, NaiveDateTime, Timelike, Utc};
 use kite_shared::FieldError;
 use kite_shared::crm::activities::{ActivityDto, ActivityInput, ActivityKind};
 use leptos::ev::SubmitEvent;
@@ -19,27 +19,6 @@ pub fn TaskDialog(open: RwSignal<bool>, on_saved: Callback<ActivityDto>) -> impl
             <TaskForm open=open on_saved=on_saved />
         </Modal>
     }
-}
-
-/// What `<input type="datetime-local">` holds ("2026-05-01T14:30") is the user's wall
-/// clock; the browser knows their time zone (and its daylight saving), so it converts.
-fn local_to_utc(value: &str) -> Option<DateTime<Utc>> {
-    let local = NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"))
-        .ok()?;
-    let date = js_sys::Date::new_with_year_month_day_hr_min_sec(
-        local.year() as u32,
-        local.month0() as i32,
-        local.day() as i32,
-        local.hour() as i32,
-        local.minute() as i32,
-        local.second() as i32,
-    );
-    let millis = date.get_time();
-    if millis.is_nan() {
-        return None;
-    }
-    DateTime::from_timestamp_millis(millis as i64)
 }
 
 #[component]

@@ -1,0 +1,92 @@
+//! Email marketing: campaigns and their reports, templates with a live preview, and the
+//! suppression list, under one set of tabs.
+
+mod campaign_form;
+mod campaign_report;
+mod campaigns;
+mod suppressions;
+mod template_editor;
+mod templates;
+
+pub use campaign_form::CampaignForm;
+pub use campaign_report::CampaignReportPage;
+pub use campaigns::CampaignList;
+pub use suppressions::SuppressionList;
+pub use template_editor::TemplateEditor;
+pub use templates::TemplateList;
+
+use crate::session::use_session;
+use kite_shared::Permission;
+use kite_shared::marketing::campaigns::CampaignStatus;
+use kite_shared::marketing::emails::EmailStatus;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+/// The tabs over the email pages; the suppression list is for those who send campaigns.
+#[component]
+fn EmailTabs() -> impl IntoView {
+    let session = use_session();
+    let location = use_location();
+    let section = move || {
+        let path = location.pathname.get();
+        if path.starts_with("/campaigns/templates") {
+            "templates"
+        } else if path.starts_with("/campaigns/suppressions") {
+            "suppressions"
+        } else {
+            "campaigns"
+        }
+    };
+    let tab = move |href: &'static str, label: &'static str, testid: &'static str| {
+        let name = testid.trim_start_matches("tab-");
+        let current = move || section() == name;
+        view! {
+            <A href=href attr:class="pill-tab" attr:data-testid=testid attr:aria-current=move || current().then_some("page")>
+                {label}
+            </A>
+        }
+    };
+    view! {
+        <nav class="pill-tabs email-tabs" aria-label="Email">
+            {tab("/campaigns", "Campaigns", "tab-campaigns")}
+            {tab("/campaigns/templates", "Templates", "tab-templates")}
+            {move || session.can(Permission::ManageCampaigns).then(|| tab("/campaigns/suppressions", "Suppression list", "tab-suppressions"))}
+        </nav>
+    }
+}
+
+fn campaign_badge(status: CampaignStatus) -> impl IntoView {
+    let class = match status {
+        CampaignStatus::Draft | CampaignStatus::Cancelled => "badge badge-muted",
+        CampaignStatus::Scheduled => "badge badge-accent",
+        CampaignStatus::Sending | CampaignStatus::Paused => "badge badge-warning",
+        CampaignStatus::Sent => "badge badge-success",
+    };
+    view! { <span class=class data-testid="campaign-status">{status.label()}</span> }
+}
+
+fn email_badge(status: EmailStatus) -> impl IntoView {
+    let class = match status {
+        EmailStatus::Delivered | EmailStatus::Opened | EmailStatus::Clicked | EmailStatus::Sent => {
+            "badge badge-success"
+        }
+        EmailStatus::Queued | EmailStatus::Sending | EmailStatus::Excluded | EmailStatus::Received => {
+            "badge badge-muted"
+        }
+        EmailStatus::Bounced | EmailStatus::Dropped | EmailStatus::Failed | EmailStatus::SpamReport => {
+            "badge badge-danger"
+        }
+        EmailStatus::Unsubscribed => "badge badge-warning",
+    };
+    view! { <span class=class>{status.label()}</span> }
+}
+
+/// `part` of `whole` as a whole percentage ("—" of nothing).
+fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        "—".into()
+    } else {
+        format!("{:.1}%", part as f64 * 100.0 / whole as f64)
+    }
+}

@@ -1,0 +1,133 @@
+//! The emails Kite sent (or received) for a contact, and what became of each.
+
+use serde::{Deserialize, Serialize};
+
+/// Where one email stands. Later states outrank earlier ones (an opened email that
+/// is then delivered stays opened); the bad ends outrank every good one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EmailStatus {
+    Queued,
+    /// Handed to the provider; not yet confirmed.
+    Sending,
+    Sent,
+    Delivered,
+    Opened,
+    Clicked,
+    Bounced,
+    Dropped,
+    Failed,
+    SpamReport,
+    Unsubscribed,
+    /// Left out at send time: the address was suppressed meanwhile.
+    Excluded,
+    /// An email a contact sent.
+    Received,
+}
+
+impl EmailStatus {
+    pub const ALL: [EmailStatus; 13] = [
+        EmailStatus::Queued,
+        EmailStatus::Sending,
+        EmailStatus::Sent,
+        EmailStatus::Delivered,
+        EmailStatus::Opened,
+        EmailStatus::Clicked,
+        EmailStatus::Bounced,
+        EmailStatus::Dropped,
+        EmailStatus::Failed,
+        EmailStatus::SpamReport,
+        EmailStatus::Unsubscribed,
+        EmailStatus::Excluded,
+        EmailStatus::Received,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmailStatus::Queued => "queued",
+            EmailStatus::Sending => "sending",
+            EmailStatus::Sent => "sent",
+            EmailStatus::Delivered => "delivered",
+            EmailStatus::Opened => "opened",
+            EmailStatus::Clicked => "clicked",
+            EmailStatus::Bounced => "bounced",
+            EmailStatus::Dropped => "dropped",
+            EmailStatus::Failed => "failed",
+            EmailStatus::SpamReport => "spam_report",
+            EmailStatus::Unsubscribed => "unsubscribed",
+            EmailStatus::Excluded => "excluded",
+            EmailStatus::Received => "received",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            EmailStatus::Queued => "Queued",
+            EmailStatus::Sending => "Sending",
+            EmailStatus::Sent => "Sent",
+            EmailStatus::Delivered => "Delivered",
+            EmailStatus::Opened => "Opened",
+            EmailStatus::Clicked => "Clicked",
+            EmailStatus::Bounced => "Bounced",
+            EmailStatus::Dropped => "Dropped",
+            EmailStatus::Failed => "Failed",
+            EmailStatus::SpamReport => "Spam report",
+            EmailStatus::Unsubscribed => "Unsubscribed",
+            EmailStatus::Excluded => "Excluded",
+            EmailStatus::Received => "Received",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<EmailStatus> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+
+    /// How far along the email is; a status only ever moves to a higher rank.
+    pub fn rank(self) -> u8 {
+        match self {
+            EmailStatus::Queued | EmailStatus::Received => 0,
+            EmailStatus::Sending => 1,
+            EmailStatus::Sent => 2,
+            EmailStatus::Delivered => 3,
+            EmailStatus::Opened => 4,
+            EmailStatus::Clicked => 5,
+            EmailStatus::Bounced | EmailStatus::Dropped | EmailStatus::Failed | EmailStatus::Excluded => 6,
+            EmailStatus::SpamReport | EmailStatus::Unsubscribed => 7,
+        }
+    }
+
+    /// Reached the provider (whatever happened next).
+    pub fn was_sent(self) -> bool {
+        matches!(
+            self,
+            EmailStatus::Sent
+                | EmailStatus::Delivered
+                | EmailStatus::Opened
+                | EmailStatus::Clicked
+                | EmailStatus::Bounced
+                | EmailStatus::Dropped
+                | EmailStatus::SpamReport
+                | EmailStatus::Unsubscribed
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_status_reads_back_from_its_name() {
+        for status in EmailStatus::ALL {
+            assert_eq!(EmailStatus::parse(status.as_str()), Some(status));
+        }
+    }
+
+    #[test]
+    fn a_bad_end_outranks_every_good_state() {
+        assert!(EmailStatus::Bounced.rank() > EmailStatus::Clicked.rank());
+        assert!(EmailStatus::Unsubscribed.rank() > EmailStatus::Bounced.rank());
+        assert!(EmailStatus::Opened.rank() > EmailStatus::Delivered.rank());
+    }
+}
