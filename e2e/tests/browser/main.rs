@@ -8,6 +8,7 @@ mod deals;
 mod imports;
 mod list_tags;
 mod lists;
+mod marketing;
 mod merge;
 mod paging;
 mod pipeline_settings;

@@ -110,6 +110,7 @@ fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
         "note" => icondata::LuStickyNote,
         "activity" => icondata::LuCalendarCheck,
         "stage_change" => icondata::LuArrowRightLeft,
+        "email" => icondata::LuMail,
         _ => icondata::LuPencil,
     };
     view! {

@@ -7,10 +7,13 @@ use super::access::require_record;
 use crate::paging::{self, Cursor, PageRequest, invalid_cursor};
 use crate::{CoreError, Ctx, Kite};
 use chrono::{DateTime, SecondsFormat, Utc};
-use kite_entity::{activity, approval_action, audit_log, company, contact, deal_stage_change, note, stage, user};
+use kite_entity::{
+    activity, approval_action, audit_log, campaign, company, contact, deal_stage_change, email, note, stage, user,
+};
 use kite_shared::crm::activities::ActivityKind;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::crm::timeline::TimelineEntry;
+use kite_shared::marketing::emails::EmailStatus;
 use kite_shared::page::{Page, PageQuery};
 use kite_shared::{Permission, UserId};
 use sea_orm::sea_query::Condition;
@@ -108,6 +111,29 @@ fn cursor_of(entry: &(TimelineEntry, Option<Uuid>)) -> Result<String, CoreError>
     .encode(LIST, SORT)
 }
 
+/// "Campaign “Spring launch” · opened 2× · clicked once": what became of an email.
+fn email_summary(email: &email::Model, campaign: Option<&String>) -> String {
+    let mut parts = Vec::new();
+    if let Some(name) = campaign {
+        parts.push(format!("Campaign “{name}”"));
+    }
+    parts.push(
+        EmailStatus::parse(&email.status)
+            .map_or("Sent", EmailStatus::label)
+            .to_owned(),
+    );
+    if email.open_count > 0 {
+        parts.push(format!("opened {}×", email.open_count));
+    }
+    if email.click_count > 0 {
+        parts.push(format!("clicked {}×", email.click_count));
+    }
+    if let Some(reason) = &email.status_reason {
+        parts.push(reason.clone());
+    }
+    parts.join(" · ")
+}
+
 pub struct TimelineService<'a> {
     kite: &'a Kite,
 }
@@ -115,6 +141,69 @@ pub struct TimelineService<'a> {
 impl<'a> TimelineService<'a> {
     pub(crate) fn new(kite: &'a Kite) -> Self {
         Self { kite }
+    }
+
+    /// The emails sent to (or received from) the contact, or about the deal, once they
+    /// left: a queued email is not on the timeline yet.
+    async fn emails(
+        &self,
+        kind: RecordKind,
+        id: Uuid,
+        org: Uuid,
+        after: Option<Position>,
+        limit: u64,
+        entries: &mut Vec<(TimelineEntry, Option<Uuid>)>,
+    ) -> Result<(), CoreError> {
+        let db = &self.kite.db;
+        let link = if kind == RecordKind::Deal {
+            email::Column::DealId
+        } else {
+            email::Column::ContactId
+        };
+        let unsent = [EmailStatus::Queued, EmailStatus::Sending, EmailStatus::Excluded].map(EmailStatus::as_str);
+        let emails = older(
+            email::Entity::find()
+                .filter(email::Column::OrganizationId.eq(org))
+                .filter(link.eq(id))
+                .filter(email::Column::Status.is_not_in(unsent)),
+            (email::Column::CreatedAt, email::Column::Id),
+            after,
+            limit,
+        )
+        .all(db)
+        .await?;
+        let campaign_ids: Vec<Uuid> = emails.iter().filter_map(|e| e.campaign_id).collect();
+        let campaigns: HashMap<Uuid, String> = if campaign_ids.is_empty() {
+            HashMap::new()
+        } else {
+            campaign::Entity::find()
+                .filter(campaign::Column::Id.is_in(campaign_ids))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|c| (c.id, c.name))
+                .collect()
+        };
+        for e in emails {
+            let received = e.direction == "in";
+            entries.push((
+                TimelineEntry {
+                    at: e.created_at,
+                    kind: "email".into(),
+                    title: format!(
+                        "{}: {}",
+                        if received { "Email received" } else { "Email sent" },
+                        e.subject
+                    ),
+                    body: Some(email_summary(&e, e.campaign_id.and_then(|c| campaigns.get(&c)))),
+                    actor_id: e.created_by.map(UserId),
+                    actor_name: None,
+                    source_id: e.id,
+                },
+                e.created_by,
+            ));
+        }
+        Ok(())
     }
 
     pub async fn for_record(
@@ -191,6 +280,10 @@ impl<'a> TimelineService<'a> {
                 },
                 n.author_id,
             ));
+        }
+
+        if kind != RecordKind::Company {
+            self.emails(kind, id, org, after, limit, &mut entries).await?;
         }
 
         if kind == RecordKind::Deal {

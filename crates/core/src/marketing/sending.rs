@@ -276,7 +276,8 @@ async fn requeue(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<(), CoreEr
 }
 
 enum Outcome {
-    Sent(Option<String>),
+    /// Taken, with the provider's id and the subject as the recipient got it.
+    Sent(Option<String>, String),
     Failed(String),
     /// Surely not taken; worth another try.
     Retry,
@@ -351,7 +352,7 @@ impl MarketingService<'_> {
         let mut retry = Vec::new();
         for (email_id, result) in results {
             match result {
-                Outcome::Sent(provider_id) => {
+                Outcome::Sent(provider_id, subject) => {
                     outcome.sent += 1;
                     email::Entity::update_many()
                         .col_expr(
@@ -360,6 +361,7 @@ impl MarketingService<'_> {
                         )
                         .col_expr(email::Column::SentAt, Expr::value(Utc::now()))
                         .col_expr(email::Column::ProviderMessageId, Expr::value(provider_id))
+                        .col_expr(email::Column::Subject, Expr::value(subject))
                         .col_expr(email::Column::UpdatedAt, Expr::value(Utc::now()))
                         .filter(email::Column::Id.eq(email_id))
                         .exec(&*txn)
@@ -631,7 +633,7 @@ impl MarketingService<'_> {
                 let sender = sender_impl.clone();
                 async move {
                     let outcome = match sender.send(&message).await {
-                        Ok(receipt) => Outcome::Sent(receipt.provider_message_id),
+                        Ok(receipt) => Outcome::Sent(receipt.provider_message_id, message.subject.clone()),
                         Err(error) if error.is_permanent() => Outcome::Failed(error.to_string()),
                         Err(error) if error.surely_not_sent() => Outcome::Retry,
                         Err(error) => {

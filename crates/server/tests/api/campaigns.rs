@@ -362,3 +362,51 @@ async fn a_scheduled_campaign_starts_by_itself_when_due(backend: Backend) {
     );
 }
 on_both_databases!(a_scheduled_campaign_starts_by_itself_when_due);
+
+async fn a_sent_campaign_email_is_on_the_contacts_timeline_with_what_it_did(backend: Backend) {
+    let (app, fake) = with_sendgrid(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    let ann = contact(&app, &admin, "Ann", Some(&unique_email("ann")), &["t"]).await;
+    let template_id = template(&app, &admin, r#"<a href="https://example.com/">x</a>"#).await;
+    let id = campaign_for_tag(&app, &admin, &template_id, "t", 600).await;
+    let timeline = format!("/api/v1/contacts/{}/timeline", ann["id"].as_str().expect("id"));
+    assert_eq!(
+        app.get(&timeline, &admin.access_token).await.body["items"]
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
+    app.post(
+        &format!("/api/v1/campaigns/{id}/send"),
+        Some(&admin.access_token),
+        json!({}),
+    )
+    .await;
+    wait_for_status(&app, &admin, &id, "sent").await;
+    let html = fake.received()[0].body["content"][1]["value"]
+        .as_str()
+        .expect("html")
+        .to_owned();
+    let start = html.find("http://kite.test/t/c/").expect("a tracked link");
+    let click = html[start..]
+        .split('"')
+        .next()
+        .expect("link")
+        .replace("http://kite.test", "");
+    app.client
+        .get(format!("{}{click}", app.address))
+        .send()
+        .await
+        .expect("click");
+
+    let entries = app.get(&timeline, &admin.access_token).await;
+    let entry = &entries.body["items"][0];
+    assert_eq!(entry["kind"], "email", "{}", entries.body);
+    assert_eq!(entry["title"], "Email sent: News for Ann");
+    let body = entry["body"].as_str().expect("summary");
+    assert!(
+        body.contains("Campaign “Campaign for t”") && body.contains("clicked 1×"),
+        "{body}"
+    );
+}
+on_both_databases!(a_sent_campaign_email_is_on_the_contacts_timeline_with_what_it_did);

@@ -20,7 +20,6 @@ use kite_shared::Permission;
 use kite_shared::marketing::campaigns::CampaignStatus;
 use kite_shared::marketing::emails::EmailStatus;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 /// The tabs over the email pages; the suppression list is for those who send campaigns.
@@ -42,9 +41,10 @@ fn EmailTabs() -> impl IntoView {
         let name = testid.trim_start_matches("tab-");
         let current = move || section() == name;
         view! {
-            <A href=href attr:class="pill-tab" attr:data-testid=testid attr:aria-current=move || current().then_some("page")>
+            // A plain link: the router's own marks every tab under `/campaigns` as current.
+            <a href=href class="pill-tab" data-testid=testid aria-current=move || current().then_some("page")>
                 {label}
-            </A>
+            </a>
         }
     };
     view! {

@@ -176,7 +176,7 @@ pub fn TemplateEditor() -> impl IntoView {
                                 }).collect_view())}
                             </select>
                         </label>
-                        <label class="checkbox">
+                        <label class="check">
                             <input type="checkbox" on:change=move |ev| show_text.set(event_target_checked(&ev)) />
                             "Plain text"
                         </label>

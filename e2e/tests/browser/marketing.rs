@@ -1,0 +1,153 @@
+use kite_e2e::{Browser, PASSWORD, Server, unique_email};
+use serde_json::{Value, json};
+
+/// The path of the first link in `html` that goes to `prefix` on the server.
+fn link(server: &Server, html: &str, prefix: &str) -> String {
+    let needle = format!("{}{prefix}", server.base_url);
+    let start = html.find(&needle).unwrap_or_else(|| panic!("no {needle} in {html}"));
+    let rest = &html[start + server.base_url.len()..];
+    rest[..rest.find('"').unwrap_or(rest.len())].to_owned()
+}
+
+/// The campaign emails the server kept in its outbox (no SendGrid key in the suite).
+async fn campaign_mails(server: &Server, token: &str, expected: usize) -> Vec<Value> {
+    for _ in 0..100 {
+        let outbox = server
+            .api("GET", "/outbox?category=campaign", Some(token), json!(null))
+            .await;
+        let items = outbox["items"].as_array().cloned().unwrap_or_default();
+        if items.len() >= expected {
+            return items;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the campaign's emails never reached the outbox");
+}
+
+#[tokio::test]
+async fn a_template_previews_a_campaign_sends_and_its_report_fills_as_recipients_click_and_unsubscribe() {
+    let server = Server::start().await;
+    let admin_email = server.signup("Umbrella").await;
+    let admin = server.api_login(&admin_email).await;
+    for (first, last) in [("Grace", "Hopper"), ("Alan", "Turing")] {
+        server
+            .api(
+                "POST",
+                "/contacts",
+                Some(&admin),
+                json!({"first_name": first, "last_name": last, "email": unique_email(first), "tags": ["launch"]}),
+            )
+            .await;
+    }
+
+    // A template with a variable, previewed for sample data and then for a contact.
+    let browser = Browser::open(&server, 1440, 1000).await;
+    browser.login(&admin_email, PASSWORD).await;
+    browser.goto("/campaigns/templates/new").await;
+    browser.fill("#field-name", "Launch").await;
+    browser.fill("#field-subject", "Hello {{ contact.first_name }}").await;
+    browser
+        .fill(
+            "#field-body_html",
+            &format!(
+                "<h2>Big news, {{{{ contact.first_name }}}}</h2><p>We launched.</p><a href=\"{}/api/v1/health\">See the launch</a>",
+                server.base_url
+            ),
+        )
+        .await;
+    browser
+        .wait_for_text("[data-testid=preview-subject]", "Hello Ada")
+        .await;
+    let contact_id = server
+        .api("GET", "/contacts?sort=first_name", Some(&admin), json!(null))
+        .await["items"][1]["id"]
+        .as_str()
+        .expect("Grace's id")
+        .to_owned();
+    browser
+        .find("[data-testid=preview-contact]")
+        .await
+        .select_by_value(&contact_id)
+        .await
+        .expect("preview as Grace");
+    browser
+        .wait_for_text("[data-testid=preview-subject]", "Hello Grace")
+        .await;
+    let frame = browser
+        .script("return document.querySelector('[data-testid=preview-frame]').getAttribute('srcdoc')")
+        .await;
+    assert!(
+        frame.as_str().is_some_and(|html| html.contains("Big news, Grace")),
+        "{frame}"
+    );
+    browser.screenshots_in_both_themes("template-editor").await;
+    browser.click("[data-testid=save-template]").await;
+    browser.wait_for_text(".toast", "Template \"Launch\" saved").await;
+
+    // A campaign for the tag: the count before sending, then send.
+    let template_id = server.api("GET", "/email-templates", Some(&admin), json!(null)).await["items"][0]["id"]
+        .as_str()
+        .expect("template id")
+        .to_owned();
+    browser.goto("/campaigns/new").await;
+    browser.fill("#field-name", "Spring launch").await;
+    browser.wait_for_text("#field-template_id", "Launch").await;
+    browser
+        .find("#field-template_id")
+        .await
+        .select_by_value(&template_id)
+        .await
+        .expect("template");
+    browser.wait_for_text("#field-audience\\.filter\\.tag", "launch").await;
+    browser
+        .find("#field-audience\\.filter\\.tag")
+        .await
+        .select_by_value("launch")
+        .await
+        .expect("tag");
+    browser
+        .wait_for_text("[data-testid=audience-count]", "2 recipients")
+        .await;
+    browser.click("[data-testid=save-campaign]").await;
+    browser
+        .wait_for_text("[data-testid=campaign-name]", "Spring launch")
+        .await;
+    browser.click("[data-testid=send-campaign]").await;
+    browser.click_text(".modal button", "Send now").await;
+    browser.wait_for_text("[data-testid=kpi-sent]", "2").await;
+    browser.wait_for_text("[data-testid=campaign-status]", "Sent").await;
+
+    // The recipient's side: a tracked click lands on the original link; the unsubscribe
+    // link asks, then unsubscribes.
+    let mails = campaign_mails(&server, &admin, 2).await;
+    let grace = mails
+        .iter()
+        .find(|m| m["subject"] == "Hello Grace")
+        .and_then(|m| m["html_body"].as_str())
+        .expect("Grace's email");
+    let click = link(&server, grace, "/t/c/");
+    let unsubscribe = link(&server, grace, "/u/");
+    let report_path = browser
+        .script("return location.pathname")
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    browser.goto(&click).await;
+    browser.wait_for_path("/api/v1/health").await;
+    browser.goto(&unsubscribe).await;
+    browser.wait_for_text("h1", "Unsubscribe from Umbrella?").await;
+    browser.click("#unsubscribe").await;
+    browser.wait_for_text("h1", "You are unsubscribed").await;
+
+    browser.goto(&report_path).await;
+    browser.wait_for_text("[data-testid=kpi-click-rate]", "50.0%").await;
+    browser
+        .wait_for_text("[data-testid=link-clicks]", "/api/v1/health")
+        .await;
+    browser
+        .wait_for_text("[data-testid=recipients-table]", "Unsubscribed")
+        .await;
+    browser.screenshots_in_both_themes("campaign-report").await;
+    browser.close().await;
+}
