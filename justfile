@@ -102,8 +102,9 @@ lint: setup
 # Benchmark on 100k contacts, 20k companies and 50k deals, on SQLite and PostgreSQL:
 # latency of list, search, board and deal move at concurrency 16, and server memory;
 # then, each on a fresh database, importing and exporting `import_rows` contacts (CSV and
-# XLSX) and importing `big_rows` from CSV, with the server's peak memory.
-bench requests="2000" import_rows="100000" big_rows="1000000": postgres
+# XLSX) and importing `big_rows` from CSV, with the server's peak memory; then a campaign
+# to `campaign_recipients` contacts through a fake SendGrid (messages per second).
+bench requests="2000" import_rows="100000" big_rows="1000000" campaign_recipients="10000": postgres
     #!/usr/bin/env bash
     set -euo pipefail
     cargo build --release -p kite-server -p kite-bench
@@ -152,5 +153,9 @@ bench requests="2000" import_rows="100000" big_rows="1000000": postgres
         measure "$backend" --imports {{import_rows}}
         fresh "$backend" 0 0 0
         measure "$backend" --imports {{big_rows}} --csv-only
+        # The bench runs the fake SendGrid the server sends to.
+        fresh "$backend" {{campaign_recipients}} 500 0
+        SENDGRID_API_KEY=SG.fake-key-for-tests SENDGRID_API_URL=http://127.0.0.1:8091 \
+            measure "$backend" --campaign {{campaign_recipients}}
     done
     echo "Report: $report"

@@ -1,8 +1,10 @@
 //! Drives a running Kite with concurrent requests and reports median and p99 latency per
 //! scenario: the list's first 20 pages (by cursor), search, the board, and a deal move; or, with `--imports N`,
-//! the wall time of importing N contacts (CSV and XLSX) and exporting them. `just bench`
+//! the wall time of importing N contacts (CSV and XLSX) and exporting them; or, with
+//! `--campaign N`, a campaign to the N seeded contacts through a fake SendGrid. `just bench`
 //! seeds the database and starts the server first.
 
+mod campaign;
 mod io;
 
 use anyhow::{Context, Result, bail};
@@ -40,6 +42,10 @@ struct Args {
     imports: Option<usize>,
     #[arg(long)]
     csv_only: bool,
+    /// Instead: send a campaign to the seeded contacts (this many) through a fake
+    /// SendGrid on 127.0.0.1:8091, which the server must be configured with.
+    #[arg(long)]
+    campaign: Option<usize>,
 }
 
 struct Scenario {
@@ -158,6 +164,9 @@ async fn main() -> Result<()> {
         .as_str()
         .context("login failed; was the database seeded?")?
         .to_owned();
+    if let Some(recipients) = args.campaign {
+        return campaign::campaign(&client, &base, &token, recipients, &args.label).await;
+    }
     if let Some(rows) = args.imports {
         return imports(&client, &base, &token, rows, args.csv_only, &args.label).await;
     }

@@ -65,7 +65,12 @@ pub struct FakeSendGrid {
 impl FakeSendGrid {
     /// Starts the server on the current actix/tokio runtime; it lives as long as the test.
     pub fn start() -> std::io::Result<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0")?;
+        Self::start_on("127.0.0.1:0")
+    }
+
+    /// Starts it at a known address (the benchmark points a separate server at it).
+    pub fn start_on(address: &str) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(address)?;
         let base_url = format!("http://{}", listener.local_addr()?);
         let shared = Arc::new(Shared {
             received: Mutex::default(),

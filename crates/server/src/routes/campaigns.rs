@@ -135,17 +135,17 @@ macro_rules! campaign_action {
     ($name:ident, $path:literal, $method:ident, $doc:literal) => {
         #[doc = $doc]
         #[utoipa::path(
-                                    tag = "marketing",
-                                    security(("bearer_auth" = [])),
-                                    params(("id" = Uuid, Path)),
-                                    responses(
-                                        (status = 200, body = CampaignDto),
-                                        (status = 403, body = ErrorBody),
-                                        (status = 404, body = ErrorBody),
-                                        (status = 409, body = ErrorBody),
-                                        (status = 422, body = ErrorBody),
-                                    )
-                                )]
+                                            tag = "marketing",
+                                            security(("bearer_auth" = [])),
+                                            params(("id" = Uuid, Path)),
+                                            responses(
+                                                (status = 200, body = CampaignDto),
+                                                (status = 403, body = ErrorBody),
+                                                (status = 404, body = ErrorBody),
+                                                (status = 409, body = ErrorBody),
+                                                (status = 422, body = ErrorBody),
+                                            )
+                                        )]
         #[post($path)]
         pub async fn $name(
             state: web::Data<AppState>,
