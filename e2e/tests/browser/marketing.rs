@@ -9,6 +9,16 @@ fn link(server: &Server, html: &str, prefix: &str) -> String {
     rest[..rest.find('"').unwrap_or(rest.len())].to_owned()
 }
 
+async fn contact_named(server: &Server, token: &str, first_name: &str) -> String {
+    let contacts = server.api("GET", "/contacts", Some(token), json!(null)).await;
+    contacts["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|c| c["first_name"] == first_name))
+        .and_then(|c| c["id"].as_str())
+        .unwrap_or_else(|| panic!("no contact {first_name}"))
+        .to_owned()
+}
+
 /// The campaign emails the server kept in its outbox (no SendGrid key in the suite).
 async fn campaign_mails(server: &Server, token: &str, expected: usize) -> Vec<Value> {
     for _ in 0..100 {
@@ -58,12 +68,7 @@ async fn a_template_previews_a_campaign_sends_and_its_report_fills_as_recipients
     browser
         .wait_for_text("[data-testid=preview-subject]", "Hello Ada")
         .await;
-    let contact_id = server
-        .api("GET", "/contacts?sort=first_name", Some(&admin), json!(null))
-        .await["items"][1]["id"]
-        .as_str()
-        .expect("Grace's id")
-        .to_owned();
+    let contact_id = contact_named(&server, &admin, "Grace").await;
     browser
         .find("[data-testid=preview-contact]")
         .await
@@ -149,5 +154,25 @@ async fn a_template_previews_a_campaign_sends_and_its_report_fills_as_recipients
         .wait_for_text("[data-testid=recipients-table]", "Unsubscribed")
         .await;
     browser.screenshots_in_both_themes("campaign-report").await;
+
+    // Grace unsubscribed; Alan did not. A one-off email from his page lands on his
+    // timeline, beside the campaign's.
+    let alan_id = contact_named(&server, &admin, "Alan").await;
+    browser.goto(&format!("/contacts/{alan_id}")).await;
+    browser
+        .wait_for_text("[data-kind=email]", "Email sent: Hello Alan")
+        .await;
+    browser.click("[data-testid=email-contact]").await;
+    browser
+        .fill("#field-subject", "Following up, {{ contact.first_name }}")
+        .await;
+    browser
+        .fill("#field-body_html", "<p>Shall we talk on Monday?</p>")
+        .await;
+    browser.click("[data-testid=send-email]").await;
+    browser.wait_for_text(".toast", "is on its way").await;
+    browser
+        .wait_for_text(".timeline", "Email sent: Following up, Alan")
+        .await;
     browser.close().await;
 }

@@ -1,6 +1,33 @@
 //! The emails Kite sent (or received) for a contact, and what became of each.
 
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A one-off email to a contact: a template, or a subject and body written for them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OneOffEmailInput {
+    #[serde(default)]
+    pub template_id: Option<Uuid>,
+    /// With no template: the subject and the body (variables allowed).
+    #[serde(default)]
+    pub subject: Option<String>,
+    #[serde(default)]
+    pub body_html: Option<String>,
+    /// The deal it is about: `{{ deal.title }}` works, and it shows on the deal too.
+    #[serde(default)]
+    pub deal_id: Option<Uuid>,
+}
+
+/// An email queued for sending.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueuedEmail {
+    pub email_id: Uuid,
+    pub to: String,
+    pub subject: String,
+}
 
 /// Where one email stands. Later states outrank earlier ones (an opened email that
 /// is then delivered stays opened); the bad ends outrank every good one.

@@ -143,8 +143,8 @@ impl<'a> TimelineService<'a> {
         Self { kite }
     }
 
-    /// The emails sent to (or received from) the contact, or about the deal, once they
-    /// left: a queued email is not on the timeline yet.
+    /// The emails sent to (or received from) the contact, or about the deal. A campaign's
+    /// email shows once it left (thousands wait in its queue); a one-off shows at once.
     async fn emails(
         &self,
         kind: RecordKind,
@@ -165,7 +165,11 @@ impl<'a> TimelineService<'a> {
             email::Entity::find()
                 .filter(email::Column::OrganizationId.eq(org))
                 .filter(link.eq(id))
-                .filter(email::Column::Status.is_not_in(unsent)),
+                .filter(
+                    Condition::any()
+                        .add(email::Column::CampaignId.is_null())
+                        .add(email::Column::Status.is_not_in(unsent)),
+                ),
             (email::Column::CreatedAt, email::Column::Id),
             after,
             limit,

@@ -12,6 +12,7 @@
 mod audience;
 mod campaigns;
 mod context;
+mod one_off;
 mod provider_events;
 pub mod render;
 mod sending;

@@ -238,6 +238,9 @@ pub struct Tracking {
     pub click_url: std::sync::Arc<dyn Fn(&str) -> String + Send + Sync>,
     pub open_pixel_url: String,
     pub unsubscribe_url: String,
+    /// Marketing email gets an unsubscribe link when its template has none; a
+    /// person-to-person email does not.
+    pub unsubscribe_footer: bool,
 }
 
 /// A rendered email: the subject, the sanitised HTML and its text part.
@@ -339,7 +342,7 @@ pub fn render(
         None => cleaner().clean(&raw).to_string(),
     };
     if let Some(tracking) = tracking {
-        if !body_html.contains("unsubscribe_url") {
+        if tracking.unsubscribe_footer && !body_html.contains("unsubscribe_url") {
             html.push_str(&format!(
                 r#"<p style="font-size:12px;color:#6b7280">Don't want these emails? <a href="{}">Unsubscribe</a>.</p>"#,
                 tracking.unsubscribe_url
@@ -474,6 +477,7 @@ mod tests {
             click_url: std::sync::Arc::new(|url: &str| format!("https://kite.test/t/c/{}", url.len())),
             open_pixel_url: "https://kite.test/t/o/abc".into(),
             unsubscribe_url: "https://kite.test/u/xyz".into(),
+            unsubscribe_footer: true,
         };
         let rendered = render(
             "s",

@@ -13,9 +13,9 @@ use super::MarketingService;
 use super::audience;
 use super::campaigns::{audience_of, lock_campaign};
 use super::context::{Shared, company_values, contact_values};
-use super::render::{self, Tracking};
+use super::render;
 use super::templates::find_template;
-use super::tokens::{self, Purpose};
+use super::tokens;
 use crate::events::Envelope;
 use crate::jobs::{JobPayload, NewJob};
 use crate::{CoreError, Ctx, Kite};
@@ -560,36 +560,8 @@ impl MarketingService<'_> {
         for email in batch {
             let contact = email.contact_id.and_then(|id| contacts.get(&id));
             let company = contact.and_then(|c| c.company_id).and_then(|id| companies.get(&id));
-            let unsubscribe_url = format!(
-                "{base}/u/{}",
-                tokens::sign(
-                    &secret,
-                    Purpose::Unsubscribe,
-                    email.id,
-                    None,
-                    tokens::unsubscribe_expiry(now)
-                )
-            );
-            let (click_base, click_secret, email_id) = (base.clone(), secret.clone(), email.id);
-            let tracking = Tracking {
-                click_url: std::sync::Arc::new(move |url: &str| {
-                    format!(
-                        "{click_base}/t/c/{}",
-                        tokens::sign(
-                            &click_secret,
-                            Purpose::Click,
-                            email_id,
-                            Some(url),
-                            tokens::tracking_expiry(now)
-                        )
-                    )
-                }),
-                open_pixel_url: format!(
-                    "{base}/t/o/{}",
-                    tokens::sign(&secret, Purpose::Open, email.id, None, tokens::tracking_expiry(now))
-                ),
-                unsubscribe_url: unsubscribe_url.clone(),
-            };
+            let tracking = tokens::tracking(&base, &secret, email.id, now, true);
+            let unsubscribe_url = tracking.unsubscribe_url.clone();
             let context = shared.context(
                 contact.map(contact_values),
                 company.map(company_values),

@@ -4,6 +4,7 @@
 //! secret: an unsigned or altered token is refused, so the redirect only ever goes to
 //! an address Kite itself put in an email.
 
+use super::render::Tracking;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
@@ -93,6 +94,26 @@ pub fn tracking_expiry(now: DateTime<Utc>) -> DateTime<Utc> {
 
 pub fn unsubscribe_expiry(now: DateTime<Utc>) -> DateTime<Utc> {
     now + Duration::days(UNSUBSCRIBE_TTL_DAYS)
+}
+
+/// The links of one sent email, under the server's public address `base`.
+pub fn tracking(base: &str, secret: &[u8], email_id: Uuid, now: DateTime<Utc>, unsubscribe_footer: bool) -> Tracking {
+    let (click_base, click_secret) = (base.to_owned(), secret.to_vec());
+    Tracking {
+        click_url: std::sync::Arc::new(move |url: &str| {
+            let token = sign(&click_secret, Purpose::Click, email_id, Some(url), tracking_expiry(now));
+            format!("{click_base}/t/c/{token}")
+        }),
+        open_pixel_url: format!(
+            "{base}/t/o/{}",
+            sign(secret, Purpose::Open, email_id, None, tracking_expiry(now))
+        ),
+        unsubscribe_url: format!(
+            "{base}/u/{}",
+            sign(secret, Purpose::Unsubscribe, email_id, None, unsubscribe_expiry(now))
+        ),
+        unsubscribe_footer,
+    }
 }
 
 #[cfg(test)]

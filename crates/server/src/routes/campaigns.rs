@@ -131,56 +131,93 @@ pub async fn delete_campaign(
     Ok(HttpResponse::NoContent().finish())
 }
 
-macro_rules! campaign_action {
-    ($name:ident, $path:literal, $method:ident, $doc:literal) => {
-        #[doc = $doc]
-        #[utoipa::path(
-                                            tag = "marketing",
-                                            security(("bearer_auth" = [])),
-                                            params(("id" = Uuid, Path)),
-                                            responses(
-                                                (status = 200, body = CampaignDto),
-                                                (status = 403, body = ErrorBody),
-                                                (status = 404, body = ErrorBody),
-                                                (status = 409, body = ErrorBody),
-                                                (status = 422, body = ErrorBody),
-                                            )
-                                        )]
-        #[post($path)]
-        pub async fn $name(
-            state: web::Data<AppState>,
-            Auth(ctx): Auth,
-            id: web::Path<Uuid>,
-        ) -> Result<web::Json<CampaignDto>, ApiError> {
-            Ok(web::Json(state.kite.marketing().$method(&ctx, *id).await?))
-        }
-    };
+/// Starts sending now; a second click is 409.
+#[utoipa::path(
+    tag = "marketing",
+    security(("bearer_auth" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = CampaignDto),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    )
+)]
+#[post("/campaigns/{id}/send")]
+pub async fn send_campaign(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<CampaignDto>, ApiError> {
+    Ok(web::Json(state.kite.marketing().send_campaign(&ctx, *id).await?))
 }
 
-campaign_action!(
-    send_campaign,
-    "/campaigns/{id}/send",
-    send_campaign,
-    "Starts sending now; a second click is 409."
-);
-campaign_action!(
-    pause_campaign,
-    "/campaigns/{id}/pause",
-    pause_campaign,
-    "Stops after the batch under way."
-);
-campaign_action!(
-    resume_campaign,
-    "/campaigns/{id}/resume",
-    resume_campaign,
-    "Goes on where it paused."
-);
-campaign_action!(
-    cancel_campaign,
-    "/campaigns/{id}/cancel",
-    cancel_campaign,
-    "Ends the campaign; emails not handed over are never sent."
-);
+/// Stops after the batch under way.
+#[utoipa::path(
+    tag = "marketing",
+    security(("bearer_auth" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = CampaignDto),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    )
+)]
+#[post("/campaigns/{id}/pause")]
+pub async fn pause_campaign(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<CampaignDto>, ApiError> {
+    Ok(web::Json(state.kite.marketing().pause_campaign(&ctx, *id).await?))
+}
+
+/// Goes on where it paused.
+#[utoipa::path(
+    tag = "marketing",
+    security(("bearer_auth" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = CampaignDto),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    )
+)]
+#[post("/campaigns/{id}/resume")]
+pub async fn resume_campaign(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<CampaignDto>, ApiError> {
+    Ok(web::Json(state.kite.marketing().resume_campaign(&ctx, *id).await?))
+}
+
+/// Ends the campaign; emails not handed over are never sent.
+#[utoipa::path(
+    tag = "marketing",
+    security(("bearer_auth" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = CampaignDto),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    )
+)]
+#[post("/campaigns/{id}/cancel")]
+pub async fn cancel_campaign(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<CampaignDto>, ApiError> {
+    Ok(web::Json(state.kite.marketing().cancel_campaign(&ctx, *id).await?))
+}
 
 /// The campaign's funnel and clicks per link.
 #[utoipa::path(

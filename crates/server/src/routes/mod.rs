@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod campaigns;
 pub mod companies;
+pub mod contact_emails;
 pub mod contacts;
 pub mod deals;
 pub mod email_templates;

@@ -10,6 +10,7 @@ mod bulk;
 mod campaign_crash;
 mod campaigns;
 mod companies;
+mod contact_emails;
 mod contacts;
 mod deals;
 mod demo;

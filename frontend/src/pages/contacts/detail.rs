@@ -3,6 +3,7 @@ use super::stage::StageBadge;
 use crate::api;
 use crate::components::{DeleteRecord, Detail, RecordTimeline, TagEditor, or_dash};
 use crate::format::{date_time, initials};
+use crate::pages::marketing::EmailContactDialog;
 use crate::pages::merge::{MergeKind, MergeWith};
 use crate::pages::record::{RecordPage, can_edit, load_record, save_tags};
 use crate::session::use_session;
@@ -56,6 +57,8 @@ fn with_tags(c: ContactDto, tags: Vec<String>) -> ContactInput {
 fn ContactView(contact: ContactDto, team: Team, reload: RwSignal<u32>) -> impl IntoView {
     let session = use_session();
     let edit_open = RwSignal::new(false);
+    let email_open = RwSignal::new(false);
+    let emailed = RwSignal::new(0u32);
     let editable = can_edit(&session, contact.owner_id);
     let deletable = session.can(Permission::DeleteRecords);
     let name = contact.full_name();
@@ -92,6 +95,15 @@ fn ContactView(contact: ContactDto, team: Team, reload: RwSignal<u32>) -> impl I
                 </div>
             </div>
             <div class="page-actions">
+                {(session.can(Permission::EditOwnRecords) && email.is_some())
+                    .then(|| {
+                        view! {
+                            <button class="btn btn-secondary" data-testid="email-contact" on:click=move |_| email_open.set(true)>
+                                <Icon icon=icondata::LuMail />
+                                "Send email"
+                            </button>
+                        }
+                    })}
                 {editable
                     .then(|| {
                         view! {
@@ -150,7 +162,8 @@ fn ContactView(contact: ContactDto, team: Team, reload: RwSignal<u32>) -> impl I
                 <TagEditor tags=contact.tags.clone() editable=editable save=move |tags| save_tags(RecordKind::Contact, contact_id, tags, with_tags) />
             </div>
         </section>
-        <RecordTimeline kind=RecordKind::Contact id=contact.id can_add=session.can(Permission::EditOwnRecords) />
+        <RecordTimeline kind=RecordKind::Contact id=contact.id refresh=emailed can_add=session.can(Permission::EditOwnRecords) />
+        <EmailContactDialog open=email_open contact_id=contact.id on_sent=Callback::new(move |_| emailed.update(|n| *n += 1)) />
         <ContactDialog
             open=edit_open
             team=team

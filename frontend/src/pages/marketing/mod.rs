@@ -4,6 +4,7 @@
 mod campaign_form;
 mod campaign_report;
 mod campaigns;
+mod email_dialog;
 mod suppressions;
 mod template_editor;
 mod templates;
@@ -11,6 +12,7 @@ mod templates;
 pub use campaign_form::CampaignForm;
 pub use campaign_report::CampaignReportPage;
 pub use campaigns::CampaignList;
+pub use email_dialog::EmailContactDialog;
 pub use suppressions::SuppressionList;
 pub use template_editor::TemplateEditor;
 pub use templates::TemplateList;
