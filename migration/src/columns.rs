@@ -7,3 +7,23 @@ use sea_orm_migration::prelude::*;
 pub fn col(name: &str) -> ColumnDef {
     ColumnDef::new(Alias::new(name))
 }
+
+/// A table of these columns.
+pub fn create(name: &str, columns: Vec<ColumnDef>) -> TableCreateStatement {
+    let mut table = Table::create();
+    table.table(Alias::new(name));
+    for mut column in columns {
+        table.col(&mut column);
+    }
+    table.to_owned()
+}
+
+/// The uuid primary key.
+pub fn id() -> ColumnDef {
+    col("id").uuid().not_null().primary_key().to_owned()
+}
+
+/// The tenant of a business row.
+pub fn organization() -> ColumnDef {
+    col("organization_id").uuid().not_null().to_owned()
+}

@@ -3,28 +3,11 @@
 //! workflow never changes a request under way, and every approver's say is a row of its
 //! own that one decision updates under the request's lock.
 
-use crate::columns::col;
+use crate::columns::{col, create, id, organization};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn create(name: &str, columns: Vec<ColumnDef>) -> TableCreateStatement {
-    let mut table = Table::create();
-    table.table(Alias::new(name));
-    for mut column in columns {
-        table.col(&mut column);
-    }
-    table.to_owned()
-}
-
-fn id() -> ColumnDef {
-    col("id").uuid().not_null().primary_key().to_owned()
-}
-
-fn organization() -> ColumnDef {
-    col("organization_id").uuid().not_null().to_owned()
-}
 
 const INDEXES: [&str; 6] = [
     "CREATE INDEX idx_approval_workflows_stage ON approval_workflows (organization_id, stage_id, priority)",

@@ -2,28 +2,11 @@
 //! (one row each, which is also what the timeline reads), what happened to them
 //! (tracking and provider events), and the organization's suppression list.
 
-use crate::columns::col;
+use crate::columns::{col, create, id, organization};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn create(name: &str, columns: Vec<ColumnDef>) -> TableCreateStatement {
-    let mut table = Table::create();
-    table.table(Alias::new(name));
-    for mut column in columns {
-        table.col(&mut column);
-    }
-    table.to_owned()
-}
-
-fn id() -> ColumnDef {
-    col("id").uuid().not_null().primary_key().to_owned()
-}
-
-fn organization() -> ColumnDef {
-    col("organization_id").uuid().not_null().to_owned()
-}
 
 fn at(name: &str) -> ColumnDef {
     col(name).timestamp_with_time_zone().not_null().to_owned()

@@ -26,6 +26,11 @@ pub use sending::{BatchOutcome, SendBatch};
 pub use tracking::{Click, Unsubscribed};
 
 use crate::{CoreError, Kite};
+use chrono::{DateTime, Utc};
+use kite_entity::{email, user};
+use kite_shared::marketing::emails::EmailStatus;
+use sea_orm::Set;
+use uuid::Uuid;
 
 pub struct MarketingService<'a> {
     kite: &'a Kite,
@@ -43,5 +48,61 @@ fn conflict(code: &'static str, message: impl Into<String>) -> CoreError {
         message: message.into(),
         field: None,
         details: None,
+    }
+}
+
+/// The host of the server's public address, for the Message-IDs of its emails.
+fn message_id_host(kite: &Kite) -> String {
+    let url = kite.settings.public_url.as_str();
+    let host = url.split("://").nth(1).unwrap_or(url);
+    host.split(['/', ':'])
+        .next()
+        .filter(|h| !h.is_empty())
+        .unwrap_or("kite.localhost")
+        .to_owned()
+}
+
+/// A queued email from `sender` (of the organization it is sent for) to one contact;
+/// the caller sets what else it has.
+fn outgoing(
+    kite: &Kite,
+    id: Uuid,
+    contact_id: Uuid,
+    to: &str,
+    sender: &user::Model,
+    subject: &str,
+    now: DateTime<Utc>,
+) -> email::ActiveModel {
+    email::ActiveModel {
+        id: Set(id),
+        organization_id: Set(sender.organization_id),
+        contact_id: Set(Some(contact_id)),
+        deal_id: Set(None),
+        campaign_id: Set(None),
+        direction: Set("out".into()),
+        source: Set("one_off".into()),
+        to_email: Set(to.to_owned()),
+        from_email: Set(sender.email.clone()),
+        from_name: Set(Some(sender.name.clone())),
+        subject: Set(subject.to_owned()),
+        html_body: Set(None),
+        text_body: Set(None),
+        message_id: Set(format!("<{}@{}>", id.simple(), message_id_host(kite))),
+        in_reply_to: Set(None),
+        provider_message_id: Set(None),
+        status: Set(EmailStatus::Queued.as_str().into()),
+        status_reason: Set(None),
+        attempted_at: Set(None),
+        sent_at: Set(None),
+        delivered_at: Set(None),
+        open_count: Set(0),
+        first_opened_at: Set(None),
+        last_opened_at: Set(None),
+        click_count: Set(0),
+        first_clicked_at: Set(None),
+        last_clicked_at: Set(None),
+        created_by: Set(Some(sender.id)),
+        created_at: Set(now),
+        updated_at: Set(now),
     }
 }

@@ -6,7 +6,7 @@
 use super::context::{Shared, company_values, contact_values, deal_values};
 use super::suppressions::reasons_for;
 use super::templates::find_template;
-use super::{MarketingService, render, tokens};
+use super::{MarketingService, outgoing, render, tokens};
 use crate::audit::{self, Actor, Event};
 use crate::crm::records;
 use crate::{CoreError, Ctx, mail};
@@ -14,7 +14,7 @@ use chrono::Utc;
 use kite_email::{EmailMessage, Mailbox, SendReceipt};
 use kite_entity::{company, contact, deal, email, organization, stage, user};
 use kite_shared::Permission;
-use kite_shared::marketing::emails::{EmailStatus, OneOffEmailInput, QueuedEmail};
+use kite_shared::marketing::emails::{OneOffEmailInput, QueuedEmail};
 use kite_shared::marketing::templates::{check_body, check_subject};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -103,46 +103,13 @@ impl MarketingService<'_> {
             &tracking.unsubscribe_url,
         );
         let rendered = render::render(&subject, &body, &context, Some(&tracking))?;
-        let host = base
-            .split("://")
-            .nth(1)
-            .unwrap_or(base)
-            .split(['/', ':'])
-            .next()
-            .unwrap_or("kite.localhost");
 
         let txn = kite.begin().await?;
         email::ActiveModel {
-            id: Set(id),
-            organization_id: Set(org),
-            contact_id: Set(Some(contact.id)),
             deal_id: Set(deal.as_ref().map(|(d, _)| d.id)),
-            campaign_id: Set(None),
-            direction: Set("out".into()),
-            source: Set("one_off".into()),
-            to_email: Set(to.clone()),
-            from_email: Set(sender.email.clone()),
-            from_name: Set(Some(sender.name.clone())),
-            subject: Set(rendered.subject.clone()),
             html_body: Set(Some(rendered.html.clone())),
             text_body: Set(Some(rendered.text.clone())),
-            message_id: Set(format!("<{}@{host}>", id.simple())),
-            in_reply_to: Set(None),
-            provider_message_id: Set(None),
-            status: Set(EmailStatus::Queued.as_str().into()),
-            status_reason: Set(None),
-            attempted_at: Set(None),
-            sent_at: Set(None),
-            delivered_at: Set(None),
-            open_count: Set(0),
-            first_opened_at: Set(None),
-            last_opened_at: Set(None),
-            click_count: Set(0),
-            first_clicked_at: Set(None),
-            last_clicked_at: Set(None),
-            created_by: Set(Some(sender.id)),
-            created_at: Set(now),
-            updated_at: Set(now),
+            ..outgoing(kite, id, contact.id, &to, &sender, &rendered.subject, now)
         }
         .insert(&*txn)
         .await?;

@@ -9,13 +9,13 @@
 //! event names the email), and only when neither has within the reconciliation window
 //! is it queued again.
 
-use super::MarketingService;
 use super::audience;
 use super::campaigns::{audience_of, lock_campaign};
 use super::context::{Shared, company_values, contact_values};
 use super::render;
 use super::templates::find_template;
 use super::tokens;
+use super::{MarketingService, outgoing};
 use crate::events::Envelope;
 use crate::jobs::{JobPayload, NewJob};
 use crate::{CoreError, Ctx, Kite};
@@ -110,16 +110,6 @@ fn next_job(payload: &SendBatch, at: DateTime<Utc>) -> NewJob {
     }
 }
 
-fn message_id_host(kite: &Kite) -> String {
-    let url = kite.settings.public_url.as_str();
-    let host = url.split("://").nth(1).unwrap_or(url);
-    host.split(['/', ':'])
-        .next()
-        .filter(|h| !h.is_empty())
-        .unwrap_or("kite.localhost")
-        .to_owned()
-}
-
 /// Makes the campaign's emails and the first batch job, in the caller's transaction.
 /// With `must_reach` an audience that reaches nobody is refused (a user pressed send);
 /// otherwise (the scheduler) such a campaign simply ends.
@@ -147,46 +137,24 @@ pub(super) async fn start(
         )]));
     }
     let now = Utc::now();
-    let host = message_id_host(kite);
     let sender = user::Entity::find_by_id(row.sender_user_id)
         .one(conn)
         .await?
         .ok_or(CoreError::NotFound("user"))?;
     for chunk in resolved.recipients.chunks(500) {
-        let rows = chunk.iter().map(|(contact_id, address)| {
-            let id = Uuid::now_v7();
-            email::ActiveModel {
-                id: Set(id),
-                organization_id: Set(row.organization_id),
-                contact_id: Set(Some(*contact_id)),
-                deal_id: Set(None),
-                campaign_id: Set(Some(row.id)),
-                direction: Set("out".into()),
-                source: Set("campaign".into()),
-                to_email: Set(address.clone()),
-                from_email: Set(sender.email.clone()),
-                from_name: Set(Some(sender.name.clone())),
-                subject: Set(template.subject.clone()),
-                html_body: Set(None),
-                text_body: Set(None),
-                message_id: Set(format!("<{}@{host}>", id.simple())),
-                in_reply_to: Set(None),
-                provider_message_id: Set(None),
-                status: Set(EmailStatus::Queued.as_str().into()),
-                status_reason: Set(None),
-                attempted_at: Set(None),
-                sent_at: Set(None),
-                delivered_at: Set(None),
-                open_count: Set(0),
-                first_opened_at: Set(None),
-                last_opened_at: Set(None),
-                click_count: Set(0),
-                first_clicked_at: Set(None),
-                last_clicked_at: Set(None),
-                created_by: Set(Some(ctx.user_id.into_uuid())),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
+        let rows = chunk.iter().map(|(contact_id, address)| email::ActiveModel {
+            campaign_id: Set(Some(row.id)),
+            source: Set("campaign".into()),
+            created_by: Set(Some(ctx.user_id.into_uuid())),
+            ..outgoing(
+                kite,
+                Uuid::now_v7(),
+                *contact_id,
+                address,
+                &sender,
+                &template.subject,
+                now,
+            )
         });
         email::Entity::insert_many(rows).exec_without_returning(conn).await?;
     }
@@ -346,6 +314,8 @@ impl MarketingService<'_> {
 
         let size = batch_size(row.rate_per_minute);
         let batch = self.claim(&row, size, started).await?;
+        // The rate is kept from the moment a batch starts leaving.
+        let leaving = Utc::now();
         let results = self.hand_over(&row, &batch, started).await?;
 
         let txn = kite.begin().await?;
@@ -395,7 +365,7 @@ impl MarketingService<'_> {
                 .one(&*txn)
                 .await?;
             if queued > 0 {
-                let job = next_job(payload, started + interval(row.rate_per_minute, size));
+                let job = next_job(payload, leaving + interval(row.rate_per_minute, size));
                 kite.queue().enqueue(&*txn, job).await?;
             } else if let Some(oldest) = oldest_unconfirmed {
                 let at = oldest.unwrap_or(started) + kite.settings.email_reconcile_after + Duration::seconds(1);

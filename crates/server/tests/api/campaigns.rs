@@ -70,6 +70,22 @@ pub async fn campaign_for_tag(app: &TestApp, session: &Session, template_id: &st
     created.body["id"].as_str().expect("id").to_owned()
 }
 
+/// A campaign of `body_html` to the contacts tagged `tag`, sent and finished.
+pub async fn send_to_tag(app: &TestApp, session: &Session, body_html: &str, tag: &str) -> String {
+    let template_id = template(app, session, body_html).await;
+    let id = campaign_for_tag(app, session, &template_id, tag, 600).await;
+    let sent = app
+        .post(
+            &format!("/api/v1/campaigns/{id}/send"),
+            Some(&session.access_token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    wait_for_status(app, session, &id, "sent").await;
+    id
+}
+
 /// Waits until the campaign reaches `status` (sending runs on the workers).
 pub async fn wait_for_status(app: &TestApp, session: &Session, id: &str, status: &str) -> Value {
     for _ in 0..300 {

@@ -1,4 +1,4 @@
-use crate::campaigns::{campaign_for_tag, contact, template, wait_for_status, with_sendgrid};
+use crate::campaigns::{contact, send_to_tag, with_sendgrid};
 use crate::helpers::{Backend, unique_email};
 use crate::on_both_databases;
 use chrono::{Duration, Utc};
@@ -19,20 +19,13 @@ async fn a_tracked_click_redirects_to_the_original_link_and_counts_once_per_clic
     let (app, fake) = with_sendgrid(backend).await;
     let admin = app.signup("Acme", &unique_email("admin")).await;
     contact(&app, &admin, "Ann", Some(&unique_email("ann")), &["t"]).await;
-    let template_id = template(
+    let id = send_to_tag(
         &app,
         &admin,
         r#"<a href="https://example.com/pricing?plan=pro">Pricing</a>"#,
+        "t",
     )
     .await;
-    let id = campaign_for_tag(&app, &admin, &template_id, "t", 600).await;
-    app.post(
-        &format!("/api/v1/campaigns/{id}/send"),
-        Some(&admin.access_token),
-        json!({}),
-    )
-    .await;
-    wait_for_status(&app, &admin, &id, "sent").await;
     let html = fake.received()[0].body["content"][1]["value"]
         .as_str()
         .expect("html")
@@ -88,15 +81,7 @@ async fn a_tampered_unsigned_or_expired_tracking_token_is_404(backend: Backend) 
     let (app, fake) = with_sendgrid(backend).await;
     let admin = app.signup("Acme", &unique_email("admin")).await;
     contact(&app, &admin, "Ann", Some(&unique_email("ann")), &["t"]).await;
-    let template_id = template(&app, &admin, r#"<a href="https://example.com/">x</a>"#).await;
-    let id = campaign_for_tag(&app, &admin, &template_id, "t", 600).await;
-    app.post(
-        &format!("/api/v1/campaigns/{id}/send"),
-        Some(&admin.access_token),
-        json!({}),
-    )
-    .await;
-    wait_for_status(&app, &admin, &id, "sent").await;
+    send_to_tag(&app, &admin, r#"<a href="https://example.com/">x</a>"#, "t").await;
     let mail = &fake.received()[0];
     let email_id = uuid::Uuid::parse_str(&mail.email_id().expect("key")).expect("uuid");
     let html = mail.body["content"][1]["value"].as_str().expect("html");
@@ -145,15 +130,7 @@ async fn the_unsubscribe_link_suppresses_the_address_for_every_later_campaign(ba
     let ann = unique_email("ann");
     contact(&app, &admin, "Ann", Some(&ann), &["t"]).await;
     contact(&app, &admin, "Bo", Some(&unique_email("bo")), &["t"]).await;
-    let template_id = template(&app, &admin, "<p>Hi</p>").await;
-    let id = campaign_for_tag(&app, &admin, &template_id, "t", 600).await;
-    app.post(
-        &format!("/api/v1/campaigns/{id}/send"),
-        Some(&admin.access_token),
-        json!({}),
-    )
-    .await;
-    wait_for_status(&app, &admin, &id, "sent").await;
+    let id = send_to_tag(&app, &admin, "<p>Hi</p>", "t").await;
     let mail = fake
         .received()
         .into_iter()
@@ -234,15 +211,7 @@ async fn signed_sendgrid_events_update_recipients_and_the_suppression_list_once(
     for name in ["Ann", "Bo", "Cy"] {
         contact(&app, &admin, name, Some(&unique_email(name)), &["t"]).await;
     }
-    let template_id = template(&app, &admin, "<p>Hi</p>").await;
-    let id = campaign_for_tag(&app, &admin, &template_id, "t", 600).await;
-    app.post(
-        &format!("/api/v1/campaigns/{id}/send"),
-        Some(&admin.access_token),
-        json!({}),
-    )
-    .await;
-    wait_for_status(&app, &admin, &id, "sent").await;
+    let id = send_to_tag(&app, &admin, "<p>Hi</p>", "t").await;
     let mails = fake.received();
     let key = |i: usize| mails[i].email_id().expect("key");
     let events = json!([
