@@ -468,18 +468,23 @@ impl MarketingService<'_> {
             .await?;
         }
         let ids: Vec<Uuid> = batch.iter().map(|e| e.id).collect();
-        if !ids.is_empty() {
-            email::Entity::update_many()
-                .col_expr(email::Column::Status, Expr::value(EmailStatus::Sending.as_str()))
-                .col_expr(email::Column::AttemptedAt, Expr::value(now))
-                .col_expr(email::Column::UpdatedAt, Expr::value(now))
-                .filter(email::Column::Id.is_in(ids))
-                .filter(email::Column::Status.eq(EmailStatus::Queued.as_str()))
-                .exec(&*txn)
-                .await?;
+        if ids.is_empty() {
+            txn.commit().await?;
+            return Ok(Vec::new());
         }
+        // Only the emails this update moved are ours: another chain (a resume while a
+        // batch slept, a worker that lost its lease) may have taken some meanwhile.
+        let mut claimed = email::Entity::update_many()
+            .col_expr(email::Column::Status, Expr::value(EmailStatus::Sending.as_str()))
+            .col_expr(email::Column::AttemptedAt, Expr::value(now))
+            .col_expr(email::Column::UpdatedAt, Expr::value(now))
+            .filter(email::Column::Id.is_in(ids))
+            .filter(email::Column::Status.eq(EmailStatus::Queued.as_str()))
+            .exec_with_returning(&*txn)
+            .await?;
         txn.commit().await?;
-        Ok(batch)
+        claimed.sort_by_key(|e| e.id);
+        Ok(claimed)
     }
 
     /// Renders each email for its contact and hands it over, several at once.
