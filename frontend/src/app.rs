@@ -9,7 +9,8 @@ use crate::pages::contacts::{ContactDetail, ContactList};
 use crate::pages::deals::{DealBoard, DealDetail, DealList};
 use crate::pages::imports::{ImportHistory, ImportPage, ImportWizard};
 use crate::pages::marketing::{
-    CampaignForm, CampaignList, CampaignReportPage, SuppressionList, TemplateEditor, TemplateList,
+    CampaignForm, CampaignList, CampaignReportPage, SequenceList, SequencePage, SuppressionList, TemplateEditor,
+    TemplateList,
 };
 use crate::pages::merge::{DuplicatesPage, MergeKind};
 use crate::pages::settings::{AuditLog, Outbox, Pipelines, Profile, ScheduledExports, Tags, Trash, Users};
@@ -59,6 +60,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("campaigns/templates/new") view=TemplateEditor />
                     <Route path=path!("campaigns/templates/:id") view=TemplateEditor />
                     <Route path=path!("campaigns/suppressions") view=SuppressionList />
+                    <Route path=path!("campaigns/sequences") view=SequenceList />
+                    <Route path=path!("campaigns/sequences/new") view=SequencePage />
+                    <Route path=path!("campaigns/sequences/:id") view=SequencePage />
                     <Route path=path!("campaigns/:id") view=CampaignReportPage />
                     <Route path=path!("campaigns/:id/edit") view=CampaignForm />
                     <Route path=path!("reports") view=ReportsPage />

@@ -27,3 +27,13 @@ pub fn id() -> ColumnDef {
 pub fn organization() -> ColumnDef {
     col("organization_id").uuid().not_null().to_owned()
 }
+
+/// A timestamp that is always set.
+pub fn at(name: &str) -> ColumnDef {
+    col(name).timestamp_with_time_zone().not_null().to_owned()
+}
+
+/// A timestamp that may be unset.
+pub fn maybe_at(name: &str) -> ColumnDef {
+    col(name).timestamp_with_time_zone().null().to_owned()
+}

@@ -12,6 +12,7 @@ mod m20261202_000009_domain_events;
 mod m20261202_000010_search_order;
 mod m20261202_000011_approvals;
 mod m20261203_000012_marketing;
+mod m20261203_000013_sequences_inbound;
 
 mod columns;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_search_order::Migration),
             Box::new(m20261202_000011_approvals::Migration),
             Box::new(m20261203_000012_marketing::Migration),
+            Box::new(m20261203_000013_sequences_inbound::Migration),
         ]
     }
 }

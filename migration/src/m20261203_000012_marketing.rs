@@ -2,19 +2,11 @@
 //! (one row each, which is also what the timeline reads), what happened to them
 //! (tracking and provider events), and the organization's suppression list.
 
-use crate::columns::{col, create, id, organization};
+use crate::columns::{at, col, create, id, maybe_at, organization};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn at(name: &str) -> ColumnDef {
-    col(name).timestamp_with_time_zone().not_null().to_owned()
-}
-
-fn maybe_at(name: &str) -> ColumnDef {
-    col(name).timestamp_with_time_zone().null().to_owned()
-}
 
 const INDEXES: [&str; 9] = [
     "CREATE INDEX idx_email_templates_org ON email_templates (organization_id, name, id)",

@@ -13,7 +13,7 @@ pub struct Model {
     pub campaign_id: Option<Uuid>,
     /// `out` or `in`.
     pub direction: String,
-    /// `campaign`, `test` or `one_off`.
+    /// `campaign`, `sequence`, `one_off` or `inbound`.
     pub source: String,
     pub to_email: String,
     pub from_email: String,
@@ -43,6 +43,12 @@ pub struct Model {
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// A sequence's email: the sequence, the step and the enrollment it was sent for.
+    pub sequence_id: Option<Uuid>,
+    pub sequence_step_id: Option<Uuid>,
+    pub enrollment_id: Option<Uuid>,
+    /// When the contact first answered it.
+    pub replied_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

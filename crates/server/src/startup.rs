@@ -6,8 +6,8 @@ use crate::openapi::ApiDoc;
 use crate::rate_limit::{ClientIp, governor};
 use crate::routes::{
     activities, approvals, audit, auth, campaigns, companies, contact_emails, contacts, deals, email_templates, events,
-    exports, health, imports, jobs, me, merge, outbox, pipelines, provider_webhooks, records, scheduled_exports,
-    stages, suppressions, tags, users,
+    exports, health, imports, inbound, jobs, me, merge, outbox, pipelines, provider_webhooks, records,
+    scheduled_exports, sequences, stages, suppressions, tags, users,
 };
 use crate::state::AppState;
 use crate::{public_links, spa};
@@ -91,9 +91,11 @@ fn api(
         .configure(approvals::configure)
         .configure(email_templates::configure)
         .configure(campaigns::configure)
+        .configure(sequences::configure)
         .configure(contact_emails::configure)
         .configure(suppressions::configure)
         .configure(provider_webhooks::configure)
+        .configure(inbound::configure)
         .configure(jobs::configure)
         .configure(events::configure)
         .default_service(web::to(|| async {

@@ -1,5 +1,6 @@
 //! The emails Kite sent (or received) for a contact, and what became of each.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -27,6 +28,48 @@ pub struct QueuedEmail {
     pub email_id: Uuid,
     pub to: String,
     pub subject: String,
+}
+
+/// Where SendGrid's Inbound Parse posts the organization's mail.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InboundAddress {
+    pub url: String,
+}
+
+/// What became of one posted message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InboundOutcome {
+    /// None when the same message was posted before.
+    pub email_id: Option<Uuid>,
+    /// The contact it was filed under; none leaves it in the unmatched list.
+    pub contact_id: Option<Uuid>,
+    /// The email of ours it answers.
+    pub replied_to: Option<Uuid>,
+    pub duplicate: bool,
+}
+
+/// A message a contact (or a stranger) sent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InboundEmailDto {
+    pub id: Uuid,
+    pub contact_id: Option<Uuid>,
+    pub contact_name: Option<String>,
+    pub from_email: String,
+    pub from_name: Option<String>,
+    pub to_email: String,
+    pub subject: String,
+    pub text_body: Option<String>,
+    pub received_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AssignInbound {
+    pub contact_id: Uuid,
 }
 
 /// Where one email stands. Later states outrank earlier ones (an opened email that

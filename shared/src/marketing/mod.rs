@@ -4,5 +4,6 @@
 
 pub mod campaigns;
 pub mod emails;
+pub mod sequences;
 pub mod suppressions;
 pub mod templates;

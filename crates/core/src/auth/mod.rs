@@ -50,6 +50,7 @@ impl<'a> AuthService<'a> {
             id: Set(Uuid::now_v7()),
             name: Set(req.organization_name.trim().to_owned()),
             created_at: Set(now),
+            inbound_secret: Set(None),
         }
         .insert(&*txn)
         .await?;

@@ -66,7 +66,7 @@ async fn named_one(conn: &impl ConnectionTrait, row: &activity::Model) -> Result
     Ok(named.pop().unwrap_or_else(|| activity_dto(row)))
 }
 
-fn snapshot(row: &activity::Model) -> serde_json::Value {
+pub(crate) fn snapshot(row: &activity::Model) -> serde_json::Value {
     serde_json::to_value(activity_dto(row)).unwrap_or_default()
 }
 

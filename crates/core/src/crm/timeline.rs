@@ -8,7 +8,8 @@ use crate::paging::{self, Cursor, PageRequest, invalid_cursor};
 use crate::{CoreError, Ctx, Kite};
 use chrono::{DateTime, SecondsFormat, Utc};
 use kite_entity::{
-    activity, approval_action, audit_log, campaign, company, contact, deal_stage_change, email, note, stage, user,
+    activity, approval_action, audit_log, campaign, company, contact, deal_stage_change, email, note, sequence, stage,
+    user,
 };
 use kite_shared::crm::activities::ActivityKind;
 use kite_shared::crm::notes::RecordKind;
@@ -112,10 +113,16 @@ fn cursor_of(entry: &(TimelineEntry, Option<Uuid>)) -> Result<String, CoreError>
 }
 
 /// "Campaign “Spring launch” · opened 2× · clicked once": what became of an email.
-fn email_summary(email: &email::Model, campaign: Option<&String>) -> String {
+fn email_summary(email: &email::Model, campaign: Option<&String>, sequence: Option<&String>) -> String {
     let mut parts = Vec::new();
     if let Some(name) = campaign {
         parts.push(format!("Campaign “{name}”"));
+    }
+    if let Some(name) = sequence {
+        parts.push(format!("Sequence “{name}”"));
+    }
+    if email.direction == "in" {
+        parts.push(format!("From {}", email.from_email));
     }
     parts.push(
         EmailStatus::parse(&email.status)
@@ -188,6 +195,18 @@ impl<'a> TimelineService<'a> {
                 .map(|c| (c.id, c.name))
                 .collect()
         };
+        let sequence_ids: Vec<Uuid> = emails.iter().filter_map(|e| e.sequence_id).collect();
+        let sequences: HashMap<Uuid, String> = if sequence_ids.is_empty() {
+            HashMap::new()
+        } else {
+            sequence::Entity::find()
+                .filter(sequence::Column::Id.is_in(sequence_ids))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|s| (s.id, s.name))
+                .collect()
+        };
         for e in emails {
             let received = e.direction == "in";
             entries.push((
@@ -199,7 +218,11 @@ impl<'a> TimelineService<'a> {
                         if received { "Email received" } else { "Email sent" },
                         e.subject
                     ),
-                    body: Some(email_summary(&e, e.campaign_id.and_then(|c| campaigns.get(&c)))),
+                    body: Some(email_summary(
+                        &e,
+                        e.campaign_id.and_then(|c| campaigns.get(&c)),
+                        e.sequence_id.and_then(|s| sequences.get(&s)),
+                    )),
                     actor_id: e.created_by.map(UserId),
                     actor_name: None,
                     source_id: e.id,

@@ -1,9 +1,12 @@
 //! What a template sees for one recipient: only the values that exist, so a missing
 //! one prints nothing and `default()` applies.
 
-use kite_entity::{company, contact, deal, user};
+use crate::CoreError;
+use kite_entity::{company, contact, deal, organization, stage, user};
 use kite_shared::crm::money::format_money;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{Map, Value, json};
+use uuid::Uuid;
 
 fn put(map: &mut Map<String, Value>, key: &str, value: Option<&str>) {
     if let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) {
@@ -73,4 +76,55 @@ impl Shared {
         map.insert("unsubscribe_url".into(), json!(unsubscribe_url));
         Value::Object(map)
     }
+}
+
+/// Who an email is from: the user and their organization's name.
+pub(super) struct From {
+    pub user: user::Model,
+    pub shared: Shared,
+}
+
+pub(super) async fn sender(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    organization_id: Uuid,
+) -> Result<From, CoreError> {
+    let user = user::Entity::find_by_id(user_id)
+        .filter(user::Column::OrganizationId.eq(organization_id))
+        .one(conn)
+        .await?
+        .ok_or(CoreError::NotFound("user"))?;
+    let org_name = organization::Entity::find_by_id(organization_id)
+        .one(conn)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let shared = Shared::new(&user, &org_name);
+    Ok(From { user, shared })
+}
+
+/// The contact's company, when it has one (of the same organization).
+pub(super) async fn company_of(
+    conn: &impl ConnectionTrait,
+    contact: &contact::Model,
+) -> Result<Option<company::Model>, CoreError> {
+    let Some(id) = contact.company_id else {
+        return Ok(None);
+    };
+    Ok(company::Entity::find_by_id(id)
+        .filter(company::Column::OrganizationId.eq(contact.organization_id))
+        .one(conn)
+        .await?)
+}
+
+/// A deal with the name of its stage, as `{{ deal.* }}` shows it.
+pub(super) async fn deal_with_stage(
+    conn: &impl ConnectionTrait,
+    deal: deal::Model,
+) -> Result<(deal::Model, Option<String>), CoreError> {
+    let stage = stage::Entity::find_by_id(deal.stage_id)
+        .one(conn)
+        .await?
+        .map(|s| s.name);
+    Ok((deal, stage))
 }

@@ -1,7 +1,10 @@
 //! Email marketing: templates ([`templates`]), the suppression list
 //! ([`suppressions`]), campaigns and their audiences ([`campaigns`], [`audience`]),
 //! the batch sender ([`sending`]), tracked opens, clicks and unsubscribes
-//! ([`tracking`]) and SendGrid's events ([`provider_events`]).
+//! ([`tracking`]) and SendGrid's events ([`provider_events`]); sequences ([`sequences`]),
+//! who is enrolled ([`enrollments`]) and how each step runs ([`sequence_steps`]);
+//! one email to one contact ([`letter`]), from a user or from a sequence; replies and
+//! other mail from contacts ([`inbound`]).
 //!
 //! Every email is a row of `emails`, made before it is sent; its id is the idempotency
 //! key the provider carries back. A batch marks its emails `sending` and commits
@@ -12,17 +15,24 @@
 mod audience;
 mod campaigns;
 mod context;
+mod enrollments;
+mod inbound;
+mod letter;
 mod one_off;
 mod provider_events;
 pub mod render;
 mod sending;
+mod sequence_steps;
+mod sequences;
 mod suppressions;
 mod templates;
 pub mod tokens;
 mod tracking;
 
+pub use inbound::{InboundFields, InboundMessage, MalformedInbound};
 pub use provider_events::{MAX_EVENTS as MAX_PROVIDER_EVENTS, ProviderEventsOutcome};
 pub use sending::{BatchOutcome, SendBatch};
+pub use sequence_steps::{AdvanceEnrollment, StepOutcome};
 pub use tracking::{Click, Unsubscribed};
 
 use crate::{CoreError, Kite};
@@ -62,6 +72,11 @@ fn message_id_host(kite: &Kite) -> String {
         .to_owned()
 }
 
+/// The RFC 5322 Message-ID of the email with this id: replies name it in In-Reply-To.
+fn message_id(kite: &Kite, id: Uuid) -> String {
+    format!("<{}@{}>", id.simple(), message_id_host(kite))
+}
+
 /// A queued email from `sender` (of the organization it is sent for) to one contact;
 /// the caller sets what else it has.
 fn outgoing(
@@ -87,7 +102,7 @@ fn outgoing(
         subject: Set(subject.to_owned()),
         html_body: Set(None),
         text_body: Set(None),
-        message_id: Set(format!("<{}@{}>", id.simple(), message_id_host(kite))),
+        message_id: Set(message_id(kite, id)),
         in_reply_to: Set(None),
         provider_message_id: Set(None),
         status: Set(EmailStatus::Queued.as_str().into()),
@@ -104,5 +119,9 @@ fn outgoing(
         created_by: Set(Some(sender.id)),
         created_at: Set(now),
         updated_at: Set(now),
+        sequence_id: Set(None),
+        sequence_step_id: Set(None),
+        enrollment_id: Set(None),
+        replied_at: Set(None),
     }
 }

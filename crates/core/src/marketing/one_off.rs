@@ -3,21 +3,22 @@
 //! It is person-to-person, so it carries no unsubscribe footer; a suppressed address is
 //! still never emailed.
 
-use super::context::{Shared, company_values, contact_values, deal_values};
+use super::context::{deal_with_stage, sender};
+use super::letter::{self, Letter};
 use super::suppressions::reasons_for;
 use super::templates::find_template;
-use super::{MarketingService, outgoing, render, tokens};
+use super::{MarketingService, render};
 use crate::audit::{self, Actor, Event};
 use crate::crm::records;
-use crate::{CoreError, Ctx, mail};
+use crate::{CoreError, Ctx};
 use chrono::Utc;
-use kite_email::{EmailMessage, Mailbox, SendReceipt};
-use kite_entity::{company, contact, deal, email, organization, stage, user};
+use kite_email::SendReceipt;
+use kite_entity::{contact, deal, email};
 use kite_shared::Permission;
 use kite_shared::marketing::emails::{OneOffEmailInput, QueuedEmail};
 use kite_shared::marketing::templates::{check_body, check_subject};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -66,82 +67,31 @@ impl MarketingService<'_> {
             });
         }
         let deal = match input.deal_id {
-            Some(id) => {
-                let deal = records::find_live::<deal::Entity>(db, ctx, id).await?;
-                let stage = stage::Entity::find_by_id(deal.stage_id).one(db).await?.map(|s| s.name);
-                Some((deal, stage))
-            }
+            Some(id) => Some(deal_with_stage(db, records::find_live::<deal::Entity>(db, ctx, id).await?).await?),
             None => None,
         };
-        let company = match contact.company_id {
-            Some(id) => {
-                company::Entity::find_by_id(id)
-                    .filter(company::Column::OrganizationId.eq(org))
-                    .one(db)
-                    .await?
-            }
-            None => None,
+        let from = sender(db, ctx.user_id.into_uuid(), org).await?;
+        let letter = Letter {
+            from: &from,
+            contact: &contact,
+            to: &to,
+            deal: deal.as_ref(),
+            subject: &subject,
+            body: &body,
+            automated: false,
+            source: "one_off",
         };
-        let sender = user::Entity::find_by_id(ctx.user_id.into_uuid())
-            .one(db)
-            .await?
-            .ok_or(CoreError::NotFound("user"))?;
-        let org_name = organization::Entity::find_by_id(org)
-            .one(db)
-            .await?
-            .map(|o| o.name)
-            .unwrap_or_default();
-
-        let id = Uuid::now_v7();
-        let now = Utc::now();
-        let base = kite.settings.public_url.trim_end_matches('/');
-        let tracking = tokens::tracking(base, &kite.settings.jwt_secret, id, now, false);
-        let context = Shared::new(&sender, &org_name).context(
-            Some(contact_values(&contact)),
-            company.as_ref().map(company_values),
-            deal.as_ref().map(|(d, s)| deal_values(d, s.as_deref())),
-            &tracking.unsubscribe_url,
-        );
-        let rendered = render::render(&subject, &body, &context, Some(&tracking))?;
-
         let txn = kite.begin().await?;
-        email::ActiveModel {
-            deal_id: Set(deal.as_ref().map(|(d, _)| d.id)),
-            html_body: Set(Some(rendered.html.clone())),
-            text_body: Set(Some(rendered.text.clone())),
-            ..outgoing(kite, id, contact.id, &to, &sender, &rendered.subject, now)
-        }
-        .insert(&*txn)
-        .await?;
-        let message = EmailMessage {
-            organization_id: Some(org),
-            to: vec![to.clone()],
-            subject: rendered.subject.clone(),
-            text_body: rendered.text,
-            html_body: Some(rendered.html),
-            category: "one_off".into(),
-            from: Some(Mailbox {
-                email: sender.email.clone(),
-                name: Some(sender.name.clone()),
-            }),
-            reply_to: Some(sender.email.clone()),
-            idempotency_key: Some(id.to_string()),
-            ..EmailMessage::default()
-        };
-        mail::queue(kite, &*txn, &message).await?;
+        let queued = letter::queue(kite, &*txn, &letter, |row| row).await?;
         audit::record(
             &*txn,
             &Actor::from(ctx),
             Event::new("email.sent", "contact", contact.id)
-                .after(json!({"email_id": id, "to": to, "subject": rendered.subject})),
+                .after(json!({"email_id": queued.email_id, "to": to, "subject": queued.subject})),
         )
         .await?;
         txn.commit().await?;
-        Ok(QueuedEmail {
-            email_id: id,
-            to,
-            subject: rendered.subject,
-        })
+        Ok(queued)
     }
 
     /// The email behind a sent message (by its idempotency key) has left.

@@ -296,7 +296,11 @@ fn cleaner<'a>() -> ammonia::Builder<'a> {
     builder
 }
 
-/// Renders a checked template for one recipient. `tracking` is None for previews.
+/// HTML someone sent us, safe to show: the same rules as a template's body.
+pub fn sanitize(html: &str) -> String {
+    cleaner().clean(html).to_string()
+}
+
 /// ammonia's filters return a value borrowed from the attribute they are given.
 fn attribute_filter<F>(filter: F) -> F
 where
@@ -305,6 +309,7 @@ where
     filter
 }
 
+/// Renders a checked template for one recipient. `tracking` is None for previews.
 pub fn render(
     subject: &str,
     body_html: &str,

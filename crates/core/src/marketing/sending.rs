@@ -11,7 +11,7 @@
 
 use super::audience;
 use super::campaigns::{audience_of, lock_campaign};
-use super::context::{Shared, company_values, contact_values};
+use super::context::{self, From, company_values, contact_values};
 use super::render;
 use super::templates::find_template;
 use super::tokens;
@@ -22,7 +22,7 @@ use crate::{CoreError, Ctx, Kite};
 use chrono::{DateTime, Duration, Utc};
 use futures_util::StreamExt;
 use kite_email::{EmailMessage, Mailbox};
-use kite_entity::{campaign, company, contact, email, organization, user};
+use kite_entity::{campaign, company, contact, email};
 use kite_shared::FieldError;
 use kite_shared::jobs::ServerEvent;
 use kite_shared::marketing::campaigns::CampaignStatus;
@@ -137,10 +137,9 @@ pub(super) async fn start(
         )]));
     }
     let now = Utc::now();
-    let sender = user::Entity::find_by_id(row.sender_user_id)
-        .one(conn)
+    let sender = context::sender(conn, row.sender_user_id, row.organization_id)
         .await?
-        .ok_or(CoreError::NotFound("user"))?;
+        .user;
     for chunk in resolved.recipients.chunks(500) {
         let rows = chunk.iter().map(|(contact_id, address)| email::ActiveModel {
             campaign_id: Set(Some(row.id)),
@@ -515,16 +514,7 @@ impl MarketingService<'_> {
             .into_iter()
             .map(|c| (c.id, c))
             .collect();
-        let sender = user::Entity::find_by_id(row.sender_user_id)
-            .one(db)
-            .await?
-            .ok_or(CoreError::NotFound("user"))?;
-        let org_name = organization::Entity::find_by_id(row.organization_id)
-            .one(db)
-            .await?
-            .map(|o| o.name)
-            .unwrap_or_default();
-        let shared = Shared::new(&sender, &org_name);
+        let From { user: sender, shared } = context::sender(db, row.sender_user_id, row.organization_id).await?;
         let subject = row.subject.clone().unwrap_or_default();
         let body = row.body_html.clone().unwrap_or_default();
         let base = kite.settings.public_url.trim_end_matches('/').to_owned();
@@ -546,6 +536,7 @@ impl MarketingService<'_> {
             match render::render(&subject, &body, &context, Some(&tracking)) {
                 Ok(rendered) => {
                     let mut headers = BTreeMap::new();
+                    headers.insert("Message-ID".to_owned(), email.message_id.clone());
                     headers.insert("List-Unsubscribe".to_owned(), format!("<{unsubscribe_url}>"));
                     headers.insert(
                         "List-Unsubscribe-Post".to_owned(),

@@ -55,6 +55,9 @@ pub(super) async fn add(
     )
     .exec_without_returning(conn)
     .await?;
+    if inserted == 1 {
+        super::enrollments::exit_address(conn, organization_id, &normalize_email(email), reason).await?;
+    }
     Ok(inserted == 1)
 }
 

@@ -1,7 +1,7 @@
 //! Templates: saved only when they render, previewed against a contact, sent as a test
 //! to the author.
 
-use super::context::{Shared, company_values, contact_values, deal_values};
+use super::context::{company_of, company_values, contact_values, deal_values, deal_with_stage, sender};
 use super::render::{self, Rendered};
 use super::{MarketingService, conflict};
 use crate::audit::{self, Actor, Event};
@@ -10,7 +10,7 @@ use crate::paging::{self, Ordering, PageRequest, Total};
 use crate::{CoreError, Ctx, mail};
 use chrono::Utc;
 use kite_email::EmailMessage;
-use kite_entity::{company, contact, deal, email_template, organization, stage, user};
+use kite_entity::{contact, deal, email_template, user};
 use kite_shared::marketing::templates::{
     EmailTemplateDto, EmailTemplateInput, PreviewRequest, RenderedEmail, TestSent,
 };
@@ -156,6 +156,9 @@ impl MarketingService<'_> {
                 "A campaign that has not been sent yet uses this template.",
             ));
         }
+        if super::sequences::uses_template(&*txn, row.organization_id, id).await? {
+            return Err(conflict("template_in_use", "A sequence sends this template."));
+        }
         let mut active = row.clone().into_active_model();
         active.deleted_at = Set(Some(Utc::now()));
         active.update(&*txn).await?;
@@ -211,40 +214,22 @@ impl MarketingService<'_> {
         CoreError::validation(checks.into_iter().flatten().collect())?;
         render::check(&input.subject, &input.body_html)?;
         let db = &self.kite.db;
-        let org = ctx.organization_id.into_uuid();
-        let sender = user::Entity::find_by_id(ctx.user_id.into_uuid())
-            .one(db)
-            .await?
-            .ok_or(CoreError::NotFound("user"))?;
-        let org_name = organization::Entity::find_by_id(org)
-            .one(db)
-            .await?
-            .map(|o| o.name)
-            .unwrap_or_default();
-        let shared = Shared::new(&sender, &org_name);
+        let from = sender(db, ctx.user_id.into_uuid(), ctx.organization_id.into_uuid()).await?;
         let unsubscribe = format!("{}/u/preview", self.kite.settings.public_url.trim_end_matches('/'));
         let context = match input.contact_id {
             None => render::sample_context(),
             Some(contact_id) => {
                 let contact = records::find_live::<contact::Entity>(db, ctx, contact_id).await?;
-                let company = match contact.company_id {
-                    Some(id) => {
-                        company::Entity::find_by_id(id)
-                            .filter(company::Column::OrganizationId.eq(org))
-                            .one(db)
-                            .await?
-                    }
-                    None => None,
-                };
+                let company = company_of(db, &contact).await?;
                 let deal = match input.deal_id {
                     Some(id) => {
-                        let deal = records::find_live::<deal::Entity>(db, ctx, id).await?;
-                        let stage = stage::Entity::find_by_id(deal.stage_id).one(db).await?.map(|s| s.name);
+                        let (deal, stage) =
+                            deal_with_stage(db, records::find_live::<deal::Entity>(db, ctx, id).await?).await?;
                         Some(deal_values(&deal, stage.as_deref()))
                     }
                     None => None,
                 };
-                shared.context(
+                from.shared.context(
                     Some(contact_values(&contact)),
                     company.as_ref().map(company_values),
                     deal,

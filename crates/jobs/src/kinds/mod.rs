@@ -6,6 +6,8 @@ mod email;
 mod import;
 mod live_stream;
 mod scheduled_export;
+mod sequence_exit;
+mod sequence_step;
 
 use crate::JobHandler;
 use kite_core::domain_events::Subscriber;
@@ -20,6 +22,8 @@ pub fn all() -> Vec<Arc<dyn JobHandler>> {
         Arc::new(live_stream::PublishChanges),
         Arc::new(approval_reminder::RemindApprovers),
         Arc::new(campaign_batch::SendCampaignBatch),
+        Arc::new(sequence_step::AdvanceSequences),
+        Arc::new(sequence_exit::ExitOnDealWon),
     ]
 }
 

@@ -193,7 +193,7 @@ async fn the_unsubscribe_link_suppresses_the_address_for_every_later_campaign(ba
 }
 on_both_databases!(the_unsubscribe_link_suppresses_the_address_for_every_later_campaign);
 
-fn signed_post(app: &crate::helpers::TestApp, events: &Value) -> reqwest::RequestBuilder {
+pub(crate) fn signed_post(app: &crate::helpers::TestApp, events: &Value) -> reqwest::RequestBuilder {
     let body = events.to_string();
     let timestamp = Utc::now().timestamp().to_string();
     let signature = FakeSendGrid::sign(&timestamp, body.as_bytes());

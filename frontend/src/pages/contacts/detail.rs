@@ -3,7 +3,7 @@ use super::stage::StageBadge;
 use crate::api;
 use crate::components::{DeleteRecord, Detail, RecordTimeline, TagEditor, or_dash};
 use crate::format::{date_time, initials};
-use crate::pages::marketing::EmailContactDialog;
+use crate::pages::marketing::{EmailContactDialog, EnrollContactDialog};
 use crate::pages::merge::{MergeKind, MergeWith};
 use crate::pages::record::{RecordPage, can_edit, load_record, save_tags};
 use crate::session::use_session;
@@ -58,6 +58,7 @@ fn ContactView(contact: ContactDto, team: Team, reload: RwSignal<u32>) -> impl I
     let session = use_session();
     let edit_open = RwSignal::new(false);
     let email_open = RwSignal::new(false);
+    let enroll_open = RwSignal::new(false);
     let emailed = RwSignal::new(0u32);
     let editable = can_edit(&session, contact.owner_id);
     let deletable = session.can(Permission::DeleteRecords);
@@ -101,6 +102,10 @@ fn ContactView(contact: ContactDto, team: Team, reload: RwSignal<u32>) -> impl I
                             <button class="btn btn-secondary" data-testid="email-contact" on:click=move |_| email_open.set(true)>
                                 <Icon icon=icondata::LuMail />
                                 "Send email"
+                            </button>
+                            <button class="btn btn-secondary" data-testid="enroll-contact" on:click=move |_| enroll_open.set(true)>
+                                <Icon icon=icondata::LuListOrdered />
+                                "Add to sequence"
                             </button>
                         }
                     })}
@@ -164,6 +169,7 @@ fn ContactView(contact: ContactDto, team: Team, reload: RwSignal<u32>) -> impl I
         </section>
         <RecordTimeline kind=RecordKind::Contact id=contact.id refresh=emailed can_add=session.can(Permission::EditOwnRecords) />
         <EmailContactDialog open=email_open contact_id=contact.id on_sent=Callback::new(move |_| emailed.update(|n| *n += 1)) />
+        <EnrollContactDialog open=enroll_open contact_id=contact.id on_enrolled=Callback::new(move |_| emailed.update(|n| *n += 1)) />
         <ContactDialog
             open=edit_open
             team=team

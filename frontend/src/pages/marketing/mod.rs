@@ -1,10 +1,13 @@
-//! Email marketing: campaigns and their reports, templates with a live preview, and the
-//! suppression list, under one set of tabs.
+//! Email marketing: campaigns and their reports, sequences, templates with a live
+//! preview, and the suppression list, under one set of tabs.
 
 mod campaign_form;
 mod campaign_report;
 mod campaigns;
 mod email_dialog;
+mod enroll_dialog;
+mod sequence_page;
+mod sequences;
 mod suppressions;
 mod template_editor;
 mod templates;
@@ -13,6 +16,9 @@ pub use campaign_form::CampaignForm;
 pub use campaign_report::CampaignReportPage;
 pub use campaigns::CampaignList;
 pub use email_dialog::EmailContactDialog;
+pub use enroll_dialog::EnrollContactDialog;
+pub use sequence_page::SequencePage;
+pub use sequences::SequenceList;
 pub use suppressions::SuppressionList;
 pub use template_editor::TemplateEditor;
 pub use templates::TemplateList;
@@ -21,6 +27,7 @@ use crate::session::use_session;
 use kite_shared::Permission;
 use kite_shared::marketing::campaigns::CampaignStatus;
 use kite_shared::marketing::emails::EmailStatus;
+use kite_shared::marketing::sequences::SequenceStatus;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -35,6 +42,8 @@ fn EmailTabs() -> impl IntoView {
             "templates"
         } else if path.starts_with("/campaigns/suppressions") {
             "suppressions"
+        } else if path.starts_with("/campaigns/sequences") {
+            "sequences"
         } else {
             "campaigns"
         }
@@ -52,6 +61,7 @@ fn EmailTabs() -> impl IntoView {
     view! {
         <nav class="pill-tabs email-tabs" aria-label="Email">
             {tab("/campaigns", "Campaigns", "tab-campaigns")}
+            {tab("/campaigns/sequences", "Sequences", "tab-sequences")}
             {tab("/campaigns/templates", "Templates", "tab-templates")}
             {move || session.can(Permission::ManageCampaigns).then(|| tab("/campaigns/suppressions", "Suppression list", "tab-suppressions"))}
         </nav>
@@ -66,6 +76,14 @@ fn campaign_badge(status: CampaignStatus) -> impl IntoView {
         CampaignStatus::Sent => "badge badge-success",
     };
     view! { <span class=class data-testid="campaign-status">{status.label()}</span> }
+}
+
+fn sequence_badge(status: SequenceStatus) -> impl IntoView {
+    let class = match status {
+        SequenceStatus::Active => "badge badge-success",
+        SequenceStatus::Paused => "badge badge-warning",
+    };
+    view! { <span class=class data-testid="sequence-status">{status.label()}</span> }
 }
 
 fn email_badge(status: EmailStatus) -> impl IntoView {
