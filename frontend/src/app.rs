@@ -9,8 +9,8 @@ use crate::pages::contacts::{ContactDetail, ContactList};
 use crate::pages::deals::{DealBoard, DealDetail, DealList};
 use crate::pages::imports::{ImportHistory, ImportPage, ImportWizard};
 use crate::pages::marketing::{
-    CampaignForm, CampaignList, CampaignReportPage, SequenceList, SequencePage, SuppressionList, TemplateEditor,
-    TemplateList,
+    CampaignForm, CampaignList, CampaignReportPage, InboxPage, SequenceList, SequencePage, SuppressionList,
+    TemplateEditor, TemplateList,
 };
 use crate::pages::merge::{DuplicatesPage, MergeKind};
 use crate::pages::settings::{AuditLog, Outbox, Pipelines, Profile, ScheduledExports, Tags, Trash, Users};
@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("campaigns/templates/new") view=TemplateEditor />
                     <Route path=path!("campaigns/templates/:id") view=TemplateEditor />
                     <Route path=path!("campaigns/suppressions") view=SuppressionList />
+                    <Route path=path!("campaigns/inbox") view=InboxPage />
                     <Route path=path!("campaigns/sequences") view=SequenceList />
                     <Route path=path!("campaigns/sequences/new") view=SequencePage />
                     <Route path=path!("campaigns/sequences/:id") view=SequencePage />

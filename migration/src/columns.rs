@@ -37,3 +37,26 @@ pub fn at(name: &str) -> ColumnDef {
 pub fn maybe_at(name: &str) -> ColumnDef {
     col(name).timestamp_with_time_zone().null().to_owned()
 }
+
+/// Adds one column (SQLite adds one per ALTER TABLE).
+pub async fn add_column(manager: &SchemaManager<'_>, table: &str, mut column: ColumnDef) -> Result<(), DbErr> {
+    manager
+        .alter_table(
+            Table::alter()
+                .table(Alias::new(table))
+                .add_column(&mut column)
+                .to_owned(),
+        )
+        .await
+}
+
+pub async fn drop_column(manager: &SchemaManager<'_>, table: &str, column: &str) -> Result<(), DbErr> {
+    manager
+        .alter_table(
+            Table::alter()
+                .table(Alias::new(table))
+                .drop_column(Alias::new(column))
+                .to_owned(),
+        )
+        .await
+}

@@ -2,7 +2,7 @@
 //! replies received by the Inbound Parse endpoint, and the secret in each
 //! organization's inbound address.
 
-use crate::columns::{at, col, create, id, maybe_at, organization};
+use crate::columns::{add_column, at, col, create, drop_column, id, maybe_at, organization};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -80,33 +80,16 @@ impl MigrationTrait for Migration {
                 ],
             ))
             .await?;
-        // SQLite adds one column per ALTER TABLE.
         for name in EMAIL_COLUMNS {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Alias::new("emails"))
-                        .add_column(col(name).uuid().null())
-                        .to_owned(),
-                )
-                .await?;
+            add_column(manager, "emails", col(name).uuid().null().to_owned()).await?;
         }
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Alias::new("emails"))
-                    .add_column(maybe_at("replied_at"))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Alias::new("organizations"))
-                    .add_column(col("inbound_secret").string_len(64).null())
-                    .to_owned(),
-            )
-            .await?;
+        add_column(manager, "emails", maybe_at("replied_at")).await?;
+        add_column(
+            manager,
+            "organizations",
+            col("inbound_secret").string_len(64).null().to_owned(),
+        )
+        .await?;
         let db = manager.get_connection();
         for sql in INDEXES {
             db.execute_unprepared(sql).await?;
@@ -131,22 +114,8 @@ impl MigrationTrait for Migration {
                 .await?;
         }
         for name in EMAIL_COLUMNS.into_iter().chain(["replied_at"]) {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Alias::new("emails"))
-                        .drop_column(Alias::new(name))
-                        .to_owned(),
-                )
-                .await?;
+            drop_column(manager, "emails", name).await?;
         }
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Alias::new("organizations"))
-                    .drop_column(Alias::new("inbound_secret"))
-                    .to_owned(),
-            )
-            .await
+        drop_column(manager, "organizations", "inbound_secret").await
     }
 }

@@ -176,3 +176,108 @@ async fn a_template_previews_a_campaign_sends_and_its_report_fills_as_recipients
         .await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_sequence_built_in_the_editor_sends_its_first_email_when_a_contact_is_enrolled() {
+    let server = Server::start().await;
+    let admin_email = server.signup("Initech").await;
+    let admin = server.api_login(&admin_email).await;
+    server
+        .api(
+            "POST",
+            "/contacts",
+            Some(&admin),
+            json!({"first_name": "Ada", "last_name": "Lovelace", "email": unique_email("ada")}),
+        )
+        .await;
+    let mut templates = Vec::new();
+    for (name, subject) in [
+        ("Intro", "Hello {{ contact.first_name }}"),
+        ("Nudge", "Still there, {{ contact.first_name }}?"),
+    ] {
+        let created = server
+            .api(
+                "POST",
+                "/email-templates",
+                Some(&admin),
+                json!({"name": name, "subject": subject, "body_html": "<p>Hi {{ contact.first_name }}</p>"}),
+            )
+            .await;
+        templates.push(created["id"].as_str().expect("template id").to_owned());
+    }
+
+    // Two emails two days apart, built in the editor.
+    let browser = Browser::open(&server, 1440, 1000).await;
+    browser.login(&admin_email, PASSWORD).await;
+    browser.goto("/campaigns/sequences").await;
+    browser.click("[data-testid=new-sequence]").await;
+    browser.wait_for_path("/campaigns/sequences/new").await;
+    browser.fill("#field-name", "Ada follow-up").await;
+    let template_of = |n: usize| format!("[data-testid=sequence-step]:nth-child({n}) [data-testid=step-template]");
+    browser.click("[data-testid=add-email-step]").await;
+    browser.wait_for_text(&template_of(1), "Intro").await;
+    browser
+        .find(&template_of(1))
+        .await
+        .select_by_value(&templates[0])
+        .await
+        .expect("first template");
+    browser.click("[data-testid=add-wait-step]").await;
+    browser
+        .wait_for_text("[data-testid=sequence-step]:nth-child(2)", "Wait")
+        .await;
+    browser.click("[data-testid=add-email-step]").await;
+    browser.wait_for_text(&template_of(3), "Nudge").await;
+    browser
+        .find(&template_of(3))
+        .await
+        .select_by_value(&templates[1])
+        .await
+        .expect("second template");
+    browser
+        .wait_for_text(".step-summary", "Email “Intro” → Wait 2 days → Email “Nudge”")
+        .await;
+    browser.click("[data-testid=save-sequence]").await;
+    browser
+        .wait_for_text("[data-testid=sequence-name]", "Ada follow-up")
+        .await;
+    let sequence_path = browser
+        .script("return location.pathname")
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(sequence_path.starts_with("/campaigns/sequences/0"), "{sequence_path}");
+
+    // Enrolled from her page, Ada gets the first email at once.
+    let ada_id = contact_named(&server, &admin, "Ada").await;
+    browser.goto(&format!("/contacts/{ada_id}")).await;
+    browser.click("[data-testid=enroll-contact]").await;
+    browser.wait_for_text("#field-sequence_id", "Ada follow-up").await;
+    let sequence_id = sequence_path.trim_start_matches("/campaigns/sequences/").to_owned();
+    browser
+        .find("#field-sequence_id")
+        .await
+        .select_by_value(&sequence_id)
+        .await
+        .expect("sequence");
+    browser.click("[data-testid=enroll-submit]").await;
+    browser.wait_for_text(".toast", "1 enrolled").await;
+    browser.wait_for_text(".timeline", "Email sent: Hello Ada").await;
+    browser.wait_for_text(".timeline", "Sequence “Ada follow-up”").await;
+
+    // The sequence page: Ada waits for the third step; the first step sent one email.
+    browser.goto(&sequence_path).await;
+    browser
+        .wait_for_text("[data-testid=enrollments-table]", "Ada Lovelace")
+        .await;
+    browser.wait_for_text("[data-testid=enrollments-table]", "Step 3").await;
+    browser
+        .wait_for_text(
+            "[data-testid=sequence-step]:nth-child(1) [data-testid=step-stats]",
+            "1 sent",
+        )
+        .await;
+    browser.screenshots_in_both_themes("sequence-page").await;
+    browser.close().await;
+}

@@ -2,7 +2,7 @@
 //! list has, and the page around the table. Each page adds its columns, its own filters
 //! and its header buttons.
 
-use crate::components::{Column, DataTable, EmptyText, ListRow, ListState};
+use crate::components::{Column, DataTable, EmptyText, ListRow, ListState, SelectionAction};
 use crate::session::use_session;
 use crate::tag_list::TagList;
 use crate::team::Team;
@@ -89,6 +89,9 @@ pub fn RecordListPage<T: ListRow>(
     /// Tighter table gutters, for lists with many columns.
     #[prop(optional)]
     dense: bool,
+    /// The page's own actions on selected rows.
+    #[prop(optional)]
+    selection_actions: Vec<SelectionAction>,
     children: Children,
 ) -> impl IntoView {
     let session = use_session();
@@ -134,6 +137,7 @@ pub fn RecordListPage<T: ListRow>(
                 team=team
                 tags=tags
                 dense=dense
+                selection_actions=selection_actions
                 empty=empty
                 empty_action=new_button
             >

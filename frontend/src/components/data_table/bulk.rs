@@ -7,12 +7,13 @@
 use super::bulk_tag::{BulkTagDialog, TagChange};
 use crate::api;
 use crate::components::{ConfirmDialog, Modal, SelectField};
+use crate::session::use_session;
 use crate::tag_list::TagList;
 use crate::team::Team;
 use crate::toast::use_toasts;
-use kite_shared::UserId;
 use kite_shared::crm::list::{BulkAction, BulkRequest, BulkResult};
 use kite_shared::crm::notes::RecordKind;
+use kite_shared::{Permission, UserId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_icons::Icon;
@@ -23,6 +24,17 @@ use uuid::Uuid;
 fn records(kind: RecordKind, count: u64) -> String {
     let noun = if count == 1 { kind.as_str() } else { kind.plural() };
     format!("{count} {noun}")
+}
+
+/// An action a page adds to the bar for its kind of record (enrolling contacts in a
+/// sequence): it gets the selected ids, for the roles with `permission`.
+#[derive(Clone)]
+pub struct SelectionAction {
+    pub label: &'static str,
+    pub testid: &'static str,
+    pub icon: icondata::Icon,
+    pub permission: Permission,
+    pub run: Callback<Vec<Uuid>>,
 }
 
 /// One action of the bar, off while an action runs so that none is sent twice.
@@ -54,8 +66,12 @@ pub fn BulkBar(
     can_delete: Signal<bool>,
     /// After an action succeeded: the list clears its selection and reloads.
     on_done: Callback<()>,
+    /// The page's own actions, after the built-in ones.
+    #[prop(optional)]
+    actions: Vec<SelectionAction>,
 ) -> impl IntoView {
     let toasts = use_toasts();
+    let session = use_session();
     let busy = RwSignal::new(false);
     let assign_open = RwSignal::new(false);
     let delete_open = RwSignal::new(false);
@@ -155,6 +171,25 @@ pub fn BulkBar(
                     "Assign owner…"
                 </BulkButton>
             </Show>
+            {actions
+                .into_iter()
+                .map(|action| {
+                    let SelectionAction { label, testid, icon, permission, run } = action;
+                    let allowed = move || session.can(permission);
+                    view! {
+                        <Show when=allowed>
+                            <BulkButton
+                                testid=testid
+                                icon=icon
+                                busy=busy
+                                on_click=move || run.run(selected.get_untracked().into_iter().collect())
+                            >
+                                {label}
+                            </BulkButton>
+                        </Show>
+                    }
+                })
+                .collect_view()}
             <Show when=move || can_delete.get()>
                 <BulkButton
                     testid="bulk-delete"

@@ -11,6 +11,7 @@ mod export;
 mod owner_filter;
 mod tags;
 
+pub use bulk::SelectionAction;
 pub use column::{Column, ListRow};
 pub use export::ExportMenu;
 pub use owner_filter::OwnerFilter;
@@ -95,10 +96,14 @@ pub fn DataTable<T: ListRow>(
     /// Tighter gutters, for lists with many columns.
     #[prop(optional)]
     dense: bool,
+    /// The page's own actions on selected rows.
+    #[prop(optional)]
+    selection_actions: Vec<SelectionAction>,
     children: Children,
 ) -> impl IntoView {
     let session = use_session();
     let ListState { sort, reload } = state;
+    let selection_actions = StoredValue::new(selection_actions);
     // Reps may tag the records they own; the server refuses the others, with its reason.
     let can_tag = Signal::derive(move || session.can(Permission::EditOwnRecords));
     let can_assign = Signal::derive(move || session.can(Permission::EditAllRecords));
@@ -268,6 +273,7 @@ pub fn DataTable<T: ListRow>(
                         reload.update(|n| *n += 1);
                         tags.refetch();
                     })
+                    actions=selection_actions.get_value()
                 />
             </Show>
             <Transition

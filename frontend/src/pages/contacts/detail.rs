@@ -3,7 +3,7 @@ use super::stage::StageBadge;
 use crate::api;
 use crate::components::{DeleteRecord, Detail, RecordTimeline, TagEditor, or_dash};
 use crate::format::{date_time, initials};
-use crate::pages::marketing::{EmailContactDialog, EnrollContactDialog};
+use crate::pages::marketing::{EmailContactDialog, EnrollDialog};
 use crate::pages::merge::{MergeKind, MergeWith};
 use crate::pages::record::{RecordPage, can_edit, load_record, save_tags};
 use crate::session::use_session;
@@ -169,7 +169,7 @@ fn ContactView(contact: ContactDto, team: Team, reload: RwSignal<u32>) -> impl I
         </section>
         <RecordTimeline kind=RecordKind::Contact id=contact.id refresh=emailed can_add=session.can(Permission::EditOwnRecords) />
         <EmailContactDialog open=email_open contact_id=contact.id on_sent=Callback::new(move |_| emailed.update(|n| *n += 1)) />
-        <EnrollContactDialog open=enroll_open contact_id=contact.id on_enrolled=Callback::new(move |_| emailed.update(|n| *n += 1)) />
+        <EnrollDialog open=enroll_open contact_ids=vec![contact.id] on_enrolled=Callback::new(move |_| emailed.update(|n| *n += 1)) />
         <ContactDialog
             open=edit_open
             team=team

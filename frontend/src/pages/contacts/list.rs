@@ -1,12 +1,16 @@
 use super::form::ContactDialog;
 use super::stage::{StageBadge, stage_options};
-use crate::components::{Column, EmptyText, ExportMenu, ListRow, OwnerFilter, TagFilter, or_dash, tags_column};
+use crate::components::{
+    Column, EmptyText, ExportMenu, ListRow, OwnerFilter, SelectionAction, TagFilter, or_dash, tags_column,
+};
 use crate::format::{date, initials};
 use crate::pages::imports::ImportButton;
+use crate::pages::marketing::{CampaignForContactsDialog, EnrollDialog};
 use crate::pages::merge::{FindDuplicates, MergeKind};
 use crate::pages::record_list::{ListPage, RecordListPage};
 use crate::tag_list::TagList;
 use crate::team::Team;
+use kite_shared::Permission;
 use kite_shared::crm::contacts::ContactDto;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::imports::ImportEntity;
@@ -99,6 +103,31 @@ pub fn ContactList() -> impl IntoView {
         no_match_title: "No contacts match",
         no_match_text: "Try another search, stage or owner.",
     };
+    let chosen = RwSignal::new(Vec::<Uuid>::new());
+    let enroll_open = RwSignal::new(false);
+    let campaign_open = RwSignal::new(false);
+    let selection_actions = vec![
+        SelectionAction {
+            label: "Add to sequence…",
+            testid: "bulk-enroll",
+            icon: icondata::LuListOrdered,
+            permission: Permission::EditOwnRecords,
+            run: Callback::new(move |ids| {
+                chosen.set(ids);
+                enroll_open.set(true);
+            }),
+        },
+        SelectionAction {
+            label: "Email campaign…",
+            testid: "bulk-campaign",
+            icon: icondata::LuMail,
+            permission: Permission::ManageCampaigns,
+            run: Callback::new(move |ids| {
+                chosen.set(ids);
+                campaign_open.set(true);
+            }),
+        },
+    ];
     view! {
         <RecordListPage
             page=page
@@ -118,6 +147,7 @@ pub fn ContactList() -> impl IntoView {
             empty=empty
             search_placeholder="Search by name, email or phone"
             dense=true
+            selection_actions=selection_actions
         >
             <select aria-label="Filter by lifecycle stage" on:change=move |ev| stage.set(event_target_value(&ev))>
                 <option value="">"All stages"</option>
@@ -127,5 +157,7 @@ pub fn ContactList() -> impl IntoView {
             <TagFilter value=page.tag tags=page.tags />
         </RecordListPage>
         <ContactDialog open=page.create_open team=page.team on_saved=Callback::new(move |_| page.list.reload()) />
+        <EnrollDialog open=enroll_open contact_ids=chosen on_enrolled=Callback::new(move |_| page.list.reload()) />
+        <CampaignForContactsDialog open=campaign_open contact_ids=chosen />
     }
 }

@@ -1,5 +1,5 @@
-//! "Add to sequence" on a contact's page: the sequences they are in, and enrolling them
-//! in another; the first email shows on their timeline at once.
+//! "Add to sequence": one contact from their page (with the sequences they are in), or
+//! the contacts selected in the list. The first step of a few contacts runs at once.
 
 use crate::api;
 use crate::components::{FormAlert, Modal, SelectField};
@@ -13,16 +13,27 @@ use leptos_router::components::A;
 use uuid::Uuid;
 
 #[component]
-pub fn EnrollContactDialog(open: RwSignal<bool>, contact_id: Uuid, on_enrolled: Callback<()>) -> impl IntoView {
+pub fn EnrollDialog(
+    open: RwSignal<bool>,
+    #[prop(into)] contact_ids: Signal<Vec<Uuid>>,
+    on_enrolled: Callback<()>,
+) -> impl IntoView {
     let toasts = use_toasts();
     let form = FormState::new();
     let sequence = RwSignal::new(String::new());
     let changed = RwSignal::new(0u32);
     let sequences = LocalResource::new(|| api::get::<Page<SequenceDto>>("/sequences?per_page=200"));
+    // One contact: the sequences they are (or were) in.
     let current = LocalResource::new(move || {
         changed.track();
         open.track();
-        async move { api::get::<Vec<EnrollmentDto>>(&format!("/contacts/{contact_id}/enrollments")).await }
+        let single = contact_ids.with(|ids| (ids.len() == 1).then(|| ids[0]));
+        async move {
+            match single {
+                Some(id) => api::get::<Vec<EnrollmentDto>>(&format!("/contacts/{id}/enrollments")).await,
+                None => Ok(Vec::new()),
+            }
+        }
     });
     let options = Signal::derive(move || {
         let mut options = vec![(String::new(), "Pick a sequence".to_owned())];
@@ -40,7 +51,7 @@ pub fn EnrollContactDialog(open: RwSignal<bool>, contact_id: Uuid, on_enrolled: 
         let input = EnrollInput {
             audience: Audience {
                 kind: AudienceKind::List,
-                contact_ids: vec![contact_id],
+                contact_ids: contact_ids.get_untracked(),
                 ..Audience::default()
             },
             deal_id: None,
@@ -48,18 +59,26 @@ pub fn EnrollContactDialog(open: RwSignal<bool>, contact_id: Uuid, on_enrolled: 
         let request =
             async move { api::post::<EnrollOutcome>(&format!("/sequences/{sequence_id}/enrollments"), &input).await };
         form.submit(ev, &[], request, move |outcome| {
+            let left_out = outcome.excluded.total();
             if outcome.enrolled > 0 {
-                toasts.success("Enrolled: the first step has run");
+                let mut said = format!("{} enrolled", outcome.enrolled);
+                if outcome.already_enrolled + left_out > 0 {
+                    said.push_str(&format!(
+                        " · {} already in it · {} cannot be emailed",
+                        outcome.already_enrolled, left_out
+                    ));
+                }
+                toasts.success(said);
                 open.set(false);
                 form.reset();
                 on_enrolled.run(());
-            } else if outcome.already_enrolled > 0 {
-                form.alert
-                    .set(Some("This contact has been in that sequence already.".into()));
+            } else if outcome.already_enrolled > 0 && left_out == 0 {
+                form.alert.set(Some("Already in that sequence (now or before).".into()));
             } else {
-                form.alert.set(Some(
-                    "This contact cannot be emailed (no address, or suppressed).".into(),
-                ));
+                form.alert.set(Some(format!(
+                    "Nobody enrolled: {} already in it, {} cannot be emailed (no address, or suppressed).",
+                    outcome.already_enrolled, left_out
+                )));
             }
             changed.update(|n| *n += 1);
         });
@@ -68,6 +87,10 @@ pub fn EnrollContactDialog(open: RwSignal<bool>, contact_id: Uuid, on_enrolled: 
         <Modal open=open title="Add to sequence">
             <form class="form-stack" on:submit=enroll novalidate data-testid="enroll-form">
                 <FormAlert form=form />
+                <p class="modal-text">{move || match contact_ids.with(Vec::len) {
+                    1 => "Their first step runs at once.".to_owned(),
+                    n => format!("{n} contacts; those already in it or who cannot be emailed are left out."),
+                }}</p>
                 {move || current.get().and_then(Result::ok).filter(|list| !list.is_empty()).map(|list| view! {
                     <ul class="enrollment-list" data-testid="contact-enrollments">
                         {list.into_iter().map(|e| view! {

@@ -6,6 +6,8 @@ mod campaign_report;
 mod campaigns;
 mod email_dialog;
 mod enroll_dialog;
+mod inbox;
+mod selection_campaign;
 mod sequence_page;
 mod sequences;
 mod suppressions;
@@ -16,7 +18,9 @@ pub use campaign_form::CampaignForm;
 pub use campaign_report::CampaignReportPage;
 pub use campaigns::CampaignList;
 pub use email_dialog::EmailContactDialog;
-pub use enroll_dialog::EnrollContactDialog;
+pub use enroll_dialog::EnrollDialog;
+pub use inbox::InboxPage;
+pub use selection_campaign::CampaignForContactsDialog;
 pub use sequence_page::SequencePage;
 pub use sequences::SequenceList;
 pub use suppressions::SuppressionList;
@@ -31,7 +35,8 @@ use kite_shared::marketing::sequences::SequenceStatus;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-/// The tabs over the email pages; the suppression list is for those who send campaigns.
+/// The tabs over the email pages; the suppression list is for those who send campaigns,
+/// the unmatched mail for admins.
 #[component]
 fn EmailTabs() -> impl IntoView {
     let session = use_session();
@@ -44,6 +49,8 @@ fn EmailTabs() -> impl IntoView {
             "suppressions"
         } else if path.starts_with("/campaigns/sequences") {
             "sequences"
+        } else if path.starts_with("/campaigns/inbox") {
+            "inbox"
         } else {
             "campaigns"
         }
@@ -64,6 +71,7 @@ fn EmailTabs() -> impl IntoView {
             {tab("/campaigns/sequences", "Sequences", "tab-sequences")}
             {tab("/campaigns/templates", "Templates", "tab-templates")}
             {move || session.can(Permission::ManageCampaigns).then(|| tab("/campaigns/suppressions", "Suppression list", "tab-suppressions"))}
+            {move || session.can(Permission::ManageOrganization).then(|| tab("/campaigns/inbox", "Unmatched mail", "tab-inbox"))}
         </nav>
     }
 }

@@ -519,7 +519,7 @@ fn Enrolled(sequence_id: Uuid, reload: RwSignal<u32>) -> impl IntoView {
                                 <th scope="col">"Step"</th>
                                 <th scope="col">"Next step"</th>
                                 <th scope="col">"Enrolled"</th>
-                                <th scope="col"><span class="sr-only">"Actions"</span></th>
+                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                             </tr></thead>
                             <tbody>
                                 {page.items.into_iter().map(|e| {
