@@ -13,6 +13,7 @@ mod m20261202_000010_search_order;
 mod m20261202_000011_approvals;
 mod m20261203_000012_marketing;
 mod m20261203_000013_sequences_inbound;
+mod m20261204_000014_dashboards;
 
 mod columns;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_approvals::Migration),
             Box::new(m20261203_000012_marketing::Migration),
             Box::new(m20261203_000013_sequences_inbound::Migration),
+            Box::new(m20261204_000014_dashboards::Migration),
         ]
     }
 }

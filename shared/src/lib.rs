@@ -1,6 +1,10 @@
 //! Types that cross the wire between Kite's server and its SPA, and the rules both
 //! sides apply to them. Builds for native and wasm32: no server-only dependencies.
 
+#[macro_use]
+mod string_enum;
+
+pub mod analytics;
 pub mod approvals;
 pub mod audit;
 pub mod auth;

@@ -16,12 +16,13 @@ pub enum Role {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 11] = [
         Permission::ReadRecords,
         Permission::EditOwnRecords,
         Permission::EditAllRecords,
         Permission::DeleteRecords,
         Permission::ViewReports,
+        Permission::ViewTeamReports,
         Permission::ManageCampaigns,
         Permission::ManageUsers,
         Permission::ViewAuditLog,
@@ -59,10 +60,17 @@ impl Role {
             Role::Admin => true,
             Role::Manager => matches!(
                 permission,
-                ReadRecords | EditOwnRecords | EditAllRecords | DeleteRecords | ViewReports | ManageCampaigns
+                ReadRecords
+                    | EditOwnRecords
+                    | EditAllRecords
+                    | DeleteRecords
+                    | ViewReports
+                    | ViewTeamReports
+                    | ManageCampaigns
             ),
             Role::SalesRep => matches!(permission, ReadRecords | EditOwnRecords | ViewReports),
-            Role::Viewer => matches!(permission, ReadRecords | ViewReports),
+            // Viewers own nothing: they look on, at the whole team.
+            Role::Viewer => matches!(permission, ReadRecords | ViewReports | ViewTeamReports),
         }
     }
 }
@@ -108,7 +116,10 @@ pub enum Permission {
     EditAllRecords,
     /// Delete records and restore them from the trash.
     DeleteRecords,
+    /// Analytics and dashboards with one's own figures.
     ViewReports,
+    /// Everyone's figures, not only one's own.
+    ViewTeamReports,
     /// Create and send email campaigns and sequences.
     ManageCampaigns,
     /// Invite users, change roles, deactivate.

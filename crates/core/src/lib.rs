@@ -8,6 +8,7 @@ pub mod auth;
 pub mod blobs;
 pub mod crm;
 pub mod ctx;
+pub mod dashboards;
 pub mod domain_events;
 pub mod error;
 pub mod events;

@@ -47,6 +47,10 @@ impl Kite {
         marketing::MarketingService::new(self)
     }
 
+    pub fn dashboards(&self) -> dashboards::DashboardService<'_> {
+        dashboards::DashboardService::new(self)
+    }
+
     pub fn audit(&self) -> audit::AuditService<'_> {
         audit::AuditService::new(self)
     }

@@ -11,6 +11,7 @@ pub mod audit_log;
 pub mod campaign;
 pub mod company;
 pub mod contact;
+pub mod dashboard;
 pub mod deal;
 pub mod deal_contact;
 pub mod deal_stage_change;

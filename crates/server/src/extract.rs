@@ -1,5 +1,6 @@
-//! Extractors: who is calling ([`Auth`]), from where ([`Client`]), and which page of a
-//! list it asks for ([`ListQuery`]).
+//! Extractors: who is calling ([`Auth`]), from where ([`Client`]), which page of a
+//! list it asks for ([`ListQuery`]), and bodies and query strings whose errors name the
+//! exact field ([`CheckedJson`], [`CheckedQuery`]).
 
 use crate::error::{ApiError, query_error};
 use crate::state::AppState;
@@ -89,5 +90,59 @@ impl<Q: DeserializeOwned> FromRequest for ListQuery<Q> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(Self::parse(req.query_string(), req))
+    }
+}
+
+/// What a path-tracking deserializer found wrong, as a 422 naming the field's path
+/// (`widgets[2].kind`).
+fn path_error<E: std::fmt::Display>(error: serde_path_to_error::Error<E>) -> ApiError {
+    let path = error.path().to_string();
+    let field = if path == "." { "body".to_owned() } else { path };
+    let message = error.inner().to_string();
+    let code = if message.starts_with("unknown field") {
+        "unknown_field"
+    } else if message.starts_with("missing field") {
+        "required"
+    } else {
+        "invalid_value"
+    };
+    ApiError::Core(CoreError::Validation(vec![kite_shared::FieldError::new(
+        &field, code, message,
+    )]))
+}
+
+/// A JSON body like `web::Json`, whose type errors name the nested field at fault.
+pub struct CheckedJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for CheckedJson<T> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = web::Json::<serde_json::Value>::from_request(req, payload);
+        Box::pin(async move {
+            let value = json.await?.into_inner();
+            serde_path_to_error::deserialize(value)
+                .map(CheckedJson)
+                .map_err(|e| path_error(e).into())
+        })
+    }
+}
+
+/// A query string like `web::Query`, whose errors name the parameter at fault.
+pub struct CheckedQuery<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for CheckedQuery<T> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let pairs = form_urlencoded::parse(req.query_string().as_bytes());
+        let deserializer = serde_urlencoded::Deserializer::new(pairs);
+        ready(
+            serde_path_to_error::deserialize(deserializer)
+                .map(CheckedQuery)
+                .map_err(path_error),
+        )
     }
 }

@@ -5,9 +5,9 @@ use crate::error::{ApiError, json_error, path_error, query_error};
 use crate::openapi::ApiDoc;
 use crate::rate_limit::{ClientIp, governor};
 use crate::routes::{
-    activities, approvals, audit, auth, campaigns, companies, contact_emails, contacts, deals, email_templates, events,
-    exports, health, imports, inbound, jobs, me, merge, outbox, pipelines, provider_webhooks, records,
-    scheduled_exports, sequences, stages, suppressions, tags, users,
+    activities, analytics, approvals, audit, auth, campaigns, companies, contact_emails, contacts, dashboards, deals,
+    email_templates, events, exports, health, imports, inbound, jobs, me, merge, outbox, pipelines, provider_webhooks,
+    records, scheduled_exports, sequences, stages, suppressions, tags, users,
 };
 use crate::state::AppState;
 use crate::{public_links, spa};
@@ -92,6 +92,8 @@ fn api(
         .configure(email_templates::configure)
         .configure(campaigns::configure)
         .configure(sequences::configure)
+        .configure(analytics::configure)
+        .configure(dashboards::configure)
         .configure(contact_emails::configure)
         .configure(suppressions::configure)
         .configure(provider_webhooks::configure)

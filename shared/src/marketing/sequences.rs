@@ -13,38 +13,6 @@ pub const MAX_STEPS: usize = 50;
 /// The longest single wait: a year of days (or its hours).
 pub const MAX_WAIT_DAYS: u32 = 365;
 
-macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal, $label:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text),+
-                }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self {
-                    $($name::$variant => $label),+
-                }
-            }
-
-            pub fn parse(raw: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == raw)
-            }
-        }
-    };
-}
-
 string_enum! {
     /// A paused sequence advances nobody until it is resumed.
     SequenceStatus {

@@ -1,6 +1,7 @@
 //! One module per resource. Handlers parse, call one service method, and answer.
 
 pub mod activities;
+pub mod analytics;
 pub mod approvals;
 pub mod audit;
 pub mod auth;
@@ -8,6 +9,7 @@ pub mod campaigns;
 pub mod companies;
 pub mod contact_emails;
 pub mod contacts;
+pub mod dashboards;
 pub mod deals;
 pub mod email_templates;
 pub mod events;

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod activities;
+mod analytics;
 mod approvals;
 mod audit;
 mod auth;
@@ -12,6 +13,7 @@ mod campaigns;
 mod companies;
 mod contact_emails;
 mod contacts;
+mod dashboards;
 mod deals;
 mod demo;
 mod domain_events;

@@ -1,0 +1,113 @@
+//! Pipeline analytics over an organization's deals, their stage history and activities:
+//! conversion, velocity, bottlenecks, win/loss, the leaderboard, headline figures, the
+//! open pipeline and its stage-weighted forecast.
+//!
+//! Each report is two halves: a reader that lets SQL filter and fetch the rows of one
+//! period, and a pure function that does the frame work on those rows (in polars, see
+//! [`frame`]) and is unit-tested on small hand-made histories.
+
+mod conversion;
+mod frame;
+mod leaderboard;
+mod pipeline;
+mod read;
+mod scope;
+mod sql;
+mod summary;
+mod velocity;
+mod win_loss;
+
+pub use scope::Scope;
+
+use kite_core::{CoreError, Ctx, Kite};
+use kite_shared::analytics::reports::{
+    BottleneckReport, ConversionReport, Forecast, Leaderboard, PipelineSnapshot, Summary, VelocityReport, WinLossReport,
+};
+use kite_shared::analytics::{AnalyticsQuery, Compared};
+
+/// The reports, each for the caller's scope (their own figures unless they may see the
+/// team's) over the query's period and, when asked, the period before.
+pub struct Analytics<'a> {
+    kite: &'a Kite,
+}
+
+impl<'a> Analytics<'a> {
+    pub fn new(kite: &'a Kite) -> Self {
+        Self { kite }
+    }
+
+    pub async fn conversion(&self, ctx: &Ctx, query: &AnalyticsQuery) -> Result<Compared<ConversionReport>, CoreError> {
+        let scope = Scope::resolve(self.kite, ctx, query).await?;
+        scope
+            .compared(|window| conversion::report(self.kite, &scope, window))
+            .await
+    }
+
+    pub async fn velocity(&self, ctx: &Ctx, query: &AnalyticsQuery) -> Result<Compared<VelocityReport>, CoreError> {
+        let scope = Scope::resolve(self.kite, ctx, query).await?;
+        scope
+            .compared(|window| velocity::report(self.kite, &scope, window))
+            .await
+    }
+
+    pub async fn bottlenecks(
+        &self,
+        ctx: &Ctx,
+        query: &AnalyticsQuery,
+    ) -> Result<Compared<BottleneckReport>, CoreError> {
+        let scope = Scope::resolve(self.kite, ctx, query).await?;
+        scope
+            .compared(|window| velocity::bottlenecks(self.kite, &scope, window))
+            .await
+    }
+
+    pub async fn win_loss(&self, ctx: &Ctx, query: &AnalyticsQuery) -> Result<Compared<WinLossReport>, CoreError> {
+        let scope = Scope::resolve(self.kite, ctx, query).await?;
+        scope
+            .compared(|window| win_loss::report(self.kite, &scope, window))
+            .await
+    }
+
+    pub async fn leaderboard(&self, ctx: &Ctx, query: &AnalyticsQuery) -> Result<Compared<Leaderboard>, CoreError> {
+        let scope = Scope::resolve(self.kite, ctx, query).await?;
+        scope
+            .compared(|window| leaderboard::report(self.kite, &scope, window))
+            .await
+    }
+
+    pub async fn summary(&self, ctx: &Ctx, query: &AnalyticsQuery) -> Result<Compared<Summary>, CoreError> {
+        let scope = Scope::resolve(self.kite, ctx, query).await?;
+        scope
+            .compared(|window| summary::report(self.kite, &scope, window))
+            .await
+    }
+
+    /// The open pipeline now; the period does not apply.
+    pub async fn pipeline(&self, ctx: &Ctx, query: &AnalyticsQuery) -> Result<PipelineSnapshot, CoreError> {
+        let scope = Scope::resolve(self.kite, ctx, query).await?;
+        pipeline::snapshot(self.kite, &scope).await
+    }
+
+    /// Expected revenue by month from today on; the period does not apply.
+    pub async fn forecast(&self, ctx: &Ctx, query: &AnalyticsQuery) -> Result<Forecast, CoreError> {
+        let scope = Scope::resolve(self.kite, ctx, query).await?;
+        pipeline::forecast(self.kite, &scope).await
+    }
+}
+
+/// Polars blocks the thread it runs on, and refuses to on a current-thread runtime
+/// (which actix's workers are): the frame work runs on tokio's blocking pool.
+async fn on_blocking_pool<T, F>(work: F) -> Result<T, CoreError>
+where
+    F: FnOnce() -> Result<T, CoreError> + Send + 'static,
+    T: Send + 'static,
+{
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| CoreError::Internal(format!("analytics: {e}")))?
+}
+
+/// A polars failure is a bug in Kite's frame code, never the user's input.
+fn frame_error(error: polars::prelude::PolarsError) -> CoreError {
+    CoreError::Internal(format!("analytics: {error}"))
+}

@@ -1,0 +1,295 @@
+//! The readers: SQL filters and fetches the rows of one period; the reports do the rest.
+
+use crate::scope::{Scope, Window};
+use crate::sql::Sql;
+use chrono::{DateTime, NaiveDate, Utc};
+use kite_core::{CoreError, Kite};
+use sea_orm::FromQueryResult;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// A deal won or lost in the period, with what win rates are broken down by.
+#[derive(Clone, Debug, PartialEq, FromQueryResult)]
+pub struct ClosedDeal {
+    pub id: Uuid,
+    pub owner_id: Option<Uuid>,
+    pub value_minor: i64,
+    pub currency: String,
+    /// `won` or `lost`.
+    pub status: String,
+    pub lost_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub closed_at: DateTime<Utc>,
+    pub company_size: Option<String>,
+    /// The source and lifecycle stage of the deal's first contact.
+    pub source: Option<String>,
+    pub lifecycle: Option<String>,
+}
+
+impl ClosedDeal {
+    pub fn won(&self) -> bool {
+        self.status == "won"
+    }
+
+    pub fn cycle_days(&self) -> f64 {
+        (self.closed_at - self.created_at).num_seconds() as f64 / 86_400.0
+    }
+}
+
+pub async fn closed(kite: &Kite, scope: &Scope, window: Window) -> Result<Vec<ClosedDeal>, CoreError> {
+    let first_contact = |column: &str| {
+        format!(
+            "(SELECT c.{column} FROM deal_contacts dc JOIN contacts c ON c.id = dc.contact_id \
+             WHERE dc.deal_id = d.id ORDER BY c.created_at, c.id LIMIT 1)"
+        )
+    };
+    let sql = Sql::new(&format!(
+        "SELECT d.id, d.owner_id, d.value_minor, d.currency, d.status, d.lost_reason, d.created_at, \
+         d.closed_at, co.size AS company_size, {} AS source, {} AS lifecycle \
+         FROM deals d LEFT JOIN companies co ON co.id = d.company_id WHERE",
+        first_contact("source"),
+        first_contact("lifecycle_stage"),
+    ))
+    .deals_in_scope(scope, false)
+    .push(
+        " AND d.status IN ('won', 'lost') AND d.closed_at >= ? AND d.closed_at < ?",
+        [window.start.into(), window.end.into()],
+    );
+    all(kite, sql).await
+}
+
+/// One deal's time in one stage: from the move into it to the move out (None while it
+/// is still there), and where it went next.
+#[derive(Clone, Debug, PartialEq, FromQueryResult)]
+pub struct Stay {
+    pub deal_id: Uuid,
+    pub stage_id: Uuid,
+    pub entered_at: DateTime<Utc>,
+    pub left_at: Option<DateTime<Utc>>,
+    pub next_stage_id: Option<Uuid>,
+}
+
+impl Stay {
+    pub fn days(&self, until: DateTime<Utc>) -> f64 {
+        (self.left_at.unwrap_or(until) - self.entered_at).num_seconds() as f64 / 86_400.0
+    }
+}
+
+/// The stays in the scope's pipeline that ended from `start` up to `end`.
+pub async fn stays_ended(
+    kite: &Kite,
+    scope: &Scope,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<Stay>, CoreError> {
+    // Only deals that moved since `start` can have a stay ending after it: the window
+    // function then runs over their history, not the organization's.
+    let sql = Sql::new(
+        "SELECT deal_id, stage_id, entered_at, left_at, next_stage_id FROM (\
+         SELECT h.deal_id, h.to_stage_id AS stage_id, h.moved_at AS entered_at, \
+         LEAD(h.moved_at) OVER (PARTITION BY h.deal_id ORDER BY h.moved_at, h.id) AS left_at, \
+         LEAD(h.to_stage_id) OVER (PARTITION BY h.deal_id ORDER BY h.moved_at, h.id) AS next_stage_id \
+         FROM deal_stage_history h JOIN deals d ON d.id = h.deal_id WHERE",
+    )
+    .deals_in_scope(scope, true)
+    .push(
+        " AND h.deal_id IN (SELECT m.deal_id FROM deal_stage_history m \
+         WHERE m.organization_id = ? AND m.moved_at >= ? AND m.from_stage_id IS NOT NULL)\
+         ) s WHERE s.left_at >= ? AND s.left_at < ?",
+        [scope.organization.into(), start.into(), start.into(), end.into()],
+    );
+    all(kite, sql).await
+}
+
+/// A deal created in the period, once per stage its history took it to.
+#[derive(Clone, Debug, PartialEq, FromQueryResult)]
+pub struct Reach {
+    pub deal_id: Uuid,
+    pub status: String,
+    pub stage_id: Uuid,
+}
+
+pub async fn cohort_reach(kite: &Kite, scope: &Scope, window: Window) -> Result<Vec<Reach>, CoreError> {
+    let sql = Sql::new(
+        "SELECT DISTINCT d.id AS deal_id, d.status, h.to_stage_id AS stage_id \
+         FROM deals d JOIN deal_stage_history h ON h.deal_id = d.id WHERE",
+    )
+    .deals_in_scope(scope, true)
+    .push(
+        " AND d.created_at >= ? AND d.created_at < ?",
+        [window.start.into(), window.end.into()],
+    );
+    all(kite, sql).await
+}
+
+/// An open deal of the pipeline, with when it entered the stage it is in.
+#[derive(Clone, Debug, PartialEq, FromQueryResult)]
+pub struct OpenDeal {
+    pub id: Uuid,
+    pub title: String,
+    pub owner_id: Option<Uuid>,
+    pub value_minor: i64,
+    pub currency: String,
+    pub stage_id: Uuid,
+    pub entered_at: Option<DateTime<Utc>>,
+    /// How many open deals the stage has in all.
+    pub in_stage: i64,
+}
+
+/// The `per_stage` open deals of each stage that have been in it longest.
+pub async fn longest_open(kite: &Kite, scope: &Scope, per_stage: i64) -> Result<Vec<OpenDeal>, CoreError> {
+    let sql = Sql::new(
+        "SELECT id, title, owner_id, value_minor, currency, stage_id, entered_at, in_stage FROM (\
+         SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.stage_id ORDER BY o.entered_at, o.id) AS n, \
+         COUNT(*) OVER (PARTITION BY o.stage_id) AS in_stage FROM (\
+         SELECT d.id, d.title, d.owner_id, d.value_minor, d.currency, d.stage_id, \
+         (SELECT MAX(h.moved_at) FROM deal_stage_history h WHERE h.deal_id = d.id AND h.to_stage_id = d.stage_id) \
+         AS entered_at FROM deals d WHERE",
+    )
+    .deals_in_scope(scope, true)
+    .push(" AND d.status = 'open') o) r WHERE r.n <= ?", [per_stage.into()]);
+    all(kite, sql).await
+}
+
+#[derive(Clone, Debug, PartialEq, FromQueryResult)]
+pub struct OwnerCount {
+    pub owner_id: Option<Uuid>,
+    pub n: i64,
+}
+
+/// Activities per owner: created in the period (logged), or done in it.
+pub async fn activities_by_owner(
+    kite: &Kite,
+    scope: &Scope,
+    window: Window,
+    done: bool,
+) -> Result<Vec<OwnerCount>, CoreError> {
+    let column = if done { "done_at" } else { "created_at" };
+    let mut sql = Sql::new("SELECT a.owner_id, COUNT(*) AS n FROM activities a WHERE")
+        .push(" a.organization_id = ?", [scope.organization.into()])
+        .push(
+            &format!(" AND a.deleted_at IS NULL AND a.{column} >= ? AND a.{column} < ?"),
+            [window.start.into(), window.end.into()],
+        );
+    if let Some(owner) = scope.owner {
+        sql = sql.push(" AND a.owner_id = ?", [owner.into()]);
+    }
+    all(kite, sql.push(" GROUP BY a.owner_id", [])).await
+}
+
+#[derive(FromQueryResult)]
+struct Count {
+    n: i64,
+}
+
+pub async fn deals_created(kite: &Kite, scope: &Scope, window: Window) -> Result<u64, CoreError> {
+    let sql = Sql::new("SELECT COUNT(*) AS n FROM deals d WHERE")
+        .deals_in_scope(scope, false)
+        .push(
+            " AND d.created_at >= ? AND d.created_at < ?",
+            [window.start.into(), window.end.into()],
+        );
+    let rows: Vec<Count> = all(kite, sql).await?;
+    Ok(rows.first().map_or(0, |c| u64::try_from(c.n).unwrap_or(0)))
+}
+
+#[derive(FromQueryResult)]
+struct CurrencyUse {
+    currency: String,
+}
+
+/// The currency most of the scope's deals are in.
+pub async fn main_currency(kite: &Kite, scope: &Scope) -> Result<Option<String>, CoreError> {
+    if let Some(currency) = &scope.currency {
+        return Ok(Some(currency.clone()));
+    }
+    let sql = Sql::new("SELECT d.currency FROM deals d WHERE")
+        .deals_in_scope(scope, false)
+        .push(" GROUP BY d.currency ORDER BY COUNT(*) DESC, d.currency LIMIT 1", []);
+    let rows: Vec<CurrencyUse> = all(kite, sql).await?;
+    Ok(rows.into_iter().next().map(|r| r.currency))
+}
+
+#[derive(FromQueryResult)]
+struct UserName {
+    id: Uuid,
+    name: String,
+}
+
+pub async fn user_names(kite: &Kite, scope: &Scope) -> Result<HashMap<Uuid, String>, CoreError> {
+    let sql = Sql::new("SELECT id, name FROM users WHERE").push(" organization_id = ?", [scope.organization.into()]);
+    let rows: Vec<UserName> = all(kite, sql).await?;
+    Ok(rows.into_iter().map(|u| (u.id, u.name)).collect())
+}
+
+/// Open deals grouped by stage and currency, with their value weighted by probability.
+#[derive(Clone, Debug, PartialEq, FromQueryResult)]
+pub struct OpenTotal {
+    pub stage_id: Uuid,
+    pub currency: String,
+    pub n: i64,
+    pub total: i64,
+    /// Sum of value × probability (percent), so in hundredths of minor units.
+    pub weighted: i64,
+}
+
+pub async fn open_by_stage(kite: &Kite, scope: &Scope) -> Result<Vec<OpenTotal>, CoreError> {
+    let sql = Sql::new(
+        "SELECT d.stage_id, d.currency, COUNT(*) AS n, CAST(SUM(d.value_minor) AS BIGINT) AS total, \
+         CAST(SUM(d.value_minor * d.probability) AS BIGINT) AS weighted FROM deals d WHERE",
+    )
+    .deals_in_scope(scope, true)
+    .push(" AND d.status = 'open' GROUP BY d.stage_id, d.currency", []);
+    all(kite, sql).await
+}
+
+/// Open deals grouped by expected close day and currency.
+#[derive(Clone, Debug, PartialEq, FromQueryResult)]
+pub struct ClosingTotal {
+    pub expected_close: Option<NaiveDate>,
+    pub currency: String,
+    pub n: i64,
+    pub total: i64,
+    pub weighted: i64,
+}
+
+pub async fn open_by_close_day(kite: &Kite, scope: &Scope) -> Result<Vec<ClosingTotal>, CoreError> {
+    let sql = Sql::new(
+        "SELECT d.expected_close, d.currency, COUNT(*) AS n, CAST(SUM(d.value_minor) AS BIGINT) AS total, \
+         CAST(SUM(d.value_minor * d.probability) AS BIGINT) AS weighted FROM deals d WHERE",
+    )
+    .deals_in_scope(scope, false)
+    .push(" AND d.status = 'open' GROUP BY d.expected_close, d.currency", []);
+    all(kite, sql).await
+}
+
+/// A won deal's value, and when it was created and closed.
+#[derive(Clone, Debug, PartialEq, FromQueryResult)]
+pub struct Won {
+    pub created_at: DateTime<Utc>,
+    pub closed_at: DateTime<Utc>,
+    pub currency: String,
+    pub value_minor: i64,
+}
+
+/// Deals won from `start` up to `end`; of the scope's pipeline only, or of any.
+pub async fn won_between(
+    kite: &Kite,
+    scope: &Scope,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    whole_pipeline: bool,
+) -> Result<Vec<Won>, CoreError> {
+    let sql = Sql::new("SELECT d.created_at, d.closed_at, d.currency, d.value_minor FROM deals d WHERE")
+        .deals_in_scope(scope, whole_pipeline)
+        .push(
+            " AND d.status = 'won' AND d.closed_at >= ? AND d.closed_at < ?",
+            [start.into(), end.into()],
+        );
+    all(kite, sql).await
+}
+
+async fn all<T: FromQueryResult>(kite: &Kite, sql: Sql) -> Result<Vec<T>, CoreError> {
+    let statement = sql.build(kite.db.get_database_backend());
+    Ok(T::find_by_statement(statement).all(&kite.db).await?)
+}

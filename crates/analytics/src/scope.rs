@@ -1,0 +1,154 @@
+//! Whose figures a report shows, over which instants, for which pipeline.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use kite_core::{CoreError, Ctx, Kite};
+use kite_entity::{pipeline, stage};
+use kite_shared::analytics::period::{self, DateSpan, Periods};
+use kite_shared::analytics::{AnalyticsQuery, Compared};
+use kite_shared::{FieldError, Permission};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::future::Future;
+use uuid::Uuid;
+
+/// One period as instants: from `start` up to, not including, `end`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub span: DateSpan,
+}
+
+impl Window {
+    pub fn days(&self) -> i64 {
+        self.span.days()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Scope {
+    pub organization: Uuid,
+    /// Only this owner's deals and activities.
+    pub owner: Option<Uuid>,
+    /// The pipeline stage reports are about: the asked-for one or the default.
+    pub pipeline: pipeline::Model,
+    /// Its stages in board order, deleted ones left out.
+    pub stages: Vec<stage::Model>,
+    /// Whether reports across pipelines narrow to `pipeline` (only when it was asked for).
+    pub narrow_to_pipeline: bool,
+    pub periods: Periods,
+    pub current: Window,
+    pub previous: Option<Window>,
+    pub currency: Option<String>,
+    pub tz: Tz,
+    pub now: DateTime<Utc>,
+}
+
+impl Scope {
+    pub async fn resolve(kite: &Kite, ctx: &Ctx, query: &AnalyticsQuery) -> Result<Scope, CoreError> {
+        ctx.require(Permission::ViewReports)?;
+        query.validate().map_err(CoreError::Validation)?;
+        let me = ctx.user_id.into_uuid();
+        let owner = if ctx.role.can(Permission::ViewTeamReports) {
+            query.owner_id
+        } else {
+            match query.owner_id {
+                Some(other) if other != me => return Err(CoreError::Forbidden),
+                _ => Some(me),
+            }
+        };
+        let tz: Tz = match query.tz.as_deref() {
+            None | Some("") => Tz::UTC,
+            Some(name) => name.parse().map_err(|_| {
+                CoreError::field(
+                    "tz",
+                    "unknown_time_zone",
+                    "Use an IANA time zone such as Europe/Berlin.",
+                )
+            })?,
+        };
+        let now = Utc::now();
+        let today = now.with_timezone(&tz).date_naive();
+        let periods = period::resolve(query, today).map_err(CoreError::Validation)?;
+        let window = |span: DateSpan| Window {
+            start: start_of(tz, span.start),
+            end: start_of(tz, span.end),
+            span,
+        };
+        let organization = ctx.organization_id.into_uuid();
+        let mut pipelines = pipeline::Entity::find().filter(pipeline::Column::OrganizationId.eq(organization));
+        pipelines = match query.pipeline_id {
+            Some(id) => pipelines.filter(pipeline::Column::Id.eq(id)),
+            None => pipelines
+                .order_by_desc(pipeline::Column::IsDefault)
+                .order_by_asc(pipeline::Column::Position),
+        };
+        let pipeline = pipelines.one(&kite.db).await?.ok_or_else(|| match query.pipeline_id {
+            Some(_) => CoreError::Validation(vec![FieldError::new(
+                "pipeline_id",
+                "unknown_pipeline",
+                "No pipeline of your organization has this id.",
+            )]),
+            None => CoreError::NotFound("pipeline"),
+        })?;
+        let stages = stage::Entity::find()
+            .filter(stage::Column::PipelineId.eq(pipeline.id))
+            .filter(stage::Column::DeletedAt.is_null())
+            .order_by_asc(stage::Column::Position)
+            .all(&kite.db)
+            .await?;
+        Ok(Scope {
+            organization,
+            owner,
+            pipeline,
+            stages,
+            narrow_to_pipeline: query.pipeline_id.is_some(),
+            current: window(periods.current),
+            previous: if query.compare.unwrap_or(false) {
+                periods.previous.map(window)
+            } else {
+                None
+            },
+            periods,
+            currency: query.currency.clone(),
+            tz,
+            now,
+        })
+    }
+
+    /// The report over the current period and, when compared, the previous one.
+    pub async fn compared<T, F, Fut>(&self, report: F) -> Result<Compared<T>, CoreError>
+    where
+        F: Fn(Window) -> Fut,
+        Fut: Future<Output = Result<T, CoreError>>,
+    {
+        let current = report(self.current).await?;
+        let previous = match self.previous {
+            Some(window) => Some(report(window).await?),
+            None => None,
+        };
+        Ok(Compared {
+            periods: self.periods,
+            current,
+            previous,
+        })
+    }
+
+    pub fn stage_kind(&self, id: Uuid) -> Option<&str> {
+        self.stages.iter().find(|s| s.id == id).map(|s| s.kind.as_str())
+    }
+}
+
+/// Midnight of `day` in `tz`, as an instant; on a day that skips midnight, the first
+/// instant that exists.
+fn start_of(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    match tz.from_local_datetime(&midnight).earliest() {
+        Some(t) => t.with_timezone(&Utc),
+        None => tz
+            .from_local_datetime(&(midnight + chrono::Duration::hours(1)))
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|| midnight.and_utc()),
+    }
+}

@@ -1,0 +1,81 @@
+//! Hand-written SQL for the readers, valid on SQLite and PostgreSQL: written with `?`
+//! placeholders, numbered for PostgreSQL here.
+
+use crate::scope::Scope;
+use sea_orm::{DatabaseBackend, Statement, Value};
+
+pub struct Sql {
+    text: String,
+    values: Vec<Value>,
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            values: Vec::new(),
+        }
+    }
+
+    /// Appends `text`, whose `?`s take `values` in order.
+    pub fn push(mut self, text: &str, values: impl IntoIterator<Item = Value>) -> Self {
+        self.text.push_str(text);
+        self.values.extend(values);
+        self
+    }
+
+    /// The conditions every read of deals aliased `d` shares: the organization, not in
+    /// the trash, and the scope's owner and pipeline.
+    pub fn deals_in_scope(self, scope: &Scope, whole_pipeline: bool) -> Self {
+        let mut sql = self.push(
+            " d.organization_id = ? AND d.deleted_at IS NULL",
+            [scope.organization.into()],
+        );
+        if let Some(owner) = scope.owner {
+            sql = sql.push(" AND d.owner_id = ?", [owner.into()]);
+        }
+        if whole_pipeline || scope.narrow_to_pipeline {
+            sql = sql.push(" AND d.pipeline_id = ?", [scope.pipeline.id.into()]);
+        }
+        sql
+    }
+
+    pub fn build(self, backend: DatabaseBackend) -> Statement {
+        let text = match backend {
+            DatabaseBackend::Postgres => {
+                let mut numbered = String::with_capacity(self.text.len() + 16);
+                let mut n = 0;
+                for c in self.text.chars() {
+                    if c == '?' {
+                        n += 1;
+                        numbered.push('$');
+                        numbered.push_str(&n.to_string());
+                    } else {
+                        numbered.push(c);
+                    }
+                }
+                numbered
+            }
+            _ => self.text,
+        };
+        Statement::from_sql_and_values(backend, text, self.values)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_gets_numbered_placeholders_and_sqlite_keeps_question_marks() {
+        let sql = || Sql::new("SELECT 1 WHERE a = ?").push(" AND b = ?", [1.into(), 2.into()]);
+        assert_eq!(
+            sql().build(DatabaseBackend::Postgres).sql,
+            "SELECT 1 WHERE a = $1 AND b = $2"
+        );
+        assert_eq!(
+            sql().build(DatabaseBackend::Sqlite).sql,
+            "SELECT 1 WHERE a = ? AND b = ?"
+        );
+    }
+}

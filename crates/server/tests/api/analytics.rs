@@ -1,0 +1,215 @@
+use crate::helpers::{Backend, Session, TestApp, unique_email};
+use crate::on_both_databases;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn stages(app: &TestApp, session: &Session) -> Vec<Value> {
+    let pipelines = app.get("/api/v1/pipelines", &session.access_token).await;
+    pipelines.body[0]["stages"].as_array().expect("stages").clone()
+}
+
+async fn deal(app: &TestApp, session: &Session, minor: i64, currency: &str) -> String {
+    let created = app
+        .post(
+            "/api/v1/deals",
+            Some(&session.access_token),
+            json!({"title": "Deal", "value": {"minor": minor, "currency": currency}}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    created.body["id"].as_str().expect("id").to_owned()
+}
+
+async fn move_to(app: &TestApp, session: &Session, id: &str, stage: &Value, reason: Option<&str>) {
+    let moved = app
+        .post(
+            &format!("/api/v1/deals/{id}/move"),
+            Some(&session.access_token),
+            json!({"stage_id": stage["id"], "lost_reason": reason}),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+}
+
+/// Four deals: one won through Qualified, one lost from Qualified, one still in Lead, and
+/// one in USD won straight away.
+async fn history(app: &TestApp, session: &Session) -> Vec<Value> {
+    let stages = stages(app, session).await;
+    let won = deal(app, session, 500_000, "EUR").await;
+    move_to(app, session, &won, &stages[1], None).await;
+    move_to(app, session, &won, &stages[5], None).await;
+    let lost = deal(app, session, 200_000, "EUR").await;
+    move_to(app, session, &lost, &stages[1], None).await;
+    move_to(app, session, &lost, &stages[6], Some("Price")).await;
+    deal(app, session, 100_000, "EUR").await;
+    let usd = deal(app, session, 90_000, "USD").await;
+    move_to(app, session, &usd, &stages[5], None).await;
+    stages
+}
+
+async fn the_reports_follow_deals_moved_won_and_lost(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    history(&app, &admin).await;
+    let token = &admin.access_token;
+
+    let summary = app.get("/api/v1/analytics/summary?period=this_month", token).await;
+    assert_eq!(summary.status, StatusCode::OK, "{}", summary.body);
+    let now = &summary.body["current"];
+    // EUR is the most used currency: the USD win is not added to it.
+    assert_eq!(
+        (now["currency"].as_str(), now["won_minor"].as_i64()),
+        (Some("EUR"), Some(500_000))
+    );
+    assert_eq!(
+        (now["deals_won"].as_u64(), now["deals_lost"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(now["new_deals"], 4);
+
+    let conversion = app.get("/api/v1/analytics/conversion?period=this_month", token).await;
+    let reached: Vec<u64> = conversion.body["current"]["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .map(|s| s["reached"].as_u64().unwrap_or_default())
+        .collect();
+    assert_eq!(reached, vec![4, 3, 2, 2, 2], "won deals reached every stage");
+
+    let win_loss = app.get("/api/v1/analytics/win-loss?period=this_month", token).await;
+    assert_eq!(win_loss.body["current"]["lost_reasons"][0]["reason"], "Price");
+    assert_eq!(win_loss.body["current"]["won_value"].as_array().map(Vec::len), Some(2));
+
+    let velocity = app.get("/api/v1/analytics/velocity?period=this_month", token).await;
+    assert_eq!(
+        velocity.body["current"]["stages"][0]["stays"], 3,
+        "three deals left Lead"
+    );
+    assert_eq!(velocity.body["current"]["cycle"]["won_deals"], 2);
+
+    let board = app.get("/api/v1/analytics/leaderboard?period=this_month", token).await;
+    assert_eq!(board.body["current"]["rows"][0]["owner_id"], admin.user_id);
+    assert_eq!(board.body["current"]["rows"][0]["deals_won"], 2);
+
+    let pipeline = app.get("/api/v1/analytics/pipeline", token).await;
+    assert_eq!(pipeline.body["stages"][0]["count"], 1, "one deal is open, in Lead");
+
+    let bottlenecks = app.get("/api/v1/analytics/bottlenecks", token).await;
+    assert_eq!(bottlenecks.status, StatusCode::OK, "{}", bottlenecks.body);
+    let stuck: u64 = bottlenecks.body["current"]["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .map(|s| s["open_deals"].as_u64().unwrap_or_default())
+        .sum();
+    assert_eq!(stuck, 1);
+
+    let forecast = app.get("/api/v1/analytics/forecast", token).await;
+    assert_eq!(forecast.status, StatusCode::OK, "{}", forecast.body);
+    assert_eq!(forecast.body["method"], "stage_weighted");
+}
+on_both_databases!(the_reports_follow_deals_moved_won_and_lost);
+
+async fn a_comparison_reports_the_period_before(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    history(&app, &admin).await;
+    let summary = app
+        .get(
+            "/api/v1/analytics/summary?period=last_n_days&days=7&compare=true",
+            &admin.access_token,
+        )
+        .await;
+    assert_eq!(summary.status, StatusCode::OK, "{}", summary.body);
+    assert_eq!(summary.body["current"]["deals_won"], 2);
+    assert_eq!(
+        summary.body["previous"]["deals_won"], 0,
+        "nothing was won the week before"
+    );
+    let days = |span: &Value| {
+        let start = chrono::NaiveDate::parse_from_str(span["start"].as_str().unwrap_or_default(), "%Y-%m-%d");
+        let end = chrono::NaiveDate::parse_from_str(span["end"].as_str().unwrap_or_default(), "%Y-%m-%d");
+        (end.expect("end") - start.expect("start")).num_days()
+    };
+    assert_eq!(days(&summary.body["periods"]["current"]), 7);
+    assert_eq!(
+        summary.body["periods"]["previous"]["end"],
+        summary.body["periods"]["current"]["start"]
+    );
+    let plain = app.get("/api/v1/analytics/summary", &admin.access_token).await;
+    assert!(plain.body["previous"].is_null(), "no comparison unless asked");
+}
+on_both_databases!(a_comparison_reports_the_period_before);
+
+async fn a_rep_sees_only_their_own_figures(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    let rep = app.add_user(&admin, &unique_email("rep"), "sales_rep").await;
+    let stages = stages(&app, &admin).await;
+    history(&app, &admin).await;
+    let mine = deal(&app, &rep, 700_000, "EUR").await;
+    move_to(&app, &rep, &mine, &stages[5], None).await;
+
+    let own = app
+        .get("/api/v1/analytics/summary?period=this_month", &rep.access_token)
+        .await;
+    assert_eq!(own.body["current"]["deals_won"], 1);
+    assert_eq!(own.body["current"]["new_deals"], 1);
+    let board = app
+        .get("/api/v1/analytics/leaderboard?period=this_month", &rep.access_token)
+        .await;
+    assert_eq!(board.body["current"]["rows"].as_array().map(Vec::len), Some(1));
+    let other = app
+        .get(
+            &format!("/api/v1/analytics/summary?owner_id={}", admin.user_id),
+            &rep.access_token,
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+
+    let team = app
+        .get("/api/v1/analytics/summary?period=this_month", &admin.access_token)
+        .await;
+    assert_eq!(team.body["current"]["deals_won"], 3);
+    let filtered = app
+        .get(
+            &format!("/api/v1/analytics/summary?period=this_month&owner_id={}", rep.user_id),
+            &admin.access_token,
+        )
+        .await;
+    assert_eq!(filtered.body["current"]["deals_won"], 1);
+}
+on_both_databases!(a_rep_sees_only_their_own_figures);
+
+async fn bad_periods_and_filters_are_refused_by_field(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    for (query, field, code) in [
+        ("period=custom&from=2026-02-01&to=2026-01-01", "to", "before_start"),
+        ("period=custom&from=2010-01-01&to=2020-06-01", "to", "too_long"),
+        ("period=custom&from=2026-01-01", "to", "required"),
+        ("period=last_n_days&days=0", "days", "out_of_range"),
+        ("period=fortnight", "period", "invalid_value"),
+        ("from=yesterday", "from", "invalid_value"),
+        ("tz=Mars/Olympus", "tz", "unknown_time_zone"),
+        ("currency=euro", "currency", "invalid_currency"),
+        (
+            "pipeline_id=00000000-0000-0000-0000-000000000001",
+            "pipeline_id",
+            "unknown_pipeline",
+        ),
+        ("colour=red", "colour", "unknown_field"),
+    ] {
+        let response = app
+            .get(&format!("/api/v1/analytics/conversion?{query}"), &admin.access_token)
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{query}: {}",
+            response.body
+        );
+        assert_eq!(response.field_codes(), vec![(field.into(), code.into())], "{query}");
+    }
+}
+on_both_databases!(bad_periods_and_filters_are_refused_by_field);
