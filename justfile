@@ -11,7 +11,7 @@ export KITE_TEST_POSTGRES_URL := env("KITE_TEST_POSTGRES_URL", "postgres://postg
 default:
     @just --list
 
-# Install what the build needs when it is missing: the wasm target, trunk, wasm-bindgen-cli.
+# Install what the build needs when it is missing: the wasm target, trunk, wasm-bindgen-cli, ECharts.
 setup:
     #!/usr/bin/env bash
     set -euo pipefail
@@ -27,6 +27,13 @@ setup:
     want=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"$/\1/p')
     if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$want" ]; then
         cargo install wasm-bindgen-cli --version "=$want" --root "{{tools}}"
+    fi
+    # ECharts, pinned in frontend/package-lock.json; the build checks its checksum.
+    if ! (cd frontend && sha256sum --check --strict --quiet echarts.sha256 2>/dev/null); then
+        if ! command -v npm >/dev/null; then
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm
+        fi
+        npm ci --prefix frontend --no-audit --no-fund --ignore-scripts --cache "{{cache}}/npm"
     fi
 
 # Build the SPA (release) into frontend/dist, offline.

@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("campaigns/:id") view=CampaignReportPage />
                     <Route path=path!("campaigns/:id/edit") view=CampaignForm />
                     <Route path=path!("reports") view=ReportsPage />
+                    <Route path=path!("reports/:report") view=ReportsPage />
                     <Route path=path!("search") view=Search />
                     <ParentRoute path=path!("settings") view=SettingsLayout>
                         <Route path=path!("") view=|| view! { <Redirect path="/settings/profile" /> } />

@@ -21,7 +21,7 @@ pub struct ClosedDeal {
     pub created_at: DateTime<Utc>,
     pub closed_at: DateTime<Utc>,
     pub company_size: Option<String>,
-    /// The source and lifecycle stage of the deal's first contact.
+    /// The source and lifecycle stage of the deal's first contact (or its company's).
     pub source: Option<String>,
     pub lifecycle: Option<String>,
 }
@@ -37,10 +37,13 @@ impl ClosedDeal {
 }
 
 pub async fn closed(kite: &Kite, scope: &Scope, window: Window) -> Result<Vec<ClosedDeal>, CoreError> {
+    // The deal's first contact; without one, the first contact of its company.
     let first_contact = |column: &str| {
         format!(
-            "(SELECT c.{column} FROM deal_contacts dc JOIN contacts c ON c.id = dc.contact_id \
-             WHERE dc.deal_id = d.id ORDER BY c.created_at, c.id LIMIT 1)"
+            "COALESCE((SELECT c.{column} FROM deal_contacts dc JOIN contacts c ON c.id = dc.contact_id \
+             WHERE dc.deal_id = d.id ORDER BY c.created_at, c.id LIMIT 1), \
+             (SELECT c.{column} FROM contacts c WHERE c.company_id = d.company_id AND c.deleted_at IS NULL \
+             ORDER BY c.created_at, c.id LIMIT 1))"
         )
     };
     let sql = Sql::new(&format!(

@@ -4,6 +4,7 @@ mod activities;
 mod approvals;
 mod auth;
 mod crm;
+mod dashboards;
 mod deals;
 mod imports;
 mod list_tags;

@@ -10,14 +10,14 @@ pub mod deals;
 pub mod imports;
 pub mod marketing;
 pub mod merge;
-mod module_page;
 mod not_found;
 mod record;
 mod record_list;
+mod reports;
 mod search;
 pub mod settings;
 
 pub use dashboard::Dashboard;
-pub use module_page::ReportsPage;
 pub use not_found::NotFound;
+pub use reports::ReportsPage;
 pub use search::Search;
