@@ -107,11 +107,12 @@ lint: setup
     cargo clippy -p kite-frontend --target wasm32-unknown-unknown -- -D warnings
 
 # Benchmark on 100k contacts, 20k companies and 50k deals, on SQLite and PostgreSQL:
-# latency of list, search, board and deal move at concurrency 16, and server memory;
+# latency of list, search, board and deal move at concurrency 16, and server memory; the
+# analytics endpoints and the default dashboard at concurrency 8 (with 100k activities);
 # then, each on a fresh database, importing and exporting `import_rows` contacts (CSV and
 # XLSX) and importing `big_rows` from CSV, with the server's peak memory; then a campaign
 # to `campaign_recipients` contacts through a fake SendGrid (messages per second).
-bench requests="2000" import_rows="100000" big_rows="1000000" campaign_recipients="10000": postgres
+bench requests="2000" import_rows="100000" big_rows="1000000" campaign_recipients="10000" analytics_requests="400": postgres
     #!/usr/bin/env bash
     set -euo pipefail
     cargo build --release -p kite-server -p kite-bench
@@ -122,7 +123,8 @@ bench requests="2000" import_rows="100000" big_rows="1000000" campaign_recipient
     export KITE_BIND=127.0.0.1:8090 RUST_LOG=warn
     # The per-IP limits would stop a load test from one address.
     export KITE_API_RATE_PER_SECOND=1000000 KITE_AUTH_RATE_PER_MINUTE=100000 KITE_MAX_UPLOAD_BYTES=1000000000
-    fresh() { # backend contacts companies deals
+    fresh() { # backend contacts companies deals [activities]
+        if [ -n "${KITE_DATA_DIR:-}" ]; then rm -rf "$KITE_DATA_DIR"; fi
         export KITE_DATA_DIR=$(mktemp -d)
         if [ "$1" = postgres ]; then
             psql "$KITE_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS kite_bench WITH (FORCE)" -c "CREATE DATABASE kite_bench"
@@ -135,7 +137,8 @@ bench requests="2000" import_rows="100000" big_rows="1000000" campaign_recipient
         else
             unset DATABASE_URL
         fi
-        "$target/release/kite-server" seed --contacts "$2" --companies "$3" --deals "$4" --email bench@kite.example
+        "$target/release/kite-server" seed --contacts "$2" --companies "$3" --deals "$4" --activities "${5:-0}" \
+            --email bench@kite.example
     }
     measure() { # label, kite-bench arguments...
         local label=$1; shift
@@ -148,14 +151,14 @@ bench requests="2000" import_rows="100000" big_rows="1000000" campaign_recipient
         echo "" >> "$report"
         kill "$server"
         wait "$server" || true
-        rm -rf "$KITE_DATA_DIR"
     }
     for backend in sqlite postgres; do
         seed_started=$(date +%s)
-        fresh "$backend" 100000 20000 50000
+        fresh "$backend" 100000 20000 50000 100000
         echo "" >> "$report"
         echo "## $backend (seeded in $(( $(date +%s) - seed_started ))s)" >> "$report"
         measure "$backend" --requests {{requests}} --concurrency 16
+        measure "$backend" --analytics --requests {{analytics_requests}} --concurrency 8
         fresh "$backend" 0 0 0
         measure "$backend" --imports {{import_rows}}
         fresh "$backend" 0 0 0
@@ -165,4 +168,5 @@ bench requests="2000" import_rows="100000" big_rows="1000000" campaign_recipient
         SENDGRID_API_KEY=SG.fake-key-for-tests SENDGRID_API_URL=http://127.0.0.1:8091 \
             measure "$backend" --campaign {{campaign_recipients}}
     done
+    rm -rf "$KITE_DATA_DIR"
     echo "Report: $report"

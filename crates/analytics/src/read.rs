@@ -225,8 +225,34 @@ pub async fn user_names(kite: &Kite, scope: &Scope) -> Result<HashMap<Uuid, Stri
     Ok(rows.into_iter().map(|u| (u.id, u.name)).collect())
 }
 
-/// Open deals grouped by stage and currency, with their value weighted by probability.
+/// Open deals' count, value and value weighted by probability, grouped by currency and
+/// by a column: the stage, or the expected close day.
 #[derive(Clone, Debug, PartialEq, FromQueryResult)]
+struct OpenGroup<K: sea_orm::TryGetable> {
+    grouped: K,
+    currency: String,
+    n: i64,
+    total: i64,
+    weighted: i64,
+}
+
+async fn open_totals<K: sea_orm::TryGetable + Send + Sync>(
+    kite: &Kite,
+    scope: &Scope,
+    column: &str,
+    whole_pipeline: bool,
+) -> Result<Vec<OpenGroup<K>>, CoreError> {
+    let sql = Sql::new(&format!(
+        "SELECT d.{column} AS grouped, d.currency, COUNT(*) AS n, CAST(SUM(d.value_minor) AS BIGINT) AS total, \
+         CAST(SUM(d.value_minor * d.probability) AS BIGINT) AS weighted FROM deals d WHERE"
+    ))
+    .deals_in_scope(scope, whole_pipeline)
+    .push(&format!(" AND d.status = 'open' GROUP BY d.{column}, d.currency"), []);
+    all(kite, sql).await
+}
+
+/// Open deals grouped by stage and currency, with their value weighted by probability.
+#[derive(Clone, Debug, PartialEq)]
 pub struct OpenTotal {
     pub stage_id: Uuid,
     pub currency: String,
@@ -237,17 +263,21 @@ pub struct OpenTotal {
 }
 
 pub async fn open_by_stage(kite: &Kite, scope: &Scope) -> Result<Vec<OpenTotal>, CoreError> {
-    let sql = Sql::new(
-        "SELECT d.stage_id, d.currency, COUNT(*) AS n, CAST(SUM(d.value_minor) AS BIGINT) AS total, \
-         CAST(SUM(d.value_minor * d.probability) AS BIGINT) AS weighted FROM deals d WHERE",
-    )
-    .deals_in_scope(scope, true)
-    .push(" AND d.status = 'open' GROUP BY d.stage_id, d.currency", []);
-    all(kite, sql).await
+    let groups: Vec<OpenGroup<Uuid>> = open_totals(kite, scope, "stage_id", true).await?;
+    Ok(groups
+        .into_iter()
+        .map(|g| OpenTotal {
+            stage_id: g.grouped,
+            currency: g.currency,
+            n: g.n,
+            total: g.total,
+            weighted: g.weighted,
+        })
+        .collect())
 }
 
 /// Open deals grouped by expected close day and currency.
-#[derive(Clone, Debug, PartialEq, FromQueryResult)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ClosingTotal {
     pub expected_close: Option<NaiveDate>,
     pub currency: String,
@@ -257,13 +287,17 @@ pub struct ClosingTotal {
 }
 
 pub async fn open_by_close_day(kite: &Kite, scope: &Scope) -> Result<Vec<ClosingTotal>, CoreError> {
-    let sql = Sql::new(
-        "SELECT d.expected_close, d.currency, COUNT(*) AS n, CAST(SUM(d.value_minor) AS BIGINT) AS total, \
-         CAST(SUM(d.value_minor * d.probability) AS BIGINT) AS weighted FROM deals d WHERE",
-    )
-    .deals_in_scope(scope, false)
-    .push(" AND d.status = 'open' GROUP BY d.expected_close, d.currency", []);
-    all(kite, sql).await
+    let groups: Vec<OpenGroup<Option<NaiveDate>>> = open_totals(kite, scope, "expected_close", false).await?;
+    Ok(groups
+        .into_iter()
+        .map(|g| ClosingTotal {
+            expected_close: g.grouped,
+            currency: g.currency,
+            n: g.n,
+            total: g.total,
+            weighted: g.weighted,
+        })
+        .collect())
 }
 
 /// A won deal's value, and when it was created and closed.

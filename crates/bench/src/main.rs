@@ -1,9 +1,11 @@
 //! Drives a running Kite with concurrent requests and reports median and p99 latency per
 //! scenario: the list's first 20 pages (by cursor), search, the board, and a deal move; or, with `--imports N`,
 //! the wall time of importing N contacts (CSV and XLSX) and exporting them; or, with
-//! `--campaign N`, a campaign to the N seeded contacts through a fake SendGrid. `just bench`
+//! `--campaign N`, a campaign to the N seeded contacts through a fake SendGrid; or, with
+//! `--analytics`, the analytics endpoints and the default dashboard. `just bench`
 //! seeds the database and starts the server first.
 
+mod analytics;
 mod campaign;
 mod io;
 
@@ -46,6 +48,9 @@ struct Args {
     /// SendGrid on 127.0.0.1:8091, which the server must be configured with.
     #[arg(long)]
     campaign: Option<usize>,
+    /// Instead: the analytics endpoints and the default dashboard's load.
+    #[arg(long)]
+    analytics: bool,
 }
 
 struct Scenario {
@@ -166,6 +171,18 @@ async fn main() -> Result<()> {
         .to_owned();
     if let Some(recipients) = args.campaign {
         return campaign::campaign(&client, &base, &token, recipients, &args.label).await;
+    }
+    if args.analytics {
+        return analytics::analytics(
+            &client,
+            &base,
+            &token,
+            args.concurrency,
+            args.requests,
+            args.warmup,
+            &args.label,
+        )
+        .await;
     }
     if let Some(rows) = args.imports {
         return imports(&client, &base, &token, rows, args.csv_only, &args.label).await;

@@ -368,13 +368,11 @@ async fn an_admin_of_an_empty_organization_loads_demo_data_from_the_dashboard() 
     browser.wait_for_path("/deals").await;
     browser.screenshot("board-demo-light").await;
     browser.goto("/").await;
-    browser.wait_for_text(".people", "Ada Admin").await;
-    // Both lookups of the offer have answered by the time the team list shows, plus a margin.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(
-        !browser.exists("[data-testid=demo-offer]").await,
-        "the offer is gone once there are records"
-    );
+    browser
+        .find("[data-testid=pipeline-widget] [data-testid=stage-count]")
+        .await;
+    // The offer is gone once there are records.
+    browser.wait_gone("[data-testid=demo-offer]").await;
     browser.close().await;
 }
 

@@ -21,14 +21,6 @@ const REPORTS: [(&str, &str, DataSource, WidgetKind); 7] = [
     ("forecast", "Forecast", DataSource::Forecast, WidgetKind::Forecast),
 ];
 
-const PERIODS: [PeriodKind; 5] = [
-    PeriodKind::ThisWeek,
-    PeriodKind::ThisMonth,
-    PeriodKind::ThisQuarter,
-    PeriodKind::ThisYear,
-    PeriodKind::AllTime,
-];
-
 fn widget(source: DataSource, kind: WidgetKind, period: PeriodKind, dimension: Dimension) -> Widget {
     Widget {
         id: uuid::Uuid::nil(),
@@ -109,7 +101,7 @@ pub fn ReportsPage() -> impl IntoView {
                         prop:value=move || period.get().as_str()
                         on:change=move |e| if let Some(p) = PeriodKind::parse(&event_target_value(&e)) { choose(p, dimension.get_untracked()) }
                     >
-                        {PERIODS.iter().map(|p| view! { <option value=p.as_str()>{p.label()}</option> }).collect_view()}
+                        {PeriodKind::PRESETS.iter().map(|p| view! { <option value=p.as_str()>{p.label()}</option> }).collect_view()}
                     </select>
                     <Show when=move || report.get().2 == DataSource::WinLoss>
                         <label class="visually-hidden" for="report-by">"By"</label>

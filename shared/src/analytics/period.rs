@@ -22,6 +22,17 @@ string_enum! {
     }
 }
 
+impl PeriodKind {
+    /// The periods a picker offers without asking for a number or dates.
+    pub const PRESETS: [PeriodKind; 5] = [
+        PeriodKind::ThisWeek,
+        PeriodKind::ThisMonth,
+        PeriodKind::ThisQuarter,
+        PeriodKind::ThisYear,
+        PeriodKind::AllTime,
+    ];
+}
+
 /// Days from `start` up to, not including, `end`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -8,14 +8,6 @@ use kite_shared::analytics::layout;
 use kite_shared::analytics::reports::{Dimension, MetricKey};
 use leptos::prelude::*;
 
-const PERIODS: [PeriodKind; 5] = [
-    PeriodKind::ThisWeek,
-    PeriodKind::ThisMonth,
-    PeriodKind::ThisQuarter,
-    PeriodKind::ThisYear,
-    PeriodKind::AllTime,
-];
-
 #[component]
 pub fn Gallery(open: RwSignal<bool>, widgets: Signal<Vec<Widget>>, on_add: Callback<Widget>) -> impl IntoView {
     let kind = RwSignal::new(WidgetKind::Bar);
@@ -104,7 +96,7 @@ pub fn Gallery(open: RwSignal<bool>, widgets: Signal<Vec<Widget>>, on_add: Callb
                 <label class="field">
                     <span>"Period"</span>
                     <select name="period" prop:value=move || period.get().as_str() on:change=move |e| if let Some(p) = PeriodKind::parse(&event_target_value(&e)) { period.set(p) }>
-                        {PERIODS.iter().map(|p| view! { <option value=p.as_str()>{p.label()}</option> }).collect_view()}
+                        {PeriodKind::PRESETS.iter().map(|p| view! { <option value=p.as_str()>{p.label()}</option> }).collect_view()}
                     </select>
                 </label>
                 <label class="field">
