@@ -23,6 +23,9 @@ use kite_core::{CoreError, Ctx, Kite};
 use kite_shared::analytics::reports::{
     BottleneckReport, ConversionReport, Forecast, Leaderboard, PipelineSnapshot, Summary, VelocityReport, WinLossReport,
 };
+use kite_shared::analytics::dashboards::DataSource;
+use kite_shared::analytics::reports::Dimension;
+use kite_shared::analytics::tables::{self, ReportTable};
 use kite_shared::analytics::{AnalyticsQuery, Compared};
 
 /// The reports, each for the caller's scope (their own figures unless they may see the
@@ -92,6 +95,39 @@ impl<'a> Analytics<'a> {
     pub async fn forecast(&self, ctx: &Ctx, query: &AnalyticsQuery) -> Result<Forecast, CoreError> {
         let scope = Scope::resolve(self.kite, ctx, query).await?;
         pipeline::forecast(self.kite, &scope).await
+    }
+
+    /// A report's table, as its page shows it: win rates broken down by `dimension`,
+    /// owners by name.
+    pub async fn table(
+        &self,
+        ctx: &Ctx,
+        source: DataSource,
+        query: &AnalyticsQuery,
+        dimension: Dimension,
+    ) -> Result<ReportTable, CoreError> {
+        Ok(match source {
+            DataSource::Conversion => tables::conversion(&self.conversion(ctx, query).await?.current),
+            DataSource::Velocity => tables::velocity(&self.velocity(ctx, query).await?.current),
+            DataSource::Bottlenecks => tables::bottlenecks(&self.bottlenecks(ctx, query).await?.current),
+            DataSource::WinLoss => {
+                let report = self.win_loss(ctx, query).await?.current;
+                let scope = Scope::resolve(self.kite, ctx, query).await?;
+                let names = read::user_names(self.kite, &scope).await?;
+                let name = |id: &str| {
+                    id.parse()
+                        .ok()
+                        .and_then(|id| names.get(&id).cloned())
+                        .unwrap_or_default()
+                };
+                tables::win_loss(&report, dimension, &name)
+            }
+            DataSource::LostReasons => tables::lost_reasons(&self.win_loss(ctx, query).await?.current),
+            DataSource::WonOverTime => tables::won_over_time(&self.win_loss(ctx, query).await?.current),
+            DataSource::Leaderboard => tables::leaderboard(&self.leaderboard(ctx, query).await?.current),
+            DataSource::Forecast => tables::forecast(&self.forecast(ctx, query).await?),
+            _ => return Err(CoreError::field("report", "no_table", "This report has no table to export.")),
+        })
     }
 }
 

@@ -7,6 +7,7 @@ use crate::paging::PageRequest;
 use crate::{CoreError, Ctx, Kite};
 use kite_entity::{company, contact, deal, pipeline, stage, user};
 use kite_shared::Permission;
+use kite_shared::analytics::tables::ReportTable;
 use kite_shared::crm::companies::CompanyListQuery;
 use kite_shared::crm::contacts::ContactListQuery;
 use kite_shared::crm::deals::DealListQuery;
@@ -127,18 +128,32 @@ impl<'a> ExportService<'a> {
 
     /// Records the export in the audit log (who took which data out, with what filter).
     pub async fn start(&self, ctx: &Ctx, query: &ExportQuery, format: &str) -> Result<(), CoreError> {
-        ctx.require(Permission::ReadRecords)?;
         let filters = match query {
             ExportQuery::Contacts(q) => serde_json::to_value(q),
             ExportQuery::Companies(q) => serde_json::to_value(q),
             ExportQuery::Deals(q) => serde_json::to_value(q),
         }
         .unwrap_or_default();
-        let action = format!("{}.exported", query.name());
+        self.audit(ctx, query.name(), format, filters).await
+    }
+
+    /// Records a report's export in the audit log, as [`Self::start`] does a list's.
+    pub async fn report_exported(
+        &self,
+        ctx: &Ctx,
+        report: &str,
+        format: &str,
+        filters: serde_json::Value,
+    ) -> Result<(), CoreError> {
+        self.audit(ctx, report, format, filters).await
+    }
+
+    async fn audit(&self, ctx: &Ctx, what: &str, format: &str, filters: serde_json::Value) -> Result<(), CoreError> {
+        ctx.require(Permission::ReadRecords)?;
         audit::record(
             &self.kite.db,
             &Actor::from(ctx),
-            Event::new(&action, query.name(), ctx.organization_id.into_uuid())
+            Event::new(&format!("{what}.exported"), what, ctx.organization_id.into_uuid())
                 .after(json!({"format": format, "filters": filters})),
         )
         .await
@@ -303,35 +318,86 @@ impl<'a> ExportService<'a> {
     }
 }
 
+/// A workbook's one sheet, named, with the bold header row written.
+fn sheet<'b>(
+    book: &'b mut rust_xlsxwriter::Workbook,
+    name: &str,
+    headers: &[String],
+) -> Result<&'b mut rust_xlsxwriter::Worksheet, rust_xlsxwriter::XlsxError> {
+    let sheet = book.add_worksheet_with_constant_memory()?;
+    sheet.set_name(name)?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (col, header) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, column(col), header, &bold)?;
+    }
+    Ok(sheet)
+}
+
+fn column(index: usize) -> u16 {
+    u16::try_from(index).unwrap_or(u16::MAX)
+}
+
+fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> CoreError {
+    CoreError::Internal(e.to_string())
+}
+
 fn workbook(
     name: &str,
     headers: &[String],
     mut pages: tokio::sync::mpsc::Receiver<Vec<Vec<String>>>,
 ) -> Result<Vec<u8>, CoreError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let fail = |e: rust_xlsxwriter::XlsxError| CoreError::Internal(e.to_string());
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet_with_constant_memory().map_err(fail)?;
-    sheet.set_name(name).map_err(fail)?;
-    let bold = Format::new().set_bold();
-    for (col, header) in headers.iter().enumerate() {
-        let col = u16::try_from(col).unwrap_or(u16::MAX);
-        sheet.write_string_with_format(0, col, header, &bold).map_err(fail)?;
-    }
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = sheet(&mut book, name, headers).map_err(xlsx_error)?;
     let mut row_number: u32 = 1;
     while let Some(page) = pages.blocking_recv() {
         for row in page {
             for (col, cell) in row.iter().enumerate() {
                 if !cell.is_empty() {
-                    sheet
-                        .write_string(row_number, u16::try_from(col).unwrap_or(u16::MAX), cell)
-                        .map_err(fail)?;
+                    sheet.write_string(row_number, column(col), cell).map_err(xlsx_error)?;
                 }
             }
             row_number = row_number.saturating_add(1);
         }
     }
-    book.save_to_buffer().map_err(fail)
+    book.save_to_buffer().map_err(xlsx_error)
+}
+
+/// A report's table as CSV: figures as plain numbers (shares in percent, money in major
+/// units), text escaped as list exports escape it.
+pub fn table_csv(table: &ReportTable) -> Result<Vec<u8>, CoreError> {
+    let headers = table.headers();
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let rows: Vec<Vec<String>> = table
+        .rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| match cell.number() {
+                    Some(_) => cell.plain(),
+                    None => escape_cell(&cell.plain()),
+                })
+                .collect()
+        })
+        .collect();
+    ExportService::csv_chunk(Some(&headers), &rows)
+}
+
+/// A report's table as an XLSX workbook, figures as numbers a spreadsheet can add up.
+pub fn table_xlsx(name: &str, table: &ReportTable) -> Result<Vec<u8>, CoreError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = sheet(&mut book, name, &table.headers()).map_err(xlsx_error)?;
+    for (index, row) in table.rows.iter().enumerate() {
+        let row_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        for (col, cell) in row.iter().enumerate() {
+            match cell.number() {
+                Some(number) => sheet.write_number(row_number, column(col), number),
+                None if cell.plain().is_empty() => continue,
+                None => sheet.write_string(row_number, column(col), escape_cell(&cell.plain())),
+            }
+            .map_err(xlsx_error)?;
+        }
+    }
+    book.save_to_buffer().map_err(xlsx_error)
 }
 
 #[cfg(test)]

@@ -137,12 +137,12 @@ impl<T: DeserializeOwned> FromRequest for CheckedQuery<T> {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let pairs = form_urlencoded::parse(req.query_string().as_bytes());
-        let deserializer = serde_urlencoded::Deserializer::new(pairs);
-        ready(
-            serde_path_to_error::deserialize(deserializer)
-                .map(CheckedQuery)
-                .map_err(path_error),
-        )
+        ready(parse_query(req.query_string()).map(CheckedQuery))
     }
+}
+
+/// A query string as `T`, its errors naming the parameter at fault.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(deserializer).map_err(path_error)
 }

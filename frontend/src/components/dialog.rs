@@ -6,7 +6,7 @@ use leptos_use_event_listener::use_event_listener;
 #[component]
 pub fn Modal(
     open: RwSignal<bool>,
-    #[prop(into)] title: String,
+    #[prop(into)] title: Signal<String>,
     #[prop(optional)] wide: bool,
     children: ChildrenFn,
 ) -> impl IntoView {
@@ -15,12 +15,12 @@ pub fn Modal(
             open.set(false);
         }
     });
-    let title_id = format!("dialog-{}", title.to_lowercase().replace(' ', "-"));
+    let title_id = format!("dialog-{}", title.get_untracked().to_lowercase().replace(' ', "-"));
     view! {
         <Show when=move || open.get()>
             <div class="modal-backdrop" on:click=move |_| open.set(false)></div>
             <div class="modal" class:modal-wide=wide role="dialog" aria-modal="true" aria-labelledby=title_id.clone()>
-                <h2 class="modal-title" id=title_id.clone()>{title.clone()}</h2>
+                <h2 class="modal-title" id=title_id.clone()>{move || title.get()}</h2>
                 {children()}
             </div>
         </Show>

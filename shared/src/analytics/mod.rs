@@ -5,6 +5,7 @@ pub mod dashboards;
 pub mod layout;
 pub mod period;
 pub mod reports;
+pub mod tables;
 
 pub use period::{DateSpan, PeriodKind, Periods};
 

@@ -2,11 +2,15 @@
 //! and, with `compare=true`, the period before it. Sales reps get their own figures.
 
 use crate::error::ApiError;
-use crate::extract::{Auth, CheckedQuery};
+use crate::extract::{Auth, CheckedQuery, parse_query};
 use crate::state::AppState;
-use actix_web::{get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use kite_analytics::Analytics;
+use kite_core::exports;
 use kite_shared::ErrorBody;
+use kite_shared::analytics::reports::Dimension;
+use kite_shared::analytics::tables::ReportExportQuery;
+use kite_shared::scheduled_exports::ExportFormat;
 use kite_shared::analytics::reports::{
     BottleneckReport, ConversionReport, Forecast, Leaderboard, PipelineSnapshot, Summary, VelocityReport, WinLossReport,
 };
@@ -173,7 +177,53 @@ pub async fn forecast(
     Ok(web::Json(Analytics::new(&state.kite).forecast(&ctx, &query).await?))
 }
 
+/// A report's table (what its page shows under the chart) as a CSV or XLSX file: figures
+/// as plain numbers, shares in percent, money in major units with one column per currency.
+/// Takes the report's own filters beside `report`, `format` and `by`.
+#[utoipa::path(
+    tag = "analytics",
+    security(("bearer_auth" = [])),
+    params(ReportExportQuery, AnalyticsQuery),
+    responses(
+        (status = 200, content_type = "text/csv"),
+        (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    )
+)]
+#[get("/analytics/export")]
+pub async fn export(
+    state: web::Data<AppState>,
+    Auth(ctx): Auth,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (own, filters): (Vec<_>, Vec<_>) = form_urlencoded::parse(req.query_string().as_bytes())
+        .partition(|(key, _)| ReportExportQuery::PARAMETERS.contains(&key.as_ref()));
+    let encode = |pairs: Vec<_>| form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+    let asked: ReportExportQuery = parse_query(&encode(own))?;
+    let query: AnalyticsQuery = parse_query(&encode(filters))?;
+    let name = asked.report.as_str().replace('_', "-");
+    let table = Analytics::new(&state.kite)
+        .table(&ctx, asked.report, &query, asked.by.unwrap_or(Dimension::Owner))
+        .await?;
+    let format = asked.format.as_str();
+    let filters = serde_json::json!({"report": asked.report, "by": asked.by, "query": query});
+    state.kite.exports().report_exported(&ctx, &name, format, filters).await?;
+    let (content_type, bytes) = match asked.format {
+        ExportFormat::Csv => ("text/csv; charset=utf-8", exports::table_csv(&table)?),
+        ExportFormat::Xlsx => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            exports::table_xlsx(&name, &table)?,
+        ),
+    };
+    let file_name = format!("{name}-{}.{format}", chrono::Utc::now().format("%Y-%m-%d"));
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{file_name}\"")))
+        .body(bytes))
+}
+
 pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(export);
     cfg.service(summary);
     cfg.service(conversion);
     cfg.service(velocity);

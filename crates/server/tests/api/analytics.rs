@@ -1,5 +1,6 @@
 use crate::helpers::{Backend, Session, TestApp, unique_email};
 use crate::on_both_databases;
+use calamine::{Data, Reader, Xlsx};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -213,3 +214,59 @@ async fn bad_periods_and_filters_are_refused_by_field(backend: Backend) {
     }
 }
 on_both_databases!(bad_periods_and_filters_are_refused_by_field);
+
+async fn a_report_exports_the_table_its_page_shows(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    history(&app, &admin).await;
+
+    let (status, csv) = app
+        .download(&admin, "/api/v1/analytics/export?report=conversion&period=this_month")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(csv).expect("utf-8");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "\u{feff}Stage,Reached,Went on,To next %,Won,Won %");
+    // Four deals entered Lead, three went on to Qualified, two were won.
+    assert_eq!(lines[1], "Lead in,4,3,75,2,50");
+
+    let (status, xlsx) = app
+        .download(
+            &admin,
+            "/api/v1/analytics/export?report=leaderboard&format=xlsx&period=this_month",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut book = Xlsx::new(std::io::Cursor::new(xlsx)).expect("a workbook");
+    let rows: Vec<Vec<Data>> = book
+        .worksheet_range("leaderboard")
+        .expect("the sheet")
+        .rows()
+        .map(<[Data]>::to_vec)
+        .collect();
+    assert_eq!(
+        rows[0][..4],
+        ["Rank", "Owner", "Won EUR", "Won USD"].map(|h| Data::String(h.into()))
+    );
+    // Money is a number a spreadsheet can add, one column per currency.
+    assert_eq!(rows[1][2..4], [Data::Float(5000.0), Data::Float(900.0)]);
+    assert_eq!(rows.last().expect("team row")[1], Data::String("Team".into()));
+
+    for (query, field, code) in [
+        ("report=pipeline", "report", "no_table"),
+        ("report=weather", "report", "invalid_value"),
+        ("report=conversion&format=pdf", "format", "invalid_value"),
+        ("report=conversion&period=custom&from=2026-02-01&to=2026-01-01", "to", "before_start"),
+        ("report=conversion&colour=red", "colour", "unknown_field"),
+    ] {
+        let refused = app.get(&format!("/api/v1/analytics/export?{query}"), &admin.access_token).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {}", refused.body);
+        assert_eq!(refused.field_codes(), vec![(field.into(), code.into())], "{query}");
+    }
+    assert_eq!(
+        app.count_rows("audit_log", "WHERE action LIKE '%.exported'").await,
+        2,
+        "each export is audited, refused ones are not"
+    );
+}
+on_both_databases!(a_report_exports_the_table_its_page_shows);

@@ -6,18 +6,6 @@ use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 use std::time::Instant;
 
-async fn download(app: &TestApp, session: &Session, path: &str) -> (StatusCode, Vec<u8>) {
-    let response = app
-        .client
-        .get(format!("{}{path}", app.address))
-        .bearer_auth(&session.access_token)
-        .send()
-        .await
-        .expect("export");
-    let status = response.status();
-    (status, response.bytes().await.expect("body").to_vec())
-}
-
 /// Uploads a file, keeps the suggested mapping, runs it in update mode and waits.
 async fn reimport(app: &TestApp, session: &Session, entity: &str, file: Vec<u8>) -> Value {
     let form = Form::new()
@@ -155,7 +143,7 @@ async fn an_export_imported_back_in_update_mode_changes_nothing(backend: Backend
         ("deals", "/api/v1/deals?sort=title"),
     ] {
         let before = app.get(list, token).await.body;
-        let (status, file) = download(&app, &admin, &format!("/api/v1/{entity}/export?format=csv")).await;
+        let (status, file) = app.download(&admin, &format!("/api/v1/{entity}/export?format=csv")).await;
         assert_eq!(status, StatusCode::OK);
         let outcome = reimport(&app, &admin, entity, file).await;
         assert_eq!(outcome["counts"]["updated"], 2, "{entity}: {outcome}");
@@ -187,12 +175,9 @@ async fn exports_follow_the_lists_filters_and_escape_formulas(backend: Backend) 
         )
         .await;
     }
-    let (status, csv) = download(
-        &app,
-        &admin,
-        "/api/v1/contacts/export?lifecycle_stage=customer&sort=-first_name",
-    )
-    .await;
+    let (status, csv) = app
+        .download(&admin, "/api/v1/contacts/export?lifecycle_stage=customer&sort=-first_name")
+        .await;
     assert_eq!(status, StatusCode::OK);
     let text = String::from_utf8(csv).expect("utf-8");
     let lines: Vec<&str> = text.lines().collect();
@@ -207,7 +192,7 @@ async fn exports_follow_the_lists_filters_and_escape_formulas(backend: Backend) 
         "{text}"
     );
 
-    let (status, xlsx) = download(&app, &admin, "/api/v1/contacts/export?format=xlsx&sort=first_name").await;
+    let (status, xlsx) = app.download(&admin, "/api/v1/contacts/export?format=xlsx&sort=first_name").await;
     assert_eq!(status, StatusCode::OK);
     let mut book = Xlsx::new(std::io::Cursor::new(xlsx)).expect("a workbook");
     let sheet = book.worksheet_range("contacts").expect("the sheet");

@@ -199,6 +199,19 @@ impl TestApp {
         self.call(Method::GET, path, Some(token), None).await
     }
 
+    /// A file the API answers with: its status and bytes.
+    pub async fn download(&self, session: &Session, path: &str) -> (StatusCode, Vec<u8>) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.address))
+            .bearer_auth(&session.access_token)
+            .send()
+            .await
+            .expect("download");
+        let status = response.status();
+        (status, response.bytes().await.expect("body").to_vec())
+    }
+
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Response {
         self.call(Method::POST, path, token, Some(body)).await
     }

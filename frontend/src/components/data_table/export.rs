@@ -1,5 +1,5 @@
-//! The "Export" menu of a list page: the list as it is filtered and sorted, as CSV or
-//! Excel. The file comes through the API client (it needs the session's token) and is
+//! The "Export" menu of a list page (the list as it is filtered and sorted) and of a
+//! report page (its table), as CSV or Excel. The file comes through the API client (it needs the session's token) and is
 //! handed to the browser as a blob, under the name the server gave it. Managers can also
 //! schedule the same export, to be emailed regularly.
 
@@ -18,6 +18,8 @@ use leptos_icons::Icon;
 use leptos_router::components::A;
 use leptos_use_on_click_outside::on_click_outside;
 
+/// The list's export menu: the list as filtered and sorted, and (for managers) a link to
+/// schedule the same export.
 #[component]
 pub fn ExportMenu(
     kind: RecordKind,
@@ -26,8 +28,37 @@ pub fn ExportMenu(
     #[prop(into)]
     filters: Signal<Vec<(&'static str, String)>>,
 ) -> impl IntoView {
-    let toasts = use_toasts();
     let session = use_session();
+    let path = Callback::new(move |format: ExportFormat| {
+        let mut pairs = vec![("format", Some(format.as_str().to_owned()))];
+        pairs.extend(list_pairs(&filters.get_untracked(), &state.sort.get_untracked()));
+        format!("/{}/export{}", kind.plural(), api::query(&pairs))
+    });
+    let schedule = Signal::derive(move || {
+        let entity = ImportEntity::parse(kind.plural())?;
+        session.can(Permission::EditAllRecords).then(|| {
+            // The same query as the download, without the leading "?".
+            let query = api::query(&list_pairs(&filters.get(), &state.sort.get()));
+            schedule_link(entity, query.trim_start_matches('?'))
+        })
+    });
+    view! { <DownloadMenu heading="Export this list" path=path fallback=kind.plural() schedule=schedule /> }
+}
+
+/// An "Export" button whose menu downloads a file as CSV or Excel.
+#[component]
+pub fn DownloadMenu(
+    /// The menu's heading: what is exported.
+    heading: &'static str,
+    /// The export's API address for a format.
+    path: Callback<ExportFormat, String>,
+    /// The file's name, without extension, should the server not give one.
+    fallback: &'static str,
+    /// Where "Schedule this export…" leads, when it is offered.
+    #[prop(optional, into)]
+    schedule: Signal<Option<String>>,
+) -> impl IntoView {
+    let toasts = use_toasts();
     let open = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let menu = NodeRef::<leptos::html::Div>::new();
@@ -35,9 +66,7 @@ pub fn ExportMenu(
     let export = move |format: ExportFormat| {
         open.set(false);
         busy.set(true);
-        let mut pairs = vec![("format", Some(format.as_str().to_owned()))];
-        pairs.extend(list_pairs(&filters.get_untracked(), &state.sort.get_untracked()));
-        let path = format!("/{}/export{}", kind.plural(), api::query(&pairs));
+        let path = path.run(format);
         spawn_local(async move {
             let result = api::download(&path).await;
             busy.set(false);
@@ -45,7 +74,7 @@ pub fn ExportMenu(
                 Ok(file) => {
                     let name = file
                         .file_name
-                        .unwrap_or_else(|| format!("{}.{}", kind.plural(), format.as_str()));
+                        .unwrap_or_else(|| format!("{fallback}.{}", format.as_str()));
                     match api::save_file(&name, &file.content_type, &file.bytes) {
                         Some(()) => toasts.success(format!("Exported {name}.")),
                         None => toasts.error("The browser refused to save the file."),
@@ -79,7 +108,7 @@ pub fn ExportMenu(
             </button>
             <Show when=move || open.get()>
                 <div class="menu export-options" role="menu" aria-label="Export format">
-                    <span class="menu-label">"Export this list"</span>
+                    <span class="menu-label">{heading}</span>
                     <button
                         type="button"
                         class="menu-item"
@@ -100,26 +129,12 @@ pub fn ExportMenu(
                         <Icon icon=icondata::LuFileSpreadsheet />
                         "Excel (.xlsx)"
                     </button>
-                    {move || {
-                        let entity = ImportEntity::parse(kind.plural())?;
-                        session
-                            .can(Permission::EditAllRecords)
-                            .then(|| {
-                                // The same query as the download, without the leading "?".
-                                let query = api::query(&list_pairs(&filters.get(), &state.sort.get()));
-                                view! {
-                                    <A
-                                        href=schedule_link(entity, query.trim_start_matches('?'))
-                                        attr:class="menu-item"
-                                        attr:role="menuitem"
-                                        attr:data-testid="schedule-export"
-                                    >
-                                        <Icon icon=icondata::LuCalendarClock />
-                                        "Schedule this export…"
-                                    </A>
-                                }
-                            })
-                    }}
+                    {move || schedule.get().map(|href| view! {
+                        <A href=href attr:class="menu-item" attr:role="menuitem" attr:data-testid="schedule-export">
+                            <Icon icon=icondata::LuCalendarClock />
+                            "Schedule this export…"
+                        </A>
+                    })}
                 </div>
             </Show>
         </div>

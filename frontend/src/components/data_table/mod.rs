@@ -13,7 +13,7 @@ mod tags;
 
 pub use bulk::SelectionAction;
 pub use column::{Column, ListRow};
-pub use export::ExportMenu;
+pub use export::{DownloadMenu, ExportMenu};
 pub use owner_filter::OwnerFilter;
 pub use tags::{TagFilter, tags_column};
 

@@ -6,7 +6,7 @@ use kite_shared::analytics::dashboards::{DataSource, Widget, WidgetKind, WidgetO
 use kite_shared::analytics::reports::{
     BottleneckReport, ConversionReport, Forecast, Leaderboard, PipelineSnapshot, Summary, VelocityReport, WinLossReport,
 };
-use kite_shared::analytics::{Compared, PeriodKind};
+use kite_shared::analytics::{AnalyticsQuery, Compared, PeriodKind};
 use kite_shared::crm::activities::{ActivityDto, MyTasks};
 use kite_shared::crm::contacts::ContactDto;
 use kite_shared::crm::deals::DealDto;
@@ -28,22 +28,45 @@ pub enum Data {
     Contacts(Page<ContactDto>),
 }
 
-/// An analytics report's address with a widget's (or a report page's) filters.
-pub fn report_path(report: &str, options: &WidgetOptions, compare: bool) -> String {
-    let period = options.period.unwrap_or(PeriodKind::ThisQuarter);
-    let query = api::query(&[
-        ("period", Some(period.as_str().to_owned())),
-        ("days", options.days.map(|d| d.to_string())),
-        ("pipeline_id", options.pipeline_id.map(|p| p.to_string())),
-        ("tz", Some(crate::format::local_time_zone())),
-        ("compare", compare.then(|| "true".to_owned())),
-    ]);
-    format!("/analytics/{report}{query}")
+/// The analytics filters a widget's options stand for, in the browser's time zone.
+pub fn widget_query(options: &WidgetOptions, compare: bool) -> AnalyticsQuery {
+    AnalyticsQuery {
+        period: Some(options.period.unwrap_or(PeriodKind::ThisQuarter)),
+        days: options.days,
+        pipeline_id: options.pipeline_id,
+        tz: Some(crate::format::local_time_zone()),
+        compare: compare.then_some(true),
+        ..Default::default()
+    }
 }
 
+/// The query string's pairs for `query`, for [`api::query`].
+pub fn query_pairs(query: &AnalyticsQuery) -> Vec<(&'static str, Option<String>)> {
+    vec![
+        ("period", query.period.map(|p| p.as_str().to_owned())),
+        ("days", query.days.map(|d| d.to_string())),
+        ("from", query.from.map(|d| d.to_string())),
+        ("to", query.to.map(|d| d.to_string())),
+        ("tz", query.tz.clone()),
+        ("compare", query.compare.map(|c| c.to_string())),
+        ("pipeline_id", query.pipeline_id.map(|p| p.to_string())),
+        ("owner_id", query.owner_id.map(|o| o.to_string())),
+        ("currency", query.currency.clone()),
+    ]
+}
+
+fn report_path(report: &str, query: &AnalyticsQuery) -> String {
+    format!("/analytics/{report}{}", api::query(&query_pairs(query)))
+}
+
+/// What a dashboard widget shows, over its own options.
 pub async fn load(widget: &Widget) -> Result<Data, ApiError> {
+    load_with(widget, &widget_query(&widget.options, widget.kind == WidgetKind::Metric)).await
+}
+
+/// What a widget (or a report page) shows over `query`'s filters.
+pub async fn load_with(widget: &Widget, query: &AnalyticsQuery) -> Result<Data, ApiError> {
     let options = &widget.options;
-    let compare = widget.kind == WidgetKind::Metric;
     let list = |path: &str| {
         let filter = options.filter.clone().unwrap_or_default();
         let filter = filter.trim_start_matches('?');
@@ -54,16 +77,16 @@ pub async fn load(widget: &Widget) -> Result<Data, ApiError> {
         }
     };
     Ok(match widget.source {
-        DataSource::Summary => Data::Summary(api::get(&report_path("summary", options, compare)).await?),
-        DataSource::Conversion => Data::Conversion(api::get(&report_path("conversion", options, false)).await?),
-        DataSource::Velocity => Data::Velocity(api::get(&report_path("velocity", options, false)).await?),
-        DataSource::Bottlenecks => Data::Bottlenecks(api::get(&report_path("bottlenecks", options, false)).await?),
+        DataSource::Summary => Data::Summary(api::get(&report_path("summary", query)).await?),
+        DataSource::Conversion => Data::Conversion(api::get(&report_path("conversion", query)).await?),
+        DataSource::Velocity => Data::Velocity(api::get(&report_path("velocity", query)).await?),
+        DataSource::Bottlenecks => Data::Bottlenecks(api::get(&report_path("bottlenecks", query)).await?),
         DataSource::WinLoss | DataSource::LostReasons | DataSource::WonOverTime => {
-            Data::WinLoss(api::get(&report_path("win-loss", options, false)).await?)
+            Data::WinLoss(api::get(&report_path("win-loss", query)).await?)
         }
-        DataSource::Leaderboard => Data::Leaderboard(api::get(&report_path("leaderboard", options, false)).await?),
-        DataSource::Pipeline => Data::Pipeline(api::get(&report_path("pipeline", options, false)).await?),
-        DataSource::Forecast => Data::Forecast(api::get(&report_path("forecast", options, false)).await?),
+        DataSource::Leaderboard => Data::Leaderboard(api::get(&report_path("leaderboard", query)).await?),
+        DataSource::Pipeline => Data::Pipeline(api::get(&report_path("pipeline", query)).await?),
+        DataSource::Forecast => Data::Forecast(api::get(&report_path("forecast", query)).await?),
         DataSource::Activities => {
             Data::Activities(api::get("/activities?sort=-created_at&per_page=8&total=false").await?)
         }

@@ -70,6 +70,8 @@ pub fn Grid(
     team: Team,
     /// A move, resize or removal: the new layout.
     on_change: Callback<Vec<Widget>>,
+    /// The widget whose settings are to be edited.
+    on_edit: Callback<Widget>,
 ) -> impl IntoView {
     let drag = RwSignal::new(None::<Drag>);
     let preview = RwSignal::new(None::<Vec<Widget>>);
@@ -154,11 +156,14 @@ pub fn Grid(
 
     view! {
         <div class="dash-grid" class:dash-editing=move || editing.get() node_ref=grid data-testid="dashboard-grid">
-            <For each=shown key=|w| w.id let:widget>
+            // Keyed by what the widget shows too, so an edited widget loads afresh.
+            <For each=shown key=|w| (w.id, format!("{:?}{:?}{}{:?}", w.kind, w.source, w.title, w.options)) let:widget>
                 {
                     let id = widget.id;
                     let title = widget.display_title();
                     let remove_label = format!("Remove {title}");
+                    let edit_label = format!("Edit {title}");
+                    let edited = widget.clone();
                     let place = move || {
                         shown()
                             .into_iter()
@@ -191,6 +196,18 @@ pub fn Grid(
                                 <h2 class="widget-title">{title.clone()}</h2>
                                 <Show when=move || editing.get()>
                                     <span class="widget-grip muted" aria-hidden="true"><Icon icon=icondata::LuGripHorizontal /></span>
+                                    <button
+                                        class="btn-icon"
+                                        aria-label=edit_label.clone()
+                                        data-testid="edit-widget"
+                                        on:pointerdown=|e| e.stop_propagation()
+                                        on:click={
+                                            let edited = edited.clone();
+                                            move |_| on_edit.run(edited.clone())
+                                        }
+                                    >
+                                        <Icon icon=icondata::LuSettings2 />
+                                    </button>
                                     <button
                                         class="btn-icon"
                                         aria-label=remove_label.clone()

@@ -6,8 +6,8 @@ mod gallery;
 mod grid;
 mod view;
 
-pub use data::{Data, load};
-pub use view::WidgetBody;
+pub use data::{Data, load_with, query_pairs};
+pub use view::{MetricCard, ReportTableView, WidgetBody, table_of};
 
 use crate::api;
 use crate::session::use_session;
@@ -97,10 +97,18 @@ pub fn Dashboard() -> impl IntoView {
         undo.update(|u| u.push(widgets.get_untracked()));
         save(next, None);
     });
-    let add = Callback::new(move |widget: Widget| {
+    let target = RwSignal::new(None::<Widget>);
+    let save_widget = Callback::new(move |widget: Widget| {
         let mut next = widgets.get_untracked();
-        next.push(widget);
+        match next.iter_mut().find(|w| w.id == widget.id) {
+            Some(old) => *old = widget,
+            None => next.push(widget),
+        }
         change.run(next);
+    });
+    let edit = Callback::new(move |widget: Widget| {
+        target.set(Some(widget));
+        gallery.set(true);
     });
     let undo_last = move |_| {
         let mut stack = undo.get_untracked();
@@ -209,11 +217,11 @@ pub fn Dashboard() -> impl IntoView {
                             />
                         }
                     >
-                        <Grid widgets=widgets editing=editing version=version team=team on_change=change />
+                        <Grid widgets=widgets editing=editing version=version team=team on_change=change on_edit=edit />
                     </Show>
                 </Show>
             </Suspense>
-            <Gallery open=gallery widgets=Signal::derive(move || widgets.get()) on_add=add />
+            <Gallery open=gallery target=target widgets=Signal::derive(move || widgets.get()) on_save=save_widget />
         </div>
     }
 }

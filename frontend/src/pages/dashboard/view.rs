@@ -7,7 +7,8 @@ use crate::team::Team;
 use kite_shared::UserId;
 use kite_shared::analytics::dashboards::{DataSource, Widget, WidgetKind};
 use kite_shared::analytics::relative_change;
-use kite_shared::analytics::reports::{Dimension, MetricKey, Summary, WinLossReport, size_band_label};
+use kite_shared::analytics::reports::{Dimension, MetricKey, Summary, WinLossReport};
+use kite_shared::analytics::tables::{self, Cell, ReportTable};
 use kite_shared::crm::money::{CurrencyTotal, format_money};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -43,12 +44,76 @@ fn round1(value: Option<f64>) -> f64 {
 }
 
 fn group_label(dimension: Dimension, key: &str, team: &Team) -> String {
-    match (dimension, key) {
-        (_, "") => "Not set".into(),
-        (Dimension::Owner, id) => id.parse().map(|id| team.name_of(Some(UserId(id)))).unwrap_or_default(),
-        (Dimension::SizeBand, band) => size_band_label(band).into(),
-        (_, other) => other.into(),
+    tables::group_label(dimension, key, &|id| owner_name(id, team))
+}
+
+fn owner_name(id: &str, team: &Team) -> String {
+    id.parse().map(|id| team.name_of(Some(UserId(id)))).unwrap_or_default()
+}
+
+/// The table a report's data makes, as its page and a table widget show it.
+pub fn table_of(widget: &Widget, data: &Data, team: &Team) -> Option<ReportTable> {
+    Some(match data {
+        Data::Conversion(report) => tables::conversion(&report.current),
+        Data::Velocity(report) => tables::velocity(&report.current),
+        Data::Bottlenecks(report) => tables::bottlenecks(&report.current),
+        Data::WinLoss(report) => match widget.source {
+            DataSource::LostReasons => tables::lost_reasons(&report.current),
+            DataSource::WonOverTime => tables::won_over_time(&report.current),
+            _ => {
+                let dimension = widget.options.dimension.unwrap_or(Dimension::Owner);
+                tables::win_loss(&report.current, dimension, &|id| owner_name(id, team))
+            }
+        },
+        Data::Leaderboard(board) => tables::leaderboard(&board.current),
+        Data::Forecast(forecast) => tables::forecast(forecast),
+        _ => return None,
+    })
+}
+
+/// A report's table; a widget (`full` false) shows only the essential columns.
+#[component]
+pub fn ReportTableView(table: ReportTable, full: bool) -> impl IntoView {
+    let shown: Vec<usize> = (0..table.columns.len())
+        .filter(|&i| full || table.columns[i].essential)
+        .collect();
+    let numeric: Vec<bool> = table.columns.iter().map(|c| c.numeric).collect();
+    if table.rows.is_empty() {
+        return view! { <p class="muted widget-empty">"Nothing in this period yet."</p> }.into_any();
     }
+    let head = shown
+        .iter()
+        .map(|&i| view! { <th class:num=numeric[i]>{table.columns[i].title.clone()}</th> })
+        .collect_view();
+    let flagged = table.flagged.clone();
+    let body = table
+        .rows
+        .into_iter()
+        .enumerate()
+        .map(|(r, row)| {
+            let cells = shown
+                .iter()
+                .filter_map(|&i| row.get(i).map(|cell| (i, cell.clone())))
+                .map(|(i, cell)| {
+                    let inner = match cell {
+                        Cell::Link { text, href } => view! { <A href=href>{text}</A> }.into_any(),
+                        other => other.display().into_any(),
+                    };
+                    view! { <td class:num=numeric[i]>{inner}</td> }
+                })
+                .collect_view();
+            view! { <tr class:flagged=flagged.contains(&r)>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll">
+            <table class="widget-table" data-testid="report-table">
+                <thead><tr>{head}</tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
 }
 
 fn shape_of(kind: WidgetKind) -> Shape {
@@ -267,7 +332,7 @@ fn metric_text(key: MetricKey, summary: &Summary) -> String {
 }
 
 #[component]
-fn MetricCard(key: MetricKey, summary: kite_shared::analytics::Compared<Summary>) -> impl IntoView {
+pub fn MetricCard(key: MetricKey, summary: kite_shared::analytics::Compared<Summary>) -> impl IntoView {
     let now = summary.current.metric(key);
     let before = summary.previous.as_ref().and_then(|p| p.metric(key));
     let had_previous = summary.previous.is_some();
@@ -321,6 +386,9 @@ pub fn WidgetBody(widget: Widget, data: Data, team: Team) -> impl IntoView {
             None => view! { <p class="muted widget-empty">"Nothing in this period yet."</p> }.into_any(),
         };
     }
+    if let Some(table) = table_of(&widget, &data, &team) {
+        return view! { <ReportTableView table=table full=false /> }.into_any();
+    }
     match data {
         Data::Summary(summary) => {
             view! { <MetricCard key=widget.options.metric.unwrap_or(MetricKey::WonValue) summary=summary /> }.into_any()
@@ -344,114 +412,6 @@ pub fn WidgetBody(widget: Widget, data: Data, team: Team) -> impl IntoView {
             </div>
         }
         .into_any(),
-        Data::Leaderboard(board) => {
-            let rows = board.current.rows;
-            view! {
-                <table class="widget-table">
-                    <thead><tr><th>"#"</th><th>"Owner"</th><th class="num">"Won"</th><th class="num">"Win rate"</th><th class="num">"Activities"</th></tr></thead>
-                    <tbody>
-                        {rows
-                            .into_iter()
-                            .map(|r| {
-                                let won = r.won_value.iter().map(|t| format_money(t.minor, &t.currency)).collect::<Vec<_>>().join(" · ");
-                                view! {
-                                    <tr>
-                                        <td>{r.rank}</td>
-                                        <td>{r.name}</td>
-                                        <td class="num">{if won.is_empty() { "—".to_owned() } else { won }}</td>
-                                        <td class="num">{r.win_rate.map(|w| format!("{:.0} %", w * 100.0)).unwrap_or_else(|| "—".into())}</td>
-                                        <td class="num">{r.activities}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            }
-            .into_any()
-        }
-        Data::Bottlenecks(report) => view! {
-            <table class="widget-table">
-                <thead><tr><th>"Stage"</th><th class="num">"Median days"</th><th class="num">"Usually"</th><th class="num">"Lost"</th><th>"Stuck longest"</th></tr></thead>
-                <tbody>
-                    {report
-                        .current
-                        .stages
-                        .into_iter()
-                        .map(|b| {
-                            let stuck = b.stuck.first().cloned();
-                            view! {
-                                <tr class:bottleneck={b.severity > 1.5}>
-                                    <td>{b.name}</td>
-                                    <td class="num">{b.median_days.map(|d| format!("{d:.1}")).unwrap_or_else(|| "—".into())}</td>
-                                    <td class="num">{b.usual_median_days.map(|d| format!("{d:.1}")).unwrap_or_else(|| "—".into())}</td>
-                                    <td class="num">{b.drop_off.map(|d| format!("{:.0} %", d * 100.0)).unwrap_or_else(|| "—".into())}</td>
-                                    <td>
-                                        {stuck.map(|d| view! {
-                                            <A href=format!("/deals/{}", d.deal_id)>{d.title}</A>
-                                            <span class="muted">{format!(" {:.0} d", d.days_in_stage)}</span>
-                                        })}
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        }
-        .into_any(),
-        Data::Conversion(report) => view! {
-            <table class="widget-table">
-                <thead><tr><th>"Stage"</th><th class="num">"Reached"</th><th class="num">"To next"</th><th class="num">"Won"</th></tr></thead>
-                <tbody>
-                    {report.current.stages.into_iter().map(|s| view! {
-                        <tr>
-                            <td>{s.name}</td>
-                            <td class="num">{s.reached}</td>
-                            <td class="num">{s.next_rate.map(|r| format!("{:.0} %", r * 100.0)).unwrap_or_else(|| "—".into())}</td>
-                            <td class="num">{s.win_rate.map(|r| format!("{:.0} %", r * 100.0)).unwrap_or_else(|| "—".into())}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        }
-        .into_any(),
-        Data::Velocity(report) => view! {
-            <table class="widget-table">
-                <thead><tr><th>"Stage"</th><th class="num">"Median"</th><th class="num">"Mean"</th><th class="num">"90th pct."</th></tr></thead>
-                <tbody>
-                    {report.current.stages.into_iter().map(|s| {
-                        let days = |d: Option<f64>| d.map(|d| format!("{d:.1} d")).unwrap_or_else(|| "—".into());
-                        view! {
-                            <tr><td>{s.name}</td><td class="num">{days(s.median_days)}</td><td class="num">{days(s.mean_days)}</td><td class="num">{days(s.p90_days)}</td></tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        }
-        .into_any(),
-        Data::WinLoss(report) => {
-            let lost = widget.source == DataSource::LostReasons;
-            let dimension = widget.options.dimension.unwrap_or(Dimension::Owner);
-            let rows: Vec<(String, String, String)> = if lost {
-                report.current.lost_reasons.iter().map(|r| (r.reason.clone(), r.count.to_string(), format!("{:.0} %", r.share * 100.0))).collect()
-            } else {
-                report
-                    .current
-                    .breakdowns
-                    .iter()
-                    .find(|b| b.dimension == dimension)
-                    .map(|b| b.groups.iter().map(|g| (group_label(dimension, &g.key, &team), format!("{} / {}", g.won, g.won + g.lost), format!("{:.0} %", percent(g.win_rate)))).collect())
-                    .unwrap_or_default()
-            };
-            view! {
-                <table class="widget-table">
-                    <thead><tr><th>{if lost { "Reason" } else { dimension.label() }}</th><th class="num">{if lost { "Deals" } else { "Won / closed" }}</th><th class="num">{if lost { "Share" } else { "Win rate" }}</th></tr></thead>
-                    <tbody>{rows.into_iter().map(|(a, b, c)| view! { <tr><td>{a}</td><td class="num">{b}</td><td class="num">{c}</td></tr> }).collect_view()}</tbody>
-                </table>
-            }
-            .into_any()
-        }
         Data::Activities(page) => view! {
             <ul class="feed">
                 {page.items.into_iter().map(|a| {
@@ -514,6 +474,6 @@ pub fn WidgetBody(widget: Widget, data: Data, team: Team) -> impl IntoView {
             <p class="muted">{page.total.map(|t| format!("{t} contacts")).unwrap_or_default()}</p>
         }
         .into_any(),
-        Data::Forecast(_) => view! { <p class="muted">"Shown as a chart."</p> }.into_any(),
+        _ => view! { <p class="muted widget-empty">"Nothing to show here."</p> }.into_any(),
     }
 }
