@@ -149,8 +149,17 @@ async fn a_chart_added_dragged_and_resized_stays_after_reload_the_pipeline_follo
         .expect("arrow key");
     wait_for_saved(&server, &admin, "Stage funnel", (x + 1, y, 7, 5)).await;
 
+    // Its settings change in place: a new title and a line chart, same spot.
+    browser.click(&format!("{added} [data-testid=edit-widget]")).await;
+    browser.click_text(".gallery-item", "Line chart").await;
+    browser.fill(".modal input[name=title]", "Won by week").await;
+    browser.click("[data-testid=save-widget]").await;
+    let edited = "[data-testid=widget][aria-label='Won by week']";
+    browser.find(&format!("{edited}[data-kind=line]")).await;
+    wait_for_saved(&server, &admin, "Won by week", (x + 1, y, 7, 5)).await;
+
     browser.goto("/").await;
-    browser.find(&format!("{added}[data-rect='{},{y},7,5']", x + 1)).await;
+    browser.find(&format!("{edited}[data-rect='{},{y},7,5']", x + 1)).await;
 
     // Another window moves a deal on the board: the dashboard follows without a reload.
     let board = Browser::open(&server, 1280, 900).await;
@@ -202,6 +211,17 @@ async fn a_chart_added_dragged_and_resized_stays_after_reload_the_pipeline_follo
         .find("[data-testid=report] [data-testid=chart][data-drawn='1']")
         .await;
     browser.screenshots_in_both_themes("report-conversion").await;
+    browser.click("[data-testid=export-menu]").await;
+    browser.click("[data-testid=export-csv]").await;
+    let (name, csv) = browser.downloaded().await;
+    assert!(name.starts_with("conversion-") && name.ends_with(".csv"), "{name}");
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("\u{feff}Stage,Reached,Went on,To next %,Won,Won %"));
+    assert!(csv.lines().any(|l| l.starts_with("Qualified,")), "{csv}");
+
+    // A range that ends before it starts is refused, naming the date at fault.
+    browser.goto("/reports/conversion?period=custom&from=2026-03-01&to=2026-02-01").await;
+    browser.wait_for_text("[data-testid=report-error]", "before").await;
     browser.goto("/reports/win-loss?period=all_time&by=source").await;
     browser
         .wait_for_text("[data-testid=report] .widget-table", "Referral")

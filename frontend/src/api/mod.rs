@@ -61,6 +61,15 @@ impl ApiError {
             details: None,
         }
     }
+
+    /// The first field's own message when the server named one, else the general one:
+    /// for places without a form to put field errors beside.
+    pub fn explained(&self) -> String {
+        match self.errors.first() {
+            Some(field) => format!("{} ({})", field.message, field.field),
+            None => self.message.clone(),
+        }
+    }
 }
 
 impl From<ErrorBody> for ApiError {

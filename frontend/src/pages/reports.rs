@@ -351,7 +351,7 @@ pub fn ReportsPage() -> impl IntoView {
                         }
                         .into_any()
                     }
-                    Err(e) => view! { <p class="field-error" data-testid="report-error">{e.message}</p> }.into_any(),
+                    Err(e) => view! { <p class="field-error" data-testid="report-error">{e.explained()}</p> }.into_any(),
                 })}
             </Suspense>
         </div>

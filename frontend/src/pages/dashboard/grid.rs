@@ -163,7 +163,6 @@ pub fn Grid(
                     let title = widget.display_title();
                     let remove_label = format!("Remove {title}");
                     let edit_label = format!("Edit {title}");
-                    let edited = widget.clone();
                     let place = move || {
                         shown()
                             .into_iter()
@@ -201,9 +200,11 @@ pub fn Grid(
                                         aria-label=edit_label.clone()
                                         data-testid="edit-widget"
                                         on:pointerdown=|e| e.stop_propagation()
-                                        on:click={
-                                            let edited = edited.clone();
-                                            move |_| on_edit.run(edited.clone())
+                                        on:click=move |_| {
+                                            // As it is now: this row outlives moves and resizes.
+                                            if let Some(current) = widgets.get_untracked().into_iter().find(|w| w.id == id) {
+                                                on_edit.run(current);
+                                            }
                                         }
                                     >
                                         <Icon icon=icondata::LuSettings2 />

@@ -88,7 +88,7 @@ pub fn Dashboard() -> impl IntoView {
                 Ok(saved) => current.set(Some(saved)),
                 Err(error) => {
                     widgets.set(before);
-                    toasts.error(error.message);
+                    toasts.error(error.explained());
                 }
             }
         });
@@ -101,7 +101,12 @@ pub fn Dashboard() -> impl IntoView {
     let save_widget = Callback::new(move |widget: Widget| {
         let mut next = widgets.get_untracked();
         match next.iter_mut().find(|w| w.id == widget.id) {
-            Some(old) => *old = widget,
+            // What it shows changes; where it is stays.
+            Some(old) => {
+                let rect = old.rect();
+                *old = widget;
+                old.set_rect(rect);
+            }
             None => next.push(widget),
         }
         change.run(next);
