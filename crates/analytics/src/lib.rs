@@ -19,12 +19,16 @@ mod win_loss;
 
 pub use scope::Scope;
 
+use kite_core::crm::DERIVED;
 use kite_core::{CoreError, Ctx, Kite};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use kite_shared::analytics::dashboards::DataSource;
+use kite_shared::analytics::reports::Dimension;
 use kite_shared::analytics::reports::{
     BottleneckReport, ConversionReport, Forecast, Leaderboard, PipelineSnapshot, Summary, VelocityReport, WinLossReport,
 };
-use kite_shared::analytics::dashboards::DataSource;
-use kite_shared::analytics::reports::Dimension;
 use kite_shared::analytics::tables::{self, ReportTable};
 use kite_shared::analytics::{AnalyticsQuery, Compared};
 
@@ -41,16 +45,18 @@ impl<'a> Analytics<'a> {
 
     pub async fn conversion(&self, ctx: &Ctx, query: &AnalyticsQuery) -> Result<Compared<ConversionReport>, CoreError> {
         let scope = Scope::resolve(self.kite, ctx, query).await?;
-        scope
-            .compared(|window| conversion::report(self.kite, &scope, window))
-            .await
+        self.cached("conversion::report", &scope, || {
+            scope.compared(|window| conversion::report(self.kite, &scope, window))
+        })
+        .await
     }
 
     pub async fn velocity(&self, ctx: &Ctx, query: &AnalyticsQuery) -> Result<Compared<VelocityReport>, CoreError> {
         let scope = Scope::resolve(self.kite, ctx, query).await?;
-        scope
-            .compared(|window| velocity::report(self.kite, &scope, window))
-            .await
+        self.cached("velocity::report", &scope, || {
+            scope.compared(|window| velocity::report(self.kite, &scope, window))
+        })
+        .await
     }
 
     pub async fn bottlenecks(
@@ -59,42 +65,72 @@ impl<'a> Analytics<'a> {
         query: &AnalyticsQuery,
     ) -> Result<Compared<BottleneckReport>, CoreError> {
         let scope = Scope::resolve(self.kite, ctx, query).await?;
-        scope
-            .compared(|window| velocity::bottlenecks(self.kite, &scope, window))
-            .await
+        self.cached("velocity::bottlenecks", &scope, || {
+            scope.compared(|window| velocity::bottlenecks(self.kite, &scope, window))
+        })
+        .await
     }
 
     pub async fn win_loss(&self, ctx: &Ctx, query: &AnalyticsQuery) -> Result<Compared<WinLossReport>, CoreError> {
         let scope = Scope::resolve(self.kite, ctx, query).await?;
-        scope
-            .compared(|window| win_loss::report(self.kite, &scope, window))
-            .await
+        self.cached("win_loss::report", &scope, || {
+            scope.compared(|window| win_loss::report(self.kite, &scope, window))
+        })
+        .await
     }
 
     pub async fn leaderboard(&self, ctx: &Ctx, query: &AnalyticsQuery) -> Result<Compared<Leaderboard>, CoreError> {
         let scope = Scope::resolve(self.kite, ctx, query).await?;
-        scope
-            .compared(|window| leaderboard::report(self.kite, &scope, window))
-            .await
+        self.cached("leaderboard::report", &scope, || {
+            scope.compared(|window| leaderboard::report(self.kite, &scope, window))
+        })
+        .await
     }
 
     pub async fn summary(&self, ctx: &Ctx, query: &AnalyticsQuery) -> Result<Compared<Summary>, CoreError> {
         let scope = Scope::resolve(self.kite, ctx, query).await?;
-        scope
-            .compared(|window| summary::report(self.kite, &scope, window))
-            .await
+        self.cached("summary::report", &scope, || {
+            scope.compared(|window| summary::report(self.kite, &scope, window))
+        })
+        .await
     }
 
     /// The open pipeline now; the period does not apply.
     pub async fn pipeline(&self, ctx: &Ctx, query: &AnalyticsQuery) -> Result<PipelineSnapshot, CoreError> {
         let scope = Scope::resolve(self.kite, ctx, query).await?;
-        pipeline::snapshot(self.kite, &scope).await
+        self.cached("pipeline::snapshot", &scope, || pipeline::snapshot(self.kite, &scope))
+            .await
     }
 
     /// Expected revenue by month from today on; the period does not apply.
     pub async fn forecast(&self, ctx: &Ctx, query: &AnalyticsQuery) -> Result<Forecast, CoreError> {
         let scope = Scope::resolve(self.kite, ctx, query).await?;
-        pipeline::forecast(self.kite, &scope).await
+        self.cached("pipeline::forecast", &scope, || pipeline::forecast(self.kite, &scope))
+            .await
+    }
+
+    /// The report `compute` makes for `scope`, computed once until a record of the
+    /// organization changes (see [`CountCache`](kite_core::crm::CountCache)): a team
+    /// opening its dashboards in the morning computes each figure once.
+    async fn cached<T, F, Fut>(&self, report: &str, scope: &Scope, compute: F) -> Result<T, CoreError>
+    where
+        T: Serialize + DeserializeOwned,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, CoreError>>,
+    {
+        if !self.kite.settings.analytics_cache {
+            return compute().await;
+        }
+        let json = |e: serde_json::Error| CoreError::Internal(format!("analytics cache: {e}"));
+        let key = format!("{report}:{}", scope.cache_key());
+        let value = self
+            .kite
+            .counts
+            .value_once(scope.organization, DERIVED, key, || async {
+                serde_json::to_value(compute().await?).map_err(json)
+            })
+            .await?;
+        serde_json::from_value(value).map_err(json)
     }
 
     /// A report's table, as its page shows it: win rates broken down by `dimension`,
@@ -126,7 +162,13 @@ impl<'a> Analytics<'a> {
             DataSource::WonOverTime => tables::won_over_time(&self.win_loss(ctx, query).await?.current),
             DataSource::Leaderboard => tables::leaderboard(&self.leaderboard(ctx, query).await?.current),
             DataSource::Forecast => tables::forecast(&self.forecast(ctx, query).await?),
-            _ => return Err(CoreError::field("report", "no_table", "This report has no table to export.")),
+            _ => {
+                return Err(CoreError::field(
+                    "report",
+                    "no_table",
+                    "This report has no table to export.",
+                ));
+            }
         })
     }
 }

@@ -134,6 +134,21 @@ impl Scope {
         })
     }
 
+    /// Everything about the scope a report depends on, as a cache key: two requests with
+    /// the same key get the same figures.
+    pub fn cache_key(&self) -> String {
+        format!(
+            "{:?}|{}|{}|{:?}|{:?}|{:?}|{}",
+            self.owner,
+            self.pipeline.id,
+            self.narrow_to_pipeline,
+            self.periods,
+            self.previous.map(|w| w.span),
+            self.currency,
+            self.tz,
+        )
+    }
+
     pub fn stage_kind(&self, id: Uuid) -> Option<&str> {
         self.stages.iter().find(|s| s.id == id).map(|s| s.kind.as_str())
     }

@@ -28,6 +28,8 @@ pub struct Settings {
     pub email_send_concurrency: usize,
     /// Verifies SendGrid's Event Webhook; without it the webhook accepts nothing.
     pub sendgrid_events_key: Option<kite_email::events::EventWebhookKey>,
+    /// Keep computed reports until a record of the organization changes (or 30 s pass).
+    pub analytics_cache: bool,
 }
 
 impl Settings {
@@ -49,6 +51,7 @@ impl Settings {
             email_reconcile_after: Duration::minutes(15),
             email_send_concurrency: 16,
             sendgrid_events_key: None,
+            analytics_cache: true,
         }
     }
 }

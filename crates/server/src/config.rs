@@ -45,6 +45,9 @@ pub struct Config {
     pub email_reconcile_seconds: i64,
     /// Emails a campaign batch hands to the provider at once.
     pub email_send_concurrency: usize,
+    /// Keep computed reports until the records under them change (`KITE_ANALYTICS_CACHE`,
+    /// default true; the benchmark turns it off to time the computing).
+    pub analytics_cache: bool,
 }
 
 impl Config {
@@ -95,6 +98,11 @@ impl Config {
                 .context("SENDGRID_WEBHOOK_PUBLIC_KEY")?,
             email_reconcile_seconds: parse("KITE_EMAIL_RECONCILE_SECONDS", 900)?,
             email_send_concurrency: parse("KITE_EMAIL_SEND_CONCURRENCY", 16)?,
+            analytics_cache: var("KITE_ANALYTICS_CACHE")
+                .map(|v| v.trim().parse::<bool>())
+                .transpose()
+                .context("KITE_ANALYTICS_CACHE must be true or false")?
+                .unwrap_or(true),
         })
     }
 
@@ -117,6 +125,7 @@ impl Config {
         settings.sendgrid_events_key = self.sendgrid_events_key.clone();
         settings.email_reconcile_after = chrono::Duration::seconds(self.email_reconcile_seconds.max(1));
         settings.email_send_concurrency = self.email_send_concurrency.max(1);
+        settings.analytics_cache = self.analytics_cache;
         settings
     }
 }

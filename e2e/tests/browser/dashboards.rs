@@ -220,7 +220,9 @@ async fn a_chart_added_dragged_and_resized_stays_after_reload_the_pipeline_follo
     assert!(csv.lines().any(|l| l.starts_with("Qualified,")), "{csv}");
 
     // A range that ends before it starts is refused, naming the date at fault.
-    browser.goto("/reports/conversion?period=custom&from=2026-03-01&to=2026-02-01").await;
+    browser
+        .goto("/reports/conversion?period=custom&from=2026-03-01&to=2026-02-01")
+        .await;
     browser.wait_for_text("[data-testid=report-error]", "before").await;
     browser.goto("/reports/win-loss?period=all_time&by=source").await;
     browser

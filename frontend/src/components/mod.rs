@@ -15,8 +15,8 @@ mod tags;
 mod timeline;
 
 pub use data_table::{
-    Column, DataTable, DownloadMenu, EmptyText, ExportMenu, ListRow, ListState, OwnerFilter, SelectionAction, TagFilter,
-    tags_column,
+    Column, DataTable, DownloadMenu, EmptyText, ExportMenu, ListRow, ListState, OwnerFilter, SelectionAction,
+    TagFilter, tags_column,
 };
 pub use delete_record::DeleteRecord;
 pub use details::{Detail, or_dash};

@@ -27,7 +27,12 @@ const REPORTS: [(&str, &str, DataSource, WidgetKind); 8] = [
     ("bottlenecks", "Bottlenecks", DataSource::Bottlenecks, WidgetKind::Table),
     ("win-loss", "Win rates", DataSource::WinLoss, WidgetKind::Bar),
     ("lost-reasons", "Lost reasons", DataSource::LostReasons, WidgetKind::Pie),
-    ("won-over-time", "Won over time", DataSource::WonOverTime, WidgetKind::Area),
+    (
+        "won-over-time",
+        "Won over time",
+        DataSource::WonOverTime,
+        WidgetKind::Area,
+    ),
     ("leaderboard", "Leaderboard", DataSource::Leaderboard, WidgetKind::Bar),
     ("forecast", "Forecast", DataSource::Forecast, WidgetKind::Forecast),
 ];
@@ -52,7 +57,11 @@ impl Filters {
         let get = |key: &str| map.get(key).filter(|v| !v.is_empty());
         Filters {
             query: AnalyticsQuery {
-                period: Some(get("period").and_then(|p| PeriodKind::parse(&p)).unwrap_or(PeriodKind::ThisQuarter)),
+                period: Some(
+                    get("period")
+                        .and_then(|p| PeriodKind::parse(&p))
+                        .unwrap_or(PeriodKind::ThisQuarter),
+                ),
                 days: get("days").and_then(|d| d.parse().ok()),
                 from: get("from").and_then(|d| d.parse().ok()),
                 to: get("to").and_then(|d| d.parse().ok()),
@@ -160,7 +169,13 @@ pub fn ReportsPage() -> impl IntoView {
     let headlines = LocalResource::new(move || {
         version.track();
         let f = filters.get();
-        async move { load_with(&widget(DataSource::Summary, WidgetKind::Metric, f.by), &f.api_query(true)).await }
+        async move {
+            load_with(
+                &widget(DataSource::Summary, WidgetKind::Metric, f.by),
+                &f.api_query(true),
+            )
+            .await
+        }
     });
     let navigate = leptos_router::hooks::use_navigate();
     let go = Callback::new(move |next: Filters| navigate(&next.address(report.get_untracked().0), Default::default()));
@@ -175,7 +190,10 @@ pub fn ReportsPage() -> impl IntoView {
         pairs.extend(query_pairs(&f.api_query(false)));
         format!("/analytics/export{}", api::query(&pairs))
     });
-    let date_input = move |label: &'static str, testid: &'static str, pick: fn(&AnalyticsQuery) -> Option<NaiveDate>, set: fn(&mut AnalyticsQuery, NaiveDate)| {
+    let date_input = move |label: &'static str,
+                           testid: &'static str,
+                           pick: fn(&AnalyticsQuery) -> Option<NaiveDate>,
+                           set: fn(&mut AnalyticsQuery, NaiveDate)| {
         view! {
             <label class="inline-field">
                 <span class="muted">{label}</span>
@@ -306,7 +324,7 @@ pub fn ReportsPage() -> impl IntoView {
                         <div class="report-headlines" data-testid="report-headlines">
                             {HEADLINES.iter().map(|&key| view! {
                                 <section class="card">
-                                    <h2 class="widget-title">{key.label()}</h2>
+                                    <p class="report-headline-label">{key.label()}</p>
                                     <MetricCard key=key summary=summary.clone() />
                                 </section>
                             }).collect_view()}

@@ -3,7 +3,7 @@
 
 use super::dashboards::DataSource;
 use super::reports::{
-    BottleneckReport, ConversionReport, Dimension, Forecast, Leaderboard, LeaderRow, VelocityReport, WinLossReport,
+    BottleneckReport, ConversionReport, Dimension, Forecast, LeaderRow, Leaderboard, VelocityReport, WinLossReport,
     size_band_label,
 };
 use crate::crm::money::{CurrencyTotal, format_money};
@@ -37,13 +37,19 @@ impl ReportExportQuery {
 pub enum Cell {
     Text(String),
     /// Text that opens a page of the SPA.
-    Link { text: String, href: String },
+    Link {
+        text: String,
+        href: String,
+    },
     Count(u64),
     /// A share from 0 to 1; None when there was nothing to divide.
     Share(Option<f64>),
     Days(Option<f64>),
     /// An amount in minor units of its currency.
-    Money { minor: i64, currency: String },
+    Money {
+        minor: i64,
+        currency: String,
+    },
 }
 
 impl Cell {
@@ -122,6 +128,11 @@ impl ReportTable {
         }
     }
 
+    fn with_rows(mut self, rows: impl IntoIterator<Item = Vec<Cell>>) -> Self {
+        self.rows = rows.into_iter().collect();
+        self
+    }
+
     /// One money column per currency, so amounts are never added across currencies.
     fn money_columns(&mut self, prefix: &str, currencies: &[String], essential: bool) {
         for currency in currencies {
@@ -173,53 +184,43 @@ fn amounts(totals: &[CurrencyTotal], currencies: &[String]) -> impl Iterator<Ite
 }
 
 pub fn conversion(report: &ConversionReport) -> ReportTable {
-    let mut table = ReportTable::new(&[
+    ReportTable::new(&[
         ("Stage", false, true),
         ("Reached", true, true),
         ("Went on", true, false),
         ("To next %", true, true),
         ("Won", true, false),
         ("Won %", true, true),
-    ]);
-    table.rows = report
-        .stages
-        .iter()
-        .map(|s| {
-            vec![
-                Cell::Text(s.name.clone()),
-                Cell::Count(s.reached),
-                Cell::Count(s.advanced),
-                Cell::Share(s.next_rate),
-                Cell::Count(s.won),
-                Cell::Share(s.win_rate),
-            ]
-        })
-        .collect();
-    table
+    ])
+    .with_rows(report.stages.iter().map(|s| {
+        vec![
+            Cell::Text(s.name.clone()),
+            Cell::Count(s.reached),
+            Cell::Count(s.advanced),
+            Cell::Share(s.next_rate),
+            Cell::Count(s.won),
+            Cell::Share(s.win_rate),
+        ]
+    }))
 }
 
 pub fn velocity(report: &VelocityReport) -> ReportTable {
-    let mut table = ReportTable::new(&[
+    ReportTable::new(&[
         ("Stage", false, true),
         ("Stays", true, false),
         ("Median days", true, true),
         ("Mean days", true, true),
         ("90th percentile days", true, true),
-    ]);
-    table.rows = report
-        .stages
-        .iter()
-        .map(|s| {
-            vec![
-                Cell::Text(s.name.clone()),
-                Cell::Count(s.stays),
-                Cell::Days(s.median_days),
-                Cell::Days(s.mean_days),
-                Cell::Days(s.p90_days),
-            ]
-        })
-        .collect();
-    table
+    ])
+    .with_rows(report.stages.iter().map(|s| {
+        vec![
+            Cell::Text(s.name.clone()),
+            Cell::Count(s.stays),
+            Cell::Days(s.median_days),
+            Cell::Days(s.mean_days),
+            Cell::Days(s.p90_days),
+        ]
+    }))
 }
 
 pub fn bottlenecks(report: &BottleneckReport) -> ReportTable {
@@ -277,27 +278,27 @@ pub fn group_label(dimension: Dimension, key: &str, owner_name: &dyn Fn(&str) ->
 }
 
 pub fn win_loss(report: &WinLossReport, dimension: Dimension, owner_name: &dyn Fn(&str) -> String) -> ReportTable {
-    let mut table = ReportTable::new(&[
+    ReportTable::new(&[
         (dimension.label(), false, true),
         ("Won", true, true),
         ("Lost", true, true),
         ("Win rate %", true, true),
-    ]);
-    table.rows = report
-        .breakdowns
-        .iter()
-        .filter(|b| b.dimension == dimension)
-        .flat_map(|b| &b.groups)
-        .map(|g| {
-            vec![
-                Cell::Text(group_label(dimension, &g.key, owner_name)),
-                Cell::Count(g.won),
-                Cell::Count(g.lost),
-                Cell::Share(g.win_rate),
-            ]
-        })
-        .collect();
-    table
+    ])
+    .with_rows(
+        report
+            .breakdowns
+            .iter()
+            .filter(|b| b.dimension == dimension)
+            .flat_map(|b| &b.groups)
+            .map(|g| {
+                vec![
+                    Cell::Text(group_label(dimension, &g.key, owner_name)),
+                    Cell::Count(g.won),
+                    Cell::Count(g.lost),
+                    Cell::Share(g.win_rate),
+                ]
+            }),
+    )
 }
 
 pub fn lost_reasons(report: &WinLossReport) -> ReportTable {
@@ -308,45 +309,44 @@ pub fn lost_reasons(report: &WinLossReport) -> ReportTable {
         .lost_reasons
         .iter()
         .map(|r| {
-            [Cell::Text(r.reason.clone()), Cell::Count(r.count), Cell::Share(Some(r.share))]
-                .into_iter()
-                .chain(amounts(&r.value, &currencies))
-                .collect()
+            [
+                Cell::Text(r.reason.clone()),
+                Cell::Count(r.count),
+                Cell::Share(Some(r.share)),
+            ]
+            .into_iter()
+            .chain(amounts(&r.value, &currencies))
+            .collect()
         })
         .collect();
     table
 }
 
 pub fn won_over_time(report: &WinLossReport) -> ReportTable {
-    let mut table = ReportTable::new(&[
+    ReportTable::new(&[
         (report.bucket.label(), false, true),
         ("Currency", false, true),
         ("Deals won", true, false),
         ("Deals lost", true, false),
         ("Won", true, true),
         ("Lost", true, true),
-    ]);
-    table.rows = report
-        .over_time
-        .iter()
-        .map(|b| {
-            vec![
-                Cell::Text(b.start.to_string()),
-                Cell::Text(b.currency.clone()),
-                Cell::Count(b.won),
-                Cell::Count(b.lost),
-                Cell::Money {
-                    minor: b.won_minor,
-                    currency: b.currency.clone(),
-                },
-                Cell::Money {
-                    minor: b.lost_minor,
-                    currency: b.currency.clone(),
-                },
-            ]
-        })
-        .collect();
-    table
+    ])
+    .with_rows(report.over_time.iter().map(|b| {
+        vec![
+            Cell::Text(b.start.to_string()),
+            Cell::Text(b.currency.clone()),
+            Cell::Count(b.won),
+            Cell::Count(b.lost),
+            Cell::Money {
+                minor: b.won_minor,
+                currency: b.currency.clone(),
+            },
+            Cell::Money {
+                minor: b.lost_minor,
+                currency: b.currency.clone(),
+            },
+        ]
+    }))
 }
 
 /// The owners by rank, then the team's row.
@@ -384,7 +384,11 @@ pub fn leaderboard(board: &Leaderboard) -> ReportTable {
         .rows
         .iter()
         .map(|r| row(r, Cell::Count(u64::from(r.rank)), r.name.clone()))
-        .chain(std::iter::once(row(&board.team, Cell::Text(String::new()), "Team".into())))
+        .chain(std::iter::once(row(
+            &board.team,
+            Cell::Text(String::new()),
+            "Team".into(),
+        )))
         .collect();
     table
 }

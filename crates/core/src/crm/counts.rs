@@ -12,6 +12,10 @@ use uuid::Uuid;
 const TTL: Duration = Duration::from_secs(30);
 const MAX_ENTRIES: usize = 10_000;
 
+/// The kind of figures drawn from records of every kind (the analytics reports): a
+/// write to any kind makes them stale.
+pub const DERIVED: &str = "derived";
+
 /// (organization, kind of record, filter)
 type Key = (Uuid, &'static str, String);
 
@@ -66,16 +70,34 @@ impl CountCache {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<u64, E>>,
     {
-        if let Some(total) = self.get(organization, kind, &filter) {
-            return Ok(total);
+        let value = self
+            .value_once(organization, kind, filter, || async { compute().await.map(Into::into) })
+            .await?;
+        Ok(value.as_u64().unwrap_or_default())
+    }
+
+    /// Any figure, as [`Self::count_once`] computes a count: once per key until stale.
+    pub async fn value_once<F, Fut, E>(
+        &self,
+        organization: Uuid,
+        kind: &'static str,
+        key: String,
+        compute: F,
+    ) -> Result<serde_json::Value, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<serde_json::Value, E>>,
+    {
+        if let Some(value) = self.get_value(organization, kind, &key) {
+            return Ok(value);
         }
-        let key = (organization, kind, filter.clone());
+        let entry = (organization, kind, key.clone());
         let lock = match self.computing.lock() {
             Ok(mut computing) => {
                 if computing.len() >= MAX_ENTRIES {
                     computing.clear();
                 }
-                Some(computing.entry(key).or_default().clone())
+                Some(computing.entry(entry).or_default().clone())
             }
             Err(_) => None,
         };
@@ -83,18 +105,19 @@ impl CountCache {
             Some(lock) => Some(lock.lock().await),
             None => None,
         };
-        if let Some(total) = self.get(organization, kind, &filter) {
-            return Ok(total);
+        if let Some(value) = self.get_value(organization, kind, &key) {
+            return Ok(value);
         }
-        let total = compute().await?;
-        self.put(organization, kind, filter, total);
-        Ok(total)
+        let value = compute().await?;
+        self.put_value(organization, kind, key, value.clone());
+        Ok(value)
     }
 
-    /// A write to `kind` in `organization` makes its totals stale.
+    /// A write to `kind` in `organization` makes its totals stale, and every figure
+    /// [`DERIVED`] from all its records.
     pub fn invalidate(&self, organization: Uuid, kind: &'static str) {
         if let Ok(mut entries) = self.entries.lock() {
-            entries.retain(|(org, k, _), _| !(*org == organization && *k == kind));
+            entries.retain(|(org, k, _), _| !(*org == organization && (*k == kind || *k == DERIVED)));
         }
     }
 }
@@ -136,5 +159,16 @@ mod tests {
         cache.invalidate(org, "contacts");
         assert_eq!(cache.get(org, "contacts", "q=a"), None);
         assert_eq!(cache.get(org, "deals", ""), Some(7));
+    }
+
+    #[test]
+    fn a_write_to_any_kind_makes_derived_figures_stale_in_that_organization_only() {
+        let cache = CountCache::default();
+        let (org, other) = (Uuid::nil(), Uuid::max());
+        cache.put_value(org, DERIVED, "conversion".into(), 1.into());
+        cache.put_value(other, DERIVED, "conversion".into(), 2.into());
+        cache.invalidate(org, "activities");
+        assert_eq!(cache.get_value(org, DERIVED, "conversion"), None);
+        assert_eq!(cache.get_value(other, DERIVED, "conversion"), Some(2.into()));
     }
 }

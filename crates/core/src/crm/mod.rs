@@ -20,4 +20,4 @@ pub mod tags;
 pub mod timeline;
 pub(crate) mod write;
 
-pub use counts::CountCache;
+pub use counts::{CountCache, DERIVED};

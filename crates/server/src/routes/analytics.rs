@@ -9,12 +9,12 @@ use kite_analytics::Analytics;
 use kite_core::exports;
 use kite_shared::ErrorBody;
 use kite_shared::analytics::reports::Dimension;
-use kite_shared::analytics::tables::ReportExportQuery;
-use kite_shared::scheduled_exports::ExportFormat;
 use kite_shared::analytics::reports::{
     BottleneckReport, ConversionReport, Forecast, Leaderboard, PipelineSnapshot, Summary, VelocityReport, WinLossReport,
 };
+use kite_shared::analytics::tables::ReportExportQuery;
 use kite_shared::analytics::{AnalyticsQuery, Compared};
+use kite_shared::scheduled_exports::ExportFormat;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// The headline figures of the period: value won (in the ranking currency), deals won and lost, win rate, new deals, average won deal, sales cycle, activities done.
@@ -191,14 +191,14 @@ pub async fn forecast(
     )
 )]
 #[get("/analytics/export")]
-pub async fn export(
-    state: web::Data<AppState>,
-    Auth(ctx): Auth,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
+pub async fn export(state: web::Data<AppState>, Auth(ctx): Auth, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let (own, filters): (Vec<_>, Vec<_>) = form_urlencoded::parse(req.query_string().as_bytes())
         .partition(|(key, _)| ReportExportQuery::PARAMETERS.contains(&key.as_ref()));
-    let encode = |pairs: Vec<_>| form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+    let encode = |pairs: Vec<_>| {
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish()
+    };
     let asked: ReportExportQuery = parse_query(&encode(own))?;
     let query: AnalyticsQuery = parse_query(&encode(filters))?;
     let name = asked.report.as_str().replace('_', "-");
@@ -207,7 +207,11 @@ pub async fn export(
         .await?;
     let format = asked.format.as_str();
     let filters = serde_json::json!({"report": asked.report, "by": asked.by, "query": query});
-    state.kite.exports().report_exported(&ctx, &name, format, filters).await?;
+    state
+        .kite
+        .exports()
+        .report_exported(&ctx, &name, format, filters)
+        .await?;
     let (content_type, bytes) = match asked.format {
         ExportFormat::Csv => ("text/csv; charset=utf-8", exports::table_csv(&table)?),
         ExportFormat::Xlsx => (

@@ -256,11 +256,22 @@ async fn a_report_exports_the_table_its_page_shows(backend: Backend) {
         ("report=pipeline", "report", "no_table"),
         ("report=weather", "report", "invalid_value"),
         ("report=conversion&format=pdf", "format", "invalid_value"),
-        ("report=conversion&period=custom&from=2026-02-01&to=2026-01-01", "to", "before_start"),
+        (
+            "report=conversion&period=custom&from=2026-02-01&to=2026-01-01",
+            "to",
+            "before_start",
+        ),
         ("report=conversion&colour=red", "colour", "unknown_field"),
     ] {
-        let refused = app.get(&format!("/api/v1/analytics/export?{query}"), &admin.access_token).await;
-        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {}", refused.body);
+        let refused = app
+            .get(&format!("/api/v1/analytics/export?{query}"), &admin.access_token)
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{query}: {}",
+            refused.body
+        );
         assert_eq!(refused.field_codes(), vec![(field.into(), code.into())], "{query}");
     }
     assert_eq!(

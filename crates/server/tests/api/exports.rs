@@ -143,7 +143,9 @@ async fn an_export_imported_back_in_update_mode_changes_nothing(backend: Backend
         ("deals", "/api/v1/deals?sort=title"),
     ] {
         let before = app.get(list, token).await.body;
-        let (status, file) = app.download(&admin, &format!("/api/v1/{entity}/export?format=csv")).await;
+        let (status, file) = app
+            .download(&admin, &format!("/api/v1/{entity}/export?format=csv"))
+            .await;
         assert_eq!(status, StatusCode::OK);
         let outcome = reimport(&app, &admin, entity, file).await;
         assert_eq!(outcome["counts"]["updated"], 2, "{entity}: {outcome}");
@@ -176,7 +178,10 @@ async fn exports_follow_the_lists_filters_and_escape_formulas(backend: Backend) 
         .await;
     }
     let (status, csv) = app
-        .download(&admin, "/api/v1/contacts/export?lifecycle_stage=customer&sort=-first_name")
+        .download(
+            &admin,
+            "/api/v1/contacts/export?lifecycle_stage=customer&sort=-first_name",
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let text = String::from_utf8(csv).expect("utf-8");
@@ -192,7 +197,9 @@ async fn exports_follow_the_lists_filters_and_escape_formulas(backend: Backend) 
         "{text}"
     );
 
-    let (status, xlsx) = app.download(&admin, "/api/v1/contacts/export?format=xlsx&sort=first_name").await;
+    let (status, xlsx) = app
+        .download(&admin, "/api/v1/contacts/export?format=xlsx&sort=first_name")
+        .await;
     assert_eq!(status, StatusCode::OK);
     let mut book = Xlsx::new(std::io::Cursor::new(xlsx)).expect("a workbook");
     let sheet = book.worksheet_range("contacts").expect("the sheet");

@@ -144,6 +144,7 @@ impl TestApp {
             sendgrid_events_key: None,
             email_reconcile_seconds: 900,
             email_send_concurrency: 16,
+            analytics_cache: true,
         };
         adjust(&mut config);
         let state = AppState::build(&config).await.expect("app state");

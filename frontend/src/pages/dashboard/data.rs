@@ -61,7 +61,11 @@ fn report_path(report: &str, query: &AnalyticsQuery) -> String {
 
 /// What a dashboard widget shows, over its own options.
 pub async fn load(widget: &Widget) -> Result<Data, ApiError> {
-    load_with(widget, &widget_query(&widget.options, widget.kind == WidgetKind::Metric)).await
+    load_with(
+        widget,
+        &widget_query(&widget.options, widget.kind == WidgetKind::Metric),
+    )
+    .await
 }
 
 /// What a widget (or a report page) shows over `query`'s filters.
