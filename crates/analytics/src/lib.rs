@@ -21,9 +21,6 @@ pub use scope::Scope;
 
 use kite_core::crm::DERIVED;
 use kite_core::{CoreError, Ctx, Kite};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use std::future::Future;
 use kite_shared::analytics::dashboards::DataSource;
 use kite_shared::analytics::reports::Dimension;
 use kite_shared::analytics::reports::{
@@ -31,6 +28,9 @@ use kite_shared::analytics::reports::{
 };
 use kite_shared::analytics::tables::{self, ReportTable};
 use kite_shared::analytics::{AnalyticsQuery, Compared};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::future::Future;
 
 /// The reports, each for the caller's scope (their own figures unless they may see the
 /// team's) over the query's period and, when asked, the period before.

@@ -455,7 +455,7 @@ mod tests {
     fn cells_show_units_to_people_and_plain_numbers_to_spreadsheets() {
         assert_eq!(Cell::Share(Some(0.4286)).display(), "43 %");
         assert_eq!(Cell::Share(Some(0.4286)).plain(), "42.9");
-        assert_eq!(Cell::Days(Some(3.14)).display(), "3.1 d");
+        assert_eq!(Cell::Days(Some(3.04)).display(), "3.0 d");
         assert_eq!(Cell::Share(None).display(), "—");
         assert_eq!(Cell::Share(None).plain(), "");
         let money = Cell::Money {
@@ -471,10 +471,10 @@ mod tests {
         let board = Leaderboard {
             currency: Some("EUR".into()),
             rows: vec![
-                leader("Ada", 1, vec![total("EUR", 500_00)]),
-                leader("Bob", 2, vec![total("USD", 200_00)]),
+                leader("Ada", 1, vec![total("EUR", 50_000)]),
+                leader("Bob", 2, vec![total("USD", 20_000)]),
             ],
-            team: leader("", 0, vec![total("EUR", 500_00), total("USD", 200_00)]),
+            team: leader("", 0, vec![total("EUR", 50_000), total("USD", 20_000)]),
         };
         let table = leaderboard(&board);
         assert_eq!(
@@ -529,8 +529,8 @@ mod tests {
             months: vec![ForecastMonth {
                 month: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"),
                 currency: "USD".into(),
-                weighted_minor: 50_00,
-                open_minor: 100_00,
+                weighted_minor: 5_000,
+                open_minor: 10_000,
                 deals: 2,
                 won_minor: 0,
             }],
