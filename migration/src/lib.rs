@@ -14,6 +14,7 @@ mod m20261202_000011_approvals;
 mod m20261203_000012_marketing;
 mod m20261203_000013_sequences_inbound;
 mod m20261204_000014_dashboards;
+mod m20261204_000015_analytics_indexes;
 
 mod columns;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000012_marketing::Migration),
             Box::new(m20261203_000013_sequences_inbound::Migration),
             Box::new(m20261204_000014_dashboards::Migration),
+            Box::new(m20261204_000015_analytics_indexes::Migration),
         ]
     }
 }

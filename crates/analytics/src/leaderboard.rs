@@ -11,9 +11,9 @@ use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 
 pub async fn report(kite: &Kite, scope: &Scope, window: Window) -> Result<Leaderboard, CoreError> {
-    let closed = read::closed(kite, scope, window).await?;
+    let closed = read::closed(kite, scope, window, read::Contacts::Skip).await?;
     let activities = read::activities_by_owner(kite, scope, window, false).await?;
-    let names = read::user_names(kite, scope).await?;
+    let names = read::user_names(kite, scope.organization).await?;
     let currency = read::main_currency(kite, scope).await?;
     on_blocking_pool(move || leaderboard(&closed, &activities, &names, currency)).await
 }

@@ -148,8 +148,7 @@ impl<'a> Analytics<'a> {
             DataSource::Bottlenecks => tables::bottlenecks(&self.bottlenecks(ctx, query).await?.current),
             DataSource::WinLoss => {
                 let report = self.win_loss(ctx, query).await?.current;
-                let scope = Scope::resolve(self.kite, ctx, query).await?;
-                let names = read::user_names(self.kite, &scope).await?;
+                let names = read::user_names(self.kite, ctx.organization_id.into_uuid()).await?;
                 let name = |id: &str| {
                     id.parse()
                         .ok()

@@ -3,11 +3,11 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use kite_core::{CoreError, Ctx, Kite};
-use kite_entity::{pipeline, stage};
+use kite_entity::{pipeline, stage, user};
 use kite_shared::analytics::period::{self, DateSpan, Periods};
 use kite_shared::analytics::{AnalyticsQuery, Compared};
 use kite_shared::{FieldError, Permission};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use std::future::Future;
 use uuid::Uuid;
 
@@ -76,6 +76,19 @@ impl Scope {
             span,
         };
         let organization = ctx.organization_id.into_uuid();
+        if let Some(owner) = owner {
+            let known = user::Entity::find_by_id(owner)
+                .filter(user::Column::OrganizationId.eq(organization))
+                .count(&kite.db)
+                .await?;
+            if known == 0 {
+                return Err(CoreError::field(
+                    "owner_id",
+                    "unknown_owner",
+                    "No user of your organization has this id.",
+                ));
+            }
+        }
         let mut pipelines = pipeline::Entity::find().filter(pipeline::Column::OrganizationId.eq(organization));
         pipelines = match query.pipeline_id {
             Some(id) => pipelines.filter(pipeline::Column::Id.eq(id)),
@@ -122,11 +135,13 @@ impl Scope {
         F: Fn(Window) -> Fut,
         Fut: Future<Output = Result<T, CoreError>>,
     {
-        let current = report(self.current).await?;
-        let previous = match self.previous {
-            Some(window) => Some(report(window).await?),
-            None => None,
+        let previous = async {
+            match self.previous {
+                Some(window) => report(window).await.map(Some),
+                None => Ok(None),
+            }
         };
+        let (current, previous) = tokio::try_join!(report(self.current), previous)?;
         Ok(Compared {
             periods: self.periods,
             current,

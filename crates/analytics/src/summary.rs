@@ -7,7 +7,7 @@ use kite_core::{CoreError, Kite};
 use kite_shared::analytics::reports::Summary;
 
 pub async fn report(kite: &Kite, scope: &Scope, window: Window) -> Result<Summary, CoreError> {
-    let closed = read::closed(kite, scope, window).await?;
+    let closed = read::closed(kite, scope, window, read::Contacts::Skip).await?;
     let new_deals = read::deals_created(kite, scope, window).await?;
     let done = read::activities_by_owner(kite, scope, window, true).await?;
     let currency = read::main_currency(kite, scope).await?;

@@ -13,7 +13,7 @@ use kite_shared::crm::money::CurrencyTotal;
 use std::collections::BTreeMap;
 
 pub async fn report(kite: &Kite, scope: &Scope, window: Window) -> Result<WinLossReport, CoreError> {
-    let closed = read::closed(kite, scope, window).await?;
+    let closed = read::closed(kite, scope, window, read::Contacts::Read).await?;
     let tz = scope.tz;
     on_blocking_pool(move || win_loss(&closed, window, tz)).await
 }

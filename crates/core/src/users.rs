@@ -152,6 +152,8 @@ impl<'a> UserService<'a> {
         .await?;
         ensure_an_active_admin(&*txn, ctx).await?;
         txn.commit().await?;
+        // Leaderboards name their owners.
+        self.kite.counts.invalidate(after.organization_id, crate::crm::DERIVED);
         Ok(user_dto(&after))
     }
 }

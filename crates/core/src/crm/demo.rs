@@ -9,11 +9,12 @@ use super::write::Origin;
 use super::{companies, contacts, deals};
 use crate::CoreError;
 use chrono::{Duration, Utc};
-use kite_entity::{activity, company, contact, deal, deal_stage_change, stage};
+use kite_entity::{activity, company, contact, deal, deal_contact, deal_stage_change, stage};
 use kite_shared::crm::activities::ActivityKind;
 use kite_shared::crm::contacts::LifecycleStage;
 use kite_shared::crm::pipelines::StageKind;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 const FIRST: [&str; 24] = [
@@ -191,6 +192,12 @@ pub async fn fill(
         contacts.push(contacts::write::build_new(Uuid::now_v7(), fields, &origin(i, created)));
     }
     let contact_ids: Vec<Uuid> = contacts.iter().filter_map(|c| c.id.clone().take()).collect();
+    let mut people: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for c in &contacts {
+        if let (Some(Some(company)), Some(id)) = (c.company_id.clone().take(), c.id.clone().take()) {
+            people.entry(company).or_default().push(id);
+        }
+    }
     for batch in contacts.chunks(BATCH) {
         contact::Entity::insert_many(batch.to_vec()).exec(conn).await?;
     }
@@ -201,6 +208,10 @@ pub async fn fill(
     let lost = stages.iter().find(|s| s.kind == StageKind::Lost.as_str());
     let mut deals = Vec::with_capacity(plan.deals);
     let mut history = Vec::new();
+    let mut deal_people = Vec::new();
+    // Its own generator, so that which contacts deals name leaves every other seeded
+    // figure as it was.
+    let mut naming = fastrand::Rng::with_seed(seed.wrapping_add(1));
     for i in 0..plan.deals {
         if open.is_empty() {
             break;
@@ -231,6 +242,16 @@ pub async fn fill(
             _ => "EUR",
         };
         let company = (!company_ids.is_empty()).then(|| company_ids[rng.usize(..company_ids.len())]);
+        // Most deals name one of their company's people.
+        if let Some(them) = company.and_then(|c| people.get(&c))
+            && naming.u8(..10) < 7
+        {
+            deal_people.push(deal_contact::ActiveModel {
+                organization_id: Set(organization),
+                deal_id: Set(id),
+                contact_id: Set(them[naming.usize(..them.len())]),
+            });
+        }
         let fields = DealFields {
             title: format!("{} – {}", pick(&mut rng, &COMPANY_A), pick(&mut rng, &PRODUCTS)),
             value_minor: Some(i64::from(rng.u32(10..2_000)) * 10_000),
@@ -259,6 +280,9 @@ pub async fn fill(
         deal_stage_change::Entity::insert_many(batch.to_vec())
             .exec(conn)
             .await?;
+    }
+    for batch in deal_people.chunks(BATCH) {
+        deal_contact::Entity::insert_many(batch.to_vec()).exec(conn).await?;
     }
 
     let mut activities = Vec::with_capacity(plan.activities);

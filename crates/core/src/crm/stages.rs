@@ -3,6 +3,7 @@
 //! deals is only deleted by moving them to another stage, each move kept in the stage
 //! history like any other.
 
+use super::counts::DERIVED;
 use super::pipelines::{find_pipeline, find_stage, pipeline_dto, stages_of};
 use crate::audit::{self, Actor, Event};
 use crate::{CoreError, Ctx, Kite};
@@ -48,7 +49,10 @@ impl<'a> StageService<'a> {
         find_stage(conn, ctx, id).await?.ok_or(CoreError::NotFound("stage"))
     }
 
-    async fn dto(&self, ctx: &Ctx, pipeline_id: Uuid) -> Result<PipelineDto, CoreError> {
+    /// The pipeline as it is after a change; the reports computed from its old shape
+    /// (stage names, order, probabilities) are dropped.
+    async fn changed(&self, ctx: &Ctx, pipeline_id: Uuid) -> Result<PipelineDto, CoreError> {
+        self.kite.counts.invalidate(ctx.organization_id.into_uuid(), DERIVED);
         let row = self.pipeline(&self.kite.db, ctx, pipeline_id).await?;
         Ok(pipeline_dto(&row, &stages_of(&self.kite.db, row.id).await?))
     }
@@ -85,7 +89,7 @@ impl<'a> StageService<'a> {
         )
         .await?;
         txn.commit().await?;
-        self.dto(ctx, id).await
+        self.changed(ctx, id).await
     }
 
     /// Deletes a pipeline that no deal (live or in the trash) belongs to, unless it is
@@ -169,7 +173,7 @@ impl<'a> StageService<'a> {
         )
         .await?;
         txn.commit().await?;
-        self.dto(ctx, pipeline.id).await
+        self.changed(ctx, pipeline.id).await
     }
 
     /// Renames a stage or changes its default probability (fixed at 100 for won and 0
@@ -208,7 +212,7 @@ impl<'a> StageService<'a> {
         )
         .await?;
         txn.commit().await?;
-        self.dto(ctx, after.pipeline_id).await
+        self.changed(ctx, after.pipeline_id).await
     }
 
     /// Puts the open stages in the given order; it must name each of them once.
@@ -241,7 +245,7 @@ impl<'a> StageService<'a> {
         )
         .await?;
         txn.commit().await?;
-        self.dto(ctx, pipeline.id).await
+        self.changed(ctx, pipeline.id).await
     }
 
     /// Deletes an open stage. Its deals (live and trashed) move to `move_deals_to`, an
@@ -304,7 +308,7 @@ impl<'a> StageService<'a> {
         self.kite
             .counts
             .invalidate(ctx.organization_id.into_uuid(), super::deals::KIND);
-        self.dto(ctx, doomed.pipeline_id).await
+        self.changed(ctx, doomed.pipeline_id).await
     }
 }
 

@@ -199,6 +199,11 @@ async fn bad_periods_and_filters_are_refused_by_field(backend: Backend) {
             "pipeline_id",
             "unknown_pipeline",
         ),
+        (
+            "owner_id=00000000-0000-0000-0000-000000000001",
+            "owner_id",
+            "unknown_owner",
+        ),
         ("colour=red", "colour", "unknown_field"),
     ] {
         let response = app
@@ -214,6 +219,29 @@ async fn bad_periods_and_filters_are_refused_by_field(backend: Backend) {
     }
 }
 on_both_databases!(bad_periods_and_filters_are_refused_by_field);
+
+async fn a_renamed_stage_shows_in_the_reports_at_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    let stages = history(&app, &admin).await;
+    let token = &admin.access_token;
+    let first_stage_name = |body: &Value| body["current"]["stages"][0]["name"].as_str().map(str::to_owned);
+
+    let before = app.get("/api/v1/analytics/conversion?period=this_month", token).await;
+    assert_eq!(
+        first_stage_name(&before.body),
+        stages[0]["name"].as_str().map(str::to_owned)
+    );
+    let stage = stages[0]["id"].as_str().expect("id");
+    let renamed = app
+        .put(&format!("/api/v1/stages/{stage}"), token, json!({"name": "Inbound"}))
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+    // The first read was kept; the rename must drop it rather than wait for it to age.
+    let after = app.get("/api/v1/analytics/conversion?period=this_month", token).await;
+    assert_eq!(first_stage_name(&after.body).as_deref(), Some("Inbound"));
+}
+on_both_databases!(a_renamed_stage_shows_in_the_reports_at_once);
 
 async fn a_report_exports_the_table_its_page_shows(backend: Backend) {
     let app = TestApp::spawn(backend).await;
