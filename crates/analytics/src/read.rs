@@ -356,8 +356,7 @@ pub async fn won_between(
 async fn all<T: FromQueryResult + Send>(kite: &Kite, sql: Sql) -> Result<Vec<T>, CoreError> {
     let statement = sql.build(kite.db.get_database_backend());
     // Streamed: each row becomes its small struct as it arrives, where `all()` would hold
-    // every driver row of a year's history at once (eight concurrent reports went over
-    // 300 MB that way).
+    // every driver row of a year's history at once, for each of the reports running.
     let rows = T::find_by_statement(statement).stream(&kite.db).await?;
     Ok(rows.try_collect().await?)
 }
