@@ -15,6 +15,7 @@ mod m20261203_000012_marketing;
 mod m20261203_000013_sequences_inbound;
 mod m20261204_000014_dashboards;
 mod m20261204_000015_analytics_indexes;
+mod m20261204_000016_stage_entered_at;
 
 mod columns;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000013_sequences_inbound::Migration),
             Box::new(m20261204_000014_dashboards::Migration),
             Box::new(m20261204_000015_analytics_indexes::Migration),
+            Box::new(m20261204_000016_stage_entered_at::Migration),
         ]
     }
 }

@@ -31,6 +31,8 @@ use kite_shared::analytics::{AnalyticsQuery, Compared};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::future::Future;
+use std::sync::LazyLock;
+use tokio::sync::Semaphore;
 
 /// The reports, each for the caller's scope (their own figures unless they may see the
 /// team's) over the query's period and, when asked, the period before.
@@ -119,7 +121,7 @@ impl<'a> Analytics<'a> {
         Fut: Future<Output = Result<T, CoreError>>,
     {
         if !self.kite.settings.analytics_cache {
-            return compute().await;
+            return computing(compute).await;
         }
         let json = |e: serde_json::Error| CoreError::Internal(format!("analytics cache: {e}"));
         let key = format!("{report}:{}", scope.cache_key());
@@ -127,7 +129,7 @@ impl<'a> Analytics<'a> {
             .kite
             .counts
             .value_once(scope.organization, DERIVED, key, || async {
-                serde_json::to_value(compute().await?).map_err(json)
+                serde_json::to_value(computing(compute).await?).map_err(json)
             })
             .await?;
         serde_json::from_value(value).map_err(json)
@@ -170,6 +172,23 @@ impl<'a> Analytics<'a> {
             }
         })
     }
+}
+
+/// Reports computed at once: one per core. Each holds a period's rows, and more at once
+/// only queue for the same cores while their rows wait in memory.
+static COMPUTING: LazyLock<Semaphore> =
+    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)));
+
+async fn computing<T, F, Fut>(compute: F) -> Result<T, CoreError>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<T, CoreError>>,
+{
+    let _turn = COMPUTING
+        .acquire()
+        .await
+        .map_err(|e| CoreError::Internal(format!("analytics: {e}")))?;
+    compute().await
 }
 
 /// Polars blocks the thread it runs on, and refuses to on a current-thread runtime

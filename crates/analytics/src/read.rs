@@ -110,24 +110,18 @@ pub async fn stays_ended(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<Vec<Stay>, CoreError> {
-    // A stay ends with the move out of its stage, so the moves of the period (found by
-    // their index) are the stays; each one's start is the deal's move before, one index
-    // seek. A window function over the history of every deal that moved was several
-    // times slower on a year.
+    // A stay ends with the move out of its stage, which records when the stay began: the
+    // moves of the period, found by their index, are the stays.
     let sql = Sql::new(
-        "SELECT deal_id, stage_id, entered_at, left_at, next_stage_id FROM (\
-         SELECT m.deal_id, m.from_stage_id AS stage_id, m.moved_at AS left_at, m.to_stage_id AS next_stage_id, \
-         (SELECT p.moved_at FROM deal_stage_history p WHERE p.deal_id = m.deal_id \
-         AND (p.moved_at < m.moved_at OR (p.moved_at = m.moved_at AND p.id < m.id)) \
-         ORDER BY p.moved_at DESC, p.id DESC LIMIT 1) AS entered_at \
-         FROM deal_stage_history m JOIN deals d ON d.id = m.deal_id WHERE",
+        "SELECT m.deal_id, m.from_stage_id AS stage_id, m.entered_at, m.moved_at AS left_at, \
+         m.to_stage_id AS next_stage_id FROM deal_stage_history m WHERE",
     )
-    .deals_in_scope(scope, true)
     .push(
-        " AND m.organization_id = ? AND m.from_stage_id IS NOT NULL AND m.moved_at >= ? AND m.moved_at < ?\
-         ) s WHERE s.entered_at IS NOT NULL",
+        " m.organization_id = ? AND m.from_stage_id IS NOT NULL AND m.entered_at IS NOT NULL \
+         AND m.moved_at >= ? AND m.moved_at < ? AND",
         [scope.organization.into(), start.into(), end.into()],
-    );
+    )
+    .deal_in_scope("m.deal_id", scope, true, None);
     all(kite, sql).await
 }
 
@@ -141,14 +135,10 @@ pub struct Reach {
 
 pub async fn cohort_reach(kite: &Kite, scope: &Scope, window: Window) -> Result<Vec<Reach>, CoreError> {
     let sql = Sql::new(
-        "SELECT DISTINCT d.id AS deal_id, d.status, h.to_stage_id AS stage_id \
-         FROM deals d JOIN deal_stage_history h ON h.deal_id = d.id WHERE",
+        "SELECT DISTINCT h.deal_id, d.status, h.to_stage_id AS stage_id \
+         FROM deal_stage_history h JOIN deals d ON d.id = h.deal_id WHERE",
     )
-    .deals_in_scope(scope, true)
-    .push(
-        " AND d.created_at >= ? AND d.created_at < ?",
-        [window.start.into(), window.end.into()],
-    );
+    .deal_in_scope("h.deal_id", scope, true, Some(window));
     all(kite, sql).await
 }
 

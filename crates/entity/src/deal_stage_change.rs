@@ -13,6 +13,8 @@ pub struct Model {
     pub to_stage_id: Uuid,
     pub moved_by: Option<Uuid>,
     pub moved_at: DateTimeUtc,
+    /// When the deal had entered `from_stage_id`: the stay this move ends began then.
+    pub entered_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -31,6 +31,7 @@ use serde_json::json;
 use uuid::Uuid;
 use write::{DealFields, StageMove};
 
+pub(crate) mod history;
 pub(crate) mod write;
 
 pub const KIND: &str = "deals";
@@ -184,7 +185,7 @@ async fn record_stage_change(
     from: Option<Uuid>,
     to: Uuid,
 ) -> Result<(), CoreError> {
-    deal_stage_change::ActiveModel {
+    let mut row = [deal_stage_change::ActiveModel {
         id: Set(Uuid::now_v7()),
         organization_id: Set(ctx.organization_id.into_uuid()),
         deal_id: Set(deal_id),
@@ -192,9 +193,11 @@ async fn record_stage_change(
         to_stage_id: Set(to),
         moved_by: Set(Some(ctx.user_id.into_uuid())),
         moved_at: Set(Utc::now()),
-    }
-    .insert(conn)
-    .await?;
+        entered_at: Set(None),
+    }];
+    history::fill_entered_at(conn, &mut row).await?;
+    let [row] = row;
+    row.insert(conn).await?;
     Ok(())
 }
 

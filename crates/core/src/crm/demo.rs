@@ -230,7 +230,7 @@ pub async fn fill(
         let mut from = None;
         for stage in open.iter().take(reached + 1) {
             history.push(change(organization, id, from, stage.id, owner(i), at));
-            from = Some(stage.id);
+            from = Some((stage.id, at));
             at += Duration::days(rng.i64(1..20));
         }
         if final_stage.kind != StageKind::Open.as_str() {
@@ -330,19 +330,21 @@ pub async fn fill(
 fn change(
     organization: Uuid,
     deal: Uuid,
-    from: Option<Uuid>,
+    from: Option<(Uuid, chrono::DateTime<Utc>)>,
     to: Uuid,
     by: Option<Uuid>,
     at: chrono::DateTime<Utc>,
 ) -> deal_stage_change::ActiveModel {
+    let now = Utc::now();
     deal_stage_change::ActiveModel {
         id: Set(Uuid::now_v7()),
         organization_id: Set(organization),
         deal_id: Set(deal),
-        from_stage_id: Set(from),
+        from_stage_id: Set(from.map(|(stage, _)| stage)),
         to_stage_id: Set(to),
         moved_by: Set(by),
-        moved_at: Set(at.min(Utc::now())),
+        moved_at: Set(at.min(now)),
+        entered_at: Set(from.map(|(_, entered)| entered.min(now))),
     }
 }
 

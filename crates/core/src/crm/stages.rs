@@ -4,6 +4,7 @@
 //! history like any other.
 
 use super::counts::DERIVED;
+use super::deals;
 use super::pipelines::{find_pipeline, find_stage, pipeline_dto, stages_of};
 use crate::audit::{self, Actor, Event};
 use crate::{CoreError, Ctx, Kite};
@@ -368,15 +369,20 @@ async fn move_all(
         .await?;
     let now = Utc::now();
     for chunk in ids.chunks(500) {
-        let rows = chunk.iter().map(|deal_id| deal_stage_change::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            organization_id: Set(ctx.organization_id.into_uuid()),
-            deal_id: Set(*deal_id),
-            from_stage_id: Set(Some(from.id)),
-            to_stage_id: Set(to.id),
-            moved_by: Set(Some(ctx.user_id.into_uuid())),
-            moved_at: Set(now),
-        });
+        let mut rows: Vec<deal_stage_change::ActiveModel> = chunk
+            .iter()
+            .map(|deal_id| deal_stage_change::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                organization_id: Set(ctx.organization_id.into_uuid()),
+                deal_id: Set(*deal_id),
+                from_stage_id: Set(Some(from.id)),
+                to_stage_id: Set(to.id),
+                moved_by: Set(Some(ctx.user_id.into_uuid())),
+                moved_at: Set(now),
+                entered_at: Set(None),
+            })
+            .collect();
+        deals::history::fill_entered_at(conn, &mut rows).await?;
         deal_stage_change::Entity::insert_many(rows)
             .exec_without_returning(conn)
             .await?;

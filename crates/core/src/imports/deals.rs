@@ -5,8 +5,8 @@
 use super::engine::{INSERT_ROWS, Reader, RecordImport, Rows, RunState, Runner};
 use super::rows::{self, DealRow, Prepared, RowFailure};
 use crate::CoreError;
-use crate::crm::deals::position_in;
 use crate::crm::deals::write::{self, DealFields, StageMove};
+use crate::crm::deals::{history, position_in};
 use crate::crm::write::{Edit, Origin};
 use chrono::{DateTime, Utc};
 use kite_entity::{contact, deal, deal_contact, deal_stage_change, pipeline, stage};
@@ -193,6 +193,7 @@ fn moved(
         to_stage_id: Set(to),
         moved_by: Set(Some(runner.ctx.user_id.into_uuid())),
         moved_at: Set(at),
+        entered_at: Set(None),
     }
 }
 
@@ -297,7 +298,8 @@ impl RecordImport for Deals {
         write::apply_update(found, fields, StageMove::Enter(&r.stage), Edit::Fill, at)
     }
 
-    async fn finish<C: ConnectionTrait>(&self, conn: &C, extras: Extras) -> Result<(), CoreError> {
+    async fn finish<C: ConnectionTrait>(&self, conn: &C, mut extras: Extras) -> Result<(), CoreError> {
+        history::fill_entered_at(conn, &mut extras.history).await?;
         for chunk in extras.history.chunks(INSERT_ROWS) {
             deal_stage_change::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(conn)
