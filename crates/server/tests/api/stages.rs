@@ -205,6 +205,15 @@ async fn a_stage_holding_deals_is_deleted_only_by_moving_them_with_their_history
         .expect("history");
     assert_eq!(last["from_stage_id"], json!(lead_in));
     assert_eq!(last["to_stage_id"], json!(qualified));
+    assert_eq!(
+        app.count_rows(
+            "deal_stage_history m JOIN deal_stage_history c ON c.deal_id = m.deal_id AND c.from_stage_id IS NULL",
+            "WHERE m.from_stage_id IS NOT NULL AND m.entered_at = c.moved_at",
+        )
+        .await,
+        1,
+        "the move off the deleted stage records when the deal entered it"
+    );
     let board = app.get("/api/v1/board", token).await;
     assert_eq!(board.body["columns"][0]["count"], 2, "{}", board.body);
 
