@@ -1,53 +1,55 @@
 //! Conversion per stage, for the deals created in the period.
 
-use crate::read::{self, Reach};
+use crate::read::{self, Deepest};
 use crate::scope::{Scope, Window};
-use crate::{frame, frame_error, on_blocking_pool};
 use kite_core::{CoreError, Kite};
 use kite_entity::stage;
 use kite_shared::analytics::reports::{ConversionReport, StageConversion};
-use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 pub async fn report(kite: &Kite, scope: &Scope, window: Window) -> Result<ConversionReport, CoreError> {
-    let rows = read::cohort_reach(kite, scope, window).await?;
-    let (pipeline, stages) = (scope.pipeline.id, scope.stages.clone());
-    on_blocking_pool(move || conversion(pipeline, &stages, &rows)).await
+    let depths = depths(&scope.stages);
+    let deepest = read::cohort_deepest(kite, scope, window, &depths).await?;
+    Ok(conversion(scope.pipeline.id, &scope.stages, &deepest))
 }
 
-/// A deal reached a stage when its history took it there or to any later open stage,
-/// or it was won; lost stages reach nothing. So the funnel never widens.
-pub(crate) fn conversion(
-    pipeline_id: Uuid,
-    stages: &[stage::Model],
-    rows: &[Reach],
-) -> Result<ConversionReport, CoreError> {
-    let open: Vec<&stage::Model> = stages.iter().filter(|s| s.kind == "open").collect();
-    let depth: HashMap<Uuid, i64> = stages
+/// How deep in the funnel each stage is: open stages by board position, won after them
+/// all; lost stages reach nothing. A deal reached every stage up to the deepest its
+/// history took it to, so the funnel never widens.
+pub(crate) fn depths(stages: &[stage::Model]) -> Vec<(Uuid, i64)> {
+    let open = stages.iter().filter(|s| s.kind == "open").count() as i64;
+    let mut next = 0;
+    stages
         .iter()
         .filter_map(|s| match s.kind.as_str() {
-            "open" => open.iter().position(|o| o.id == s.id).map(|p| (s.id, p as i64)),
-            "won" => Some((s.id, open.len() as i64)),
+            "open" => {
+                next += 1;
+                Some((s.id, next - 1))
+            }
+            "won" => Some((s.id, open)),
             _ => None,
         })
-        .collect();
-    let won: HashSet<Uuid> = rows.iter().filter(|r| r.status == "won").map(|r| r.deal_id).collect();
-    let deals: HashSet<Uuid> = rows.iter().map(|r| r.deal_id).collect();
-    let (keys, depths): (Vec<String>, Vec<i64>) = rows
-        .iter()
-        .filter_map(|r| depth.get(&r.stage_id).map(|d| (r.deal_id.to_string(), *d)))
-        .unzip();
-    let deepest = frame::max_by(keys, depths).map_err(frame_error)?;
+        .collect()
+}
+
+pub(crate) fn conversion(pipeline_id: Uuid, stages: &[stage::Model], deepest: &[Deepest]) -> ConversionReport {
+    let open: Vec<&stage::Model> = stages.iter().filter(|s| s.kind == "open").collect();
     // reached[i]: deals whose deepest stage is i or later; won alike among won deals.
     let mut reached = vec![0u64; open.len() + 1];
     let mut won_reached = vec![0u64; open.len() + 1];
-    for (deal, max) in &deepest {
-        let max = usize::try_from(*max).unwrap_or(0).min(open.len());
-        let is_won = deal.parse().is_ok_and(|id: Uuid| won.contains(&id));
-        for i in 0..=max {
-            reached[i] += 1;
-            if is_won {
-                won_reached[i] += 1;
+    let (mut deals, mut won) = (0u64, 0u64);
+    for group in deepest {
+        let n = u64::try_from(group.n).unwrap_or(0);
+        deals += n;
+        won += if group.won { n } else { 0 };
+        // A deal whose history only names lost or other pipelines' stages reached none.
+        let Ok(max) = usize::try_from(group.depth) else {
+            continue;
+        };
+        for i in 0..=max.min(open.len()) {
+            reached[i] += n;
+            if group.won {
+                won_reached[i] += n;
             }
         }
     }
@@ -65,13 +67,13 @@ pub(crate) fn conversion(
             win_rate: rate(won_reached[i], reached[i]),
         })
         .collect();
-    Ok(ConversionReport {
+    ConversionReport {
         pipeline_id,
         stages,
-        deals: deals.len() as u64,
-        won: won.len() as u64,
-        win_rate: rate(won.len() as u64, deals.len() as u64),
-    })
+        deals,
+        won,
+        win_rate: rate(won, deals),
+    }
 }
 
 #[cfg(test)]
@@ -101,28 +103,31 @@ pub(crate) mod tests {
         ]
     }
 
-    fn reach(deal: u128, status: &str, stages: &[u128]) -> Vec<Reach> {
-        stages
-            .iter()
-            .map(|s| Reach {
-                deal_id: Uuid::from_u128(100 + deal),
-                status: status.into(),
-                stage_id: Uuid::from_u128(*s),
-            })
-            .collect()
+    #[test]
+    fn open_stages_are_as_deep_as_their_board_position_and_won_is_deepest() {
+        let depths: Vec<(u128, i64)> = depths(&pipeline()).iter().map(|(id, d)| (id.as_u128(), *d)).collect();
+        assert_eq!(
+            depths,
+            vec![(1, 0), (2, 1), (3, 2), (4, 3)],
+            "the lost stage reaches nothing"
+        );
+    }
+
+    fn deepest(depth: i64, won: bool, n: i64) -> Deepest {
+        Deepest { depth, won, n }
     }
 
     #[test]
     fn each_stage_counts_the_deals_that_reached_it_went_on_and_were_won() {
-        let rows: Vec<Reach> = [
-            reach(1, "won", &[1, 2, 3, 4]),
-            reach(2, "won", &[1, 3, 4]), // skipped Qualified: still reached it
-            reach(3, "lost", &[1, 2, 5]),
-            reach(4, "open", &[1, 2, 3]),
-            reach(5, "open", &[1]),
-        ]
-        .concat();
-        let report = conversion(Uuid::nil(), &pipeline(), &rows).expect("report");
+        // Two won deals (one skipped Qualified: it still reached it), one lost from
+        // Qualified, one open in Proposal and one in Lead.
+        let rows = [
+            deepest(3, true, 2),
+            deepest(1, false, 1),
+            deepest(2, false, 1),
+            deepest(0, false, 1),
+        ];
+        let report = conversion(Uuid::nil(), &pipeline(), &rows);
         let figures: Vec<(u64, u64, u64)> = report.stages.iter().map(|s| (s.reached, s.advanced, s.won)).collect();
         assert_eq!(figures, vec![(5, 4, 2), (4, 3, 2), (3, 2, 2)]);
         assert_eq!(report.stages[0].next_rate, Some(0.8));
@@ -131,8 +136,15 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_deal_that_reached_no_stage_of_the_funnel_counts_only_among_the_deals() {
+        let report = conversion(Uuid::nil(), &pipeline(), &[deepest(-1, false, 2)]);
+        assert_eq!(report.stages[0].reached, 0);
+        assert_eq!(report.deals, 2);
+    }
+
+    #[test]
     fn a_period_without_deals_has_no_rates() {
-        let report = conversion(Uuid::nil(), &pipeline(), &[]).expect("report");
+        let report = conversion(Uuid::nil(), &pipeline(), &[]);
         assert_eq!(report.stages.len(), 3);
         assert!(report.stages.iter().all(|s| s.reached == 0 && s.next_rate.is_none()));
         assert_eq!(report.win_rate, None);

@@ -115,22 +115,6 @@ pub fn total_by(keys: Vec<String>, currencies: Vec<String>, amounts: Vec<i64>) -
         .collect())
 }
 
-/// The largest of `values` in each group of `keys`, in key order.
-pub fn max_by(keys: Vec<String>, values: Vec<i64>) -> PolarsResult<Vec<(String, i64)>> {
-    let df = df!("key" => keys, "value" => values)?;
-    let out = df
-        .lazy()
-        .group_by([col("key")])
-        .agg([col("value").max().alias("max")])
-        .sort(["key"], Default::default())
-        .collect()?;
-    let key = out.column("key")?.str()?.clone();
-    let max = out.column("max")?.i64()?.clone();
-    Ok((0..out.height())
-        .map(|i| (key.get(i).unwrap_or_default().to_owned(), max.get(i).unwrap_or(0)))
-        .collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,6 +168,5 @@ mod tests {
     #[test]
     fn no_rows_make_no_groups() {
         assert!(spread_by(Vec::new(), Vec::new()).expect("frame").is_empty());
-        assert!(max_by(Vec::new(), Vec::new()).expect("frame").is_empty());
     }
 }

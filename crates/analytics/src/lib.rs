@@ -10,6 +10,7 @@ mod conversion;
 mod frame;
 mod leaderboard;
 mod pipeline;
+mod ranked;
 mod read;
 mod scope;
 mod sql;

@@ -1,5 +1,6 @@
 //! The readers: SQL filters and fetches the rows of one period; the reports do the rest.
 
+use crate::ranked::Ranked;
 use crate::scope::{Scope, Window};
 use crate::sql::Sql;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -86,59 +87,94 @@ pub async fn closed(
     all(kite, sql).await
 }
 
-/// One deal's time in one stage: from the move into it to the move out (None while it
-/// is still there), and where it went next.
-#[derive(Clone, Debug, PartialEq, FromQueryResult)]
-pub struct Stay {
-    pub deal_id: Uuid,
-    pub stage_id: Uuid,
-    pub entered_at: DateTime<Utc>,
-    pub left_at: Option<DateTime<Utc>>,
-    pub next_stage_id: Option<Uuid>,
-}
-
-impl Stay {
-    pub fn days(&self, until: DateTime<Utc>) -> f64 {
-        (self.left_at.unwrap_or(until) - self.entered_at).num_seconds() as f64 / 86_400.0
-    }
-}
-
-/// The stays in the scope's pipeline that ended from `start` up to `end`.
-pub async fn stays_ended(
+/// How long deals stayed in each stage of the scope's pipeline, for the stays that ended
+/// from `start` up to `end`: part 1 those that ended from `split` on, part 0 the earlier
+/// ones; a stay is dropped when it ended in a lost stage.
+pub async fn stay_durations(
     kite: &Kite,
     scope: &Scope,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
-) -> Result<Vec<Stay>, CoreError> {
+    split: DateTime<Utc>,
+) -> Result<Vec<Ranked>, CoreError> {
+    let lost: Vec<sea_orm::Value> = scope
+        .stages
+        .iter()
+        .filter(|s| s.kind == "lost")
+        .map(|s| s.id.into())
+        .collect();
+    let dropped = if lost.is_empty() {
+        "0".to_owned()
+    } else {
+        format!(
+            "CASE WHEN m.to_stage_id IN ({}) THEN 1 ELSE 0 END",
+            vec!["?"; lost.len()].join(", ")
+        )
+    };
+    let seconds = Sql::seconds_between(kite.db.get_database_backend(), "m.entered_at", "m.moved_at");
     // A stay ends with the move out of its stage, which records when the stay began: the
     // moves of the period, found by their index, are the stays.
-    let sql = Sql::new(
-        "SELECT m.deal_id, m.from_stage_id AS stage_id, m.entered_at, m.moved_at AS left_at, \
-         m.to_stage_id AS next_stage_id FROM deal_stage_history m WHERE",
-    )
+    let stays = Sql::new("SELECT m.from_stage_id AS grp, CASE WHEN m.moved_at >= ? THEN 1 ELSE 0 END AS part, ")
+        .push(
+            &format!("{seconds} AS seconds, {dropped} AS dropped"),
+            [split.into()].into_iter().chain(lost),
+        )
+        .push(
+            " FROM deal_stage_history m WHERE m.organization_id = ? AND m.from_stage_id IS NOT NULL \
+             AND m.entered_at IS NOT NULL AND m.moved_at >= ? AND m.moved_at < ? AND",
+            [scope.organization.into(), start.into(), end.into()],
+        )
+        .deal_in_scope("m.deal_id", scope, true, None);
+    all(kite, Sql::ranked(stays)).await
+}
+
+/// How long the deals of the scope's pipeline won in the window took from creation, as
+/// one group (the pipeline) of part 1.
+pub async fn cycle_durations(kite: &Kite, scope: &Scope, window: Window) -> Result<Vec<Ranked>, CoreError> {
+    let seconds = Sql::seconds_between(kite.db.get_database_backend(), "d.created_at", "d.closed_at");
+    let won = Sql::new(&format!(
+        "SELECT d.pipeline_id AS grp, 1 AS part, {seconds} AS seconds, 0 AS dropped FROM deals d WHERE"
+    ))
+    .deals_in_scope(scope, true)
     .push(
-        " m.organization_id = ? AND m.from_stage_id IS NOT NULL AND m.entered_at IS NOT NULL \
-         AND m.moved_at >= ? AND m.moved_at < ? AND",
-        [scope.organization.into(), start.into(), end.into()],
-    )
-    .deal_in_scope("m.deal_id", scope, true, None);
-    all(kite, sql).await
+        " AND d.status = 'won' AND d.closed_at >= ? AND d.closed_at < ?",
+        [window.start.into(), window.end.into()],
+    );
+    all(kite, Sql::ranked(won)).await
 }
 
-/// A deal created in the period, once per stage its history took it to.
+/// Deals created in the period, counted by the deepest stage their history took them to
+/// (-1: none of `depths`) and whether they were won.
 #[derive(Clone, Debug, PartialEq, FromQueryResult)]
-pub struct Reach {
-    pub deal_id: Uuid,
-    pub status: String,
-    pub stage_id: Uuid,
+pub struct Deepest {
+    pub depth: i64,
+    pub won: bool,
+    pub n: i64,
 }
 
-pub async fn cohort_reach(kite: &Kite, scope: &Scope, window: Window) -> Result<Vec<Reach>, CoreError> {
-    let sql = Sql::new(
-        "SELECT DISTINCT h.deal_id, d.status, h.to_stage_id AS stage_id \
-         FROM deal_stage_history h JOIN deals d ON d.id = h.deal_id WHERE",
-    )
-    .deal_in_scope("h.deal_id", scope, true, Some(window));
+pub async fn cohort_deepest(
+    kite: &Kite,
+    scope: &Scope,
+    window: Window,
+    depths: &[(Uuid, i64)],
+) -> Result<Vec<Deepest>, CoreError> {
+    let depth = if depths.is_empty() {
+        "-1".to_owned()
+    } else {
+        format!(
+            "CASE h.to_stage_id {} ELSE -1 END",
+            "WHEN ? THEN ? ".repeat(depths.len())
+        )
+    };
+    let values = depths.iter().flat_map(|(stage, d)| [(*stage).into(), (*d).into()]);
+    let sql = Sql::new("SELECT x.depth, x.won, COUNT(*) AS n FROM (SELECT h.deal_id, ")
+        .push(&format!("CAST(MAX({depth}) AS BIGINT) AS depth, "), values)
+        .push(
+            "MAX(d.status) = 'won' AS won FROM deal_stage_history h JOIN deals d ON d.id = h.deal_id WHERE",
+            [],
+        )
+        .deal_in_scope("h.deal_id", scope, true, Some(window))
+        .push(" GROUP BY h.deal_id) x GROUP BY x.depth, x.won", []);
     all(kite, sql).await
 }
 

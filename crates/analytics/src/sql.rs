@@ -24,6 +24,34 @@ impl Sql {
         self
     }
 
+    /// Appends `other`, text and values.
+    pub fn append(mut self, other: Sql) -> Self {
+        self.text.push_str(&other.text);
+        self.values.extend(other.values);
+        self
+    }
+
+    /// The order statistics of `rows`, a query of `grp`, `part`, `seconds` and `dropped`
+    /// (0 or 1), per group and part: its size, its sums of seconds and of drops, and only
+    /// the rows at the sorted positions its median and 90th percentile are interpolated
+    /// from (see [`crate::ranked`]). A year of stage stays crosses the driver as a few
+    /// rows per stage instead of one per stay.
+    pub fn ranked(rows: Sql) -> Sql {
+        Sql::new(
+            "SELECT r.grp, CAST(r.part AS BIGINT) AS part, r.n, r.total, r.dropped, r.at_rank, r.seconds FROM (\
+             SELECT s.grp, s.part, s.seconds, \
+             ROW_NUMBER() OVER (PARTITION BY s.grp, s.part ORDER BY s.seconds) - 1 AS at_rank, \
+             COUNT(*) OVER (PARTITION BY s.grp, s.part) AS n, \
+             SUM(s.seconds) OVER (PARTITION BY s.grp, s.part) AS total, \
+             SUM(s.dropped) OVER (PARTITION BY s.grp, s.part) AS dropped FROM (",
+        )
+        .append(rows)
+        .push(
+            ") s) r WHERE r.at_rank IN ((r.n - 1) / 2, r.n / 2, 9 * (r.n - 1) / 10, (9 * (r.n - 1) + 9) / 10)",
+            [],
+        )
+    }
+
     /// The conditions every read of deals aliased `d` shares: the organization, not in
     /// the trash, and the scope's owner and pipeline.
     pub fn deals_in_scope(self, scope: &Scope, whole_pipeline: bool) -> Self {
@@ -54,6 +82,14 @@ impl Sql {
             );
         }
         sql.push(")", [])
+    }
+
+    /// Seconds from `from` to `to`, two timestamp columns, as a float.
+    pub fn seconds_between(backend: DatabaseBackend, from: &str, to: &str) -> String {
+        match backend {
+            DatabaseBackend::Postgres => format!("CAST(EXTRACT(EPOCH FROM {to} - {from}) AS DOUBLE PRECISION)"),
+            _ => format!("CAST(unixepoch({to}, 'subsec') - unixepoch({from}, 'subsec') AS DOUBLE PRECISION)"),
+        }
     }
 
     pub fn build(self, backend: DatabaseBackend) -> Statement {

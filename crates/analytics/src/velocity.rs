@@ -1,8 +1,8 @@
 //! Time in stage, the sales cycle, and the stages where deals get stuck.
 
-use crate::read::{self, OpenDeal, Stay};
+use crate::ranked::{self, Durations, Ranked};
+use crate::read::{self, OpenDeal};
 use crate::scope::{Scope, Window};
-use crate::{frame, frame_error, on_blocking_pool};
 use chrono::{DateTime, Duration, Utc};
 use kite_core::{CoreError, Kite};
 use kite_entity::stage;
@@ -21,28 +21,38 @@ const DAY_ALLOWANCE: f64 = 1.0;
 const DROP_ALLOWANCE: f64 = 0.05;
 
 pub async fn report(kite: &Kite, scope: &Scope, window: Window) -> Result<VelocityReport, CoreError> {
-    let stays = read::stays_ended(kite, scope, window.start, window.end).await?;
-    let won = read::won_between(kite, scope, window.start, window.end, true).await?;
-    let cycles: Vec<f64> = won
-        .iter()
-        .map(|w| (w.closed_at - w.created_at).num_seconds() as f64 / 86_400.0)
-        .collect();
-    let (pipeline, stages) = (scope.pipeline.id, scope.stages.clone());
-    on_blocking_pool(move || velocity(pipeline, &stages, &stays, &cycles)).await
+    let (stays, cycles) = futures::try_join!(
+        read::stay_durations(kite, scope, window.start, window.end, window.start),
+        read::cycle_durations(kite, scope, window),
+    )?;
+    let stays = per_stage(&stays, RECENT);
+    let cycle = ranked::durations(&cycles).into_values().next();
+    Ok(velocity(scope.pipeline.id, &scope.stages, &stays, cycle.as_ref()))
+}
+
+/// The part of [`read::stay_durations`] that ended in the period; 0 is before it.
+const RECENT: i64 = 1;
+const USUAL: i64 = 0;
+
+fn per_stage(rows: &[Ranked], part: i64) -> HashMap<Uuid, Durations> {
+    ranked::durations(rows)
+        .into_iter()
+        .filter(|((_, p), _)| *p == part)
+        .map(|((stage, _), d)| (stage, d))
+        .collect()
 }
 
 pub(crate) fn velocity(
     pipeline_id: Uuid,
     stages: &[stage::Model],
-    stays: &[Stay],
-    cycle_days: &[f64],
-) -> Result<VelocityReport, CoreError> {
-    let spreads = spread_per_stage(stays)?;
+    stays: &HashMap<Uuid, Durations>,
+    cycle: Option<&Durations>,
+) -> VelocityReport {
     let stages = stages
         .iter()
         .filter(|s| s.kind == "open")
         .map(|s| {
-            let spread = spreads.get(&s.id);
+            let spread = stays.get(&s.id).map(|d| &d.spread);
             StageVelocity {
                 stage_id: s.id,
                 name: s.name.clone(),
@@ -53,65 +63,44 @@ pub(crate) fn velocity(
             }
         })
         .collect();
-    let cycle = frame::spread_by(vec![String::new(); cycle_days.len()], cycle_days.to_vec())
-        .map_err(frame_error)?
-        .into_iter()
-        .next();
-    Ok(VelocityReport {
+    let cycle = cycle.map(|c| &c.spread);
+    VelocityReport {
         pipeline_id,
         stages,
         cycle: SalesCycle {
-            won_deals: cycle.as_ref().map_or(0, |c| c.n),
-            mean_days: cycle.as_ref().map(|c| c.mean),
-            median_days: cycle.as_ref().map(|c| c.median),
+            won_deals: cycle.map_or(0, |c| c.n),
+            mean_days: cycle.map(|c| c.mean),
+            median_days: cycle.map(|c| c.median),
         },
-    })
-}
-
-fn spread_per_stage(stays: &[Stay]) -> Result<HashMap<Uuid, frame::Spread>, CoreError> {
-    let (keys, days): (Vec<String>, Vec<f64>) = stays
-        .iter()
-        .filter(|s| s.left_at.is_some())
-        .map(|s| (s.stage_id.to_string(), s.days(s.entered_at)))
-        .unzip();
-    Ok(frame::spread_by(keys, days)
-        .map_err(frame_error)?
-        .into_iter()
-        .filter_map(|s| s.key.parse().ok().map(|id| (id, s)))
-        .collect())
+    }
 }
 
 pub async fn bottlenecks(kite: &Kite, scope: &Scope, window: Window) -> Result<BottleneckReport, CoreError> {
     let usual_start = window.start - Duration::days(USUAL_DAYS);
-    let stays = read::stays_ended(kite, scope, usual_start, window.end).await?;
-    let (now, usual): (Vec<Stay>, Vec<Stay>) = stays
-        .into_iter()
-        .partition(|s| s.left_at.is_some_and(|left| left >= window.start));
-    let open = read::longest_open(kite, scope, STUCK_PER_STAGE).await?;
-    let (pipeline, stages, at) = (scope.pipeline.id, scope.stages.clone(), scope.now);
-    on_blocking_pool(move || bottleneck_report(pipeline, &stages, &now, &usual, &open, at)).await
+    let (stays, open) = futures::try_join!(
+        read::stay_durations(kite, scope, usual_start, window.end, window.start),
+        read::longest_open(kite, scope, STUCK_PER_STAGE),
+    )?;
+    let (now, usual) = (per_stage(&stays, RECENT), per_stage(&stays, USUAL));
+    Ok(bottleneck_report(
+        scope.pipeline.id,
+        &scope.stages,
+        &now,
+        &usual,
+        &open,
+        scope.now,
+    ))
 }
 
 /// Each open stage against its usual self; worst first.
 pub(crate) fn bottleneck_report(
     pipeline_id: Uuid,
     stages: &[stage::Model],
-    now: &[Stay],
-    usual: &[Stay],
+    now: &HashMap<Uuid, Durations>,
+    usual: &HashMap<Uuid, Durations>,
     open: &[OpenDeal],
     at: DateTime<Utc>,
-) -> Result<BottleneckReport, CoreError> {
-    let lost: Vec<Uuid> = stages.iter().filter(|s| s.kind == "lost").map(|s| s.id).collect();
-    let drop_off = |stays: &[Stay], stage: Uuid| {
-        let ended = stays.iter().filter(|s| s.stage_id == stage && s.left_at.is_some());
-        let (n, dropped) = ended.fold((0u64, 0u64), |(n, d), s| {
-            let to_lost = s.next_stage_id.is_some_and(|next| lost.contains(&next));
-            (n + 1, d + u64::from(to_lost))
-        });
-        (n > 0).then(|| dropped as f64 / n as f64)
-    };
-    let now_spread = spread_per_stage(now)?;
-    let usual_spread = spread_per_stage(usual)?;
+) -> BottleneckReport {
     let ratio = |now: Option<f64>, usual: Option<f64>, allowance: f64| match (now, usual) {
         (Some(n), Some(u)) => Some((n + allowance) / (u + allowance)),
         _ => None,
@@ -121,10 +110,11 @@ pub(crate) fn bottleneck_report(
         .filter(|s| s.kind == "open")
         .enumerate()
         .map(|(position, s)| {
-            let median_days = now_spread.get(&s.id).map(|x| x.median);
-            let usual_median_days = usual_spread.get(&s.id).map(|x| x.median);
-            let drop = drop_off(now, s.id);
-            let usual_drop = drop_off(usual, s.id);
+            let (now, usual) = (now.get(&s.id), usual.get(&s.id));
+            let median_days = now.map(|x| x.spread.median);
+            let usual_median_days = usual.map(|x| x.spread.median);
+            let drop = now.and_then(Durations::drop_off);
+            let usual_drop = usual.and_then(Durations::drop_off);
             let severity = [
                 ratio(median_days, usual_median_days, DAY_ALLOWANCE),
                 ratio(drop, usual_drop, DROP_ALLOWANCE),
@@ -163,55 +153,53 @@ pub(crate) fn bottleneck_report(
         })
         .collect();
     report.sort_by(|(pa, a), (pb, b)| b.severity.total_cmp(&a.severity).then(pa.cmp(pb)));
-    Ok(BottleneckReport {
+    BottleneckReport {
         pipeline_id,
         stages: report.into_iter().map(|(_, b)| b).collect(),
-    })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::conversion::tests::pipeline;
+    use crate::frame::Spread;
 
     fn at(day: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default() + Duration::days(day)
     }
 
-    fn stay(deal: u128, stage: u128, entered: i64, left: i64, next: u128) -> Stay {
-        Stay {
-            deal_id: Uuid::from_u128(100 + deal),
-            stage_id: Uuid::from_u128(stage),
-            entered_at: at(entered),
-            left_at: Some(at(left)),
-            next_stage_id: Some(Uuid::from_u128(next)),
-        }
+    /// `n` stays of stage `stage`, with this median, `dropped` of them ended lost.
+    fn stays(stage: u128, n: u64, median: f64, dropped: u64) -> (Uuid, Durations) {
+        let spread = Spread {
+            key: stage.to_string(),
+            n,
+            median,
+            mean: median,
+            p90: median,
+        };
+        (Uuid::from_u128(stage), Durations { spread, dropped })
     }
 
     #[test]
-    fn time_in_stage_has_its_median_mean_and_90th_percentile_in_days() {
-        let stays = [
-            stay(1, 1, 0, 1, 2),
-            stay(2, 1, 0, 2, 2),
-            stay(3, 1, 0, 3, 2),
-            stay(4, 1, 0, 4, 2),
-            stay(5, 1, 0, 10, 5),
-            stay(1, 2, 1, 6, 3),
-        ];
-        let report = velocity(Uuid::nil(), &pipeline(), &stays, &[10.0, 20.0, 60.0]).expect("report");
-        let lead = &report.stages[0];
+    fn each_open_stage_shows_its_stays_in_board_order_and_the_cycle_its_won_deals() {
+        let per_stage = HashMap::from([stays(2, 4, 5.0, 0), stays(1, 5, 3.0, 1)]);
+        let cycle = stays(9, 3, 20.0, 0).1;
+        let report = velocity(Uuid::nil(), &pipeline(), &per_stage, Some(&cycle));
+        let shown: Vec<(&str, u64, Option<f64>)> = report
+            .stages
+            .iter()
+            .map(|s| (s.name.as_str(), s.stays, s.median_days))
+            .collect();
         assert_eq!(
-            (lead.stays, lead.median_days, lead.mean_days),
-            (5, Some(3.0), Some(4.0))
+            shown,
+            vec![
+                ("Lead", 5, Some(3.0)),
+                ("Qualified", 4, Some(5.0)),
+                ("Proposal", 0, None)
+            ]
         );
-        assert!((lead.p90_days.unwrap_or_default() - 7.6).abs() < 1e-9);
-        assert_eq!((report.stages[1].stays, report.stages[1].median_days), (1, Some(5.0)));
-        assert_eq!((report.stages[2].stays, report.stages[2].median_days), (0, None));
-        assert_eq!(report.cycle.won_deals, 3);
-        assert_eq!(
-            (report.cycle.mean_days, report.cycle.median_days),
-            (Some(30.0), Some(20.0))
-        );
+        assert_eq!((report.cycle.won_deals, report.cycle.median_days), (3, Some(20.0)));
     }
 
     fn open_deal(n: u128, stage: u128, entered: i64, in_stage: i64) -> OpenDeal {
@@ -230,23 +218,11 @@ mod tests {
     #[test]
     fn the_stage_slowest_against_its_history_comes_first_with_its_longest_stuck_deals() {
         // Usually: Lead 2 days, Qualified 4 days, Proposal 3 days, nothing lost.
-        let usual = [
-            stay(1, 1, 0, 2, 2),
-            stay(1, 2, 2, 6, 3),
-            stay(1, 3, 6, 9, 4),
-            stay(2, 1, 0, 2, 2),
-            stay(2, 2, 2, 6, 3),
-            stay(2, 3, 6, 9, 4),
-        ];
+        let usual = HashMap::from([stays(1, 2, 2.0, 0), stays(2, 2, 4.0, 0), stays(3, 2, 3.0, 0)]);
         // Now: Lead as usual, Qualified takes 14 days, Proposal loses one deal of two.
-        let now = [
-            stay(3, 1, 100, 102, 2),
-            stay(3, 2, 102, 116, 3),
-            stay(4, 3, 100, 103, 4),
-            stay(5, 3, 100, 103, 5),
-        ];
+        let now = HashMap::from([stays(1, 1, 2.0, 0), stays(2, 1, 14.0, 0), stays(3, 2, 3.0, 1)]);
         let open = [open_deal(1, 2, 110, 2), open_deal(2, 2, 115, 2)];
-        let report = bottleneck_report(Uuid::nil(), &pipeline(), &now, &usual, &open, at(120)).expect("report");
+        let report = bottleneck_report(Uuid::nil(), &pipeline(), &now, &usual, &open, at(120));
         let order: Vec<&str> = report.stages.iter().map(|b| b.name.as_str()).collect();
         // Qualified: (14 + 1) / (4 + 1) = 3; Proposal: (0.5 + 0.05) / (0 + 0.05) = 11.
         assert_eq!(order, vec!["Proposal", "Qualified", "Lead"]);

@@ -1,8 +1,13 @@
 use crate::helpers::{Backend, Session, TestApp, unique_email};
 use crate::on_both_databases;
 use calamine::{Data, Reader, Xlsx};
+use chrono::{DateTime, Duration, Utc};
+use kite_entity::deal_stage_change;
 use reqwest::StatusCode;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
+use uuid::Uuid;
 
 async fn stages(app: &TestApp, session: &Session) -> Vec<Value> {
     let pipelines = app.get("/api/v1/pipelines", &session.access_token).await;
@@ -110,6 +115,86 @@ async fn the_reports_follow_deals_moved_won_and_lost(backend: Backend) {
     assert_eq!(forecast.body["method"], "stage_weighted");
 }
 on_both_databases!(the_reports_follow_deals_moved_won_and_lost);
+
+/// Moves the stay of `deal` in `stage` to days `entered` to `left` after `base`, as if it
+/// had happened then.
+async fn backdate_stay(app: &TestApp, deal: &str, stage: &Value, base: DateTime<Utc>, entered: i64, left: i64) {
+    let updated = deal_stage_change::Entity::update_many()
+        .col_expr(
+            deal_stage_change::Column::EnteredAt,
+            Expr::value(base + Duration::days(entered)),
+        )
+        .col_expr(
+            deal_stage_change::Column::MovedAt,
+            Expr::value(base + Duration::days(left)),
+        )
+        .filter(deal_stage_change::Column::DealId.eq(Uuid::parse_str(deal).expect("deal id")))
+        .filter(
+            deal_stage_change::Column::FromStageId
+                .eq(Uuid::parse_str(stage["id"].as_str().expect("id")).expect("stage id")),
+        )
+        .exec(&app.state.kite.db)
+        .await
+        .expect("backdate");
+    assert_eq!(updated.rows_affected, 1);
+}
+
+async fn stage_times_have_their_median_mean_90th_percentile_and_drop_off(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    let stages = stages(&app, &admin).await;
+    let base = (Utc::now() - Duration::days(60))
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc();
+    // Five deals left Lead after 1, 2, 3, 4 and 10 days; the slowest was lost.
+    for days in [1, 2, 3, 4, 10] {
+        let id = deal(&app, &admin, 100_000, "EUR").await;
+        let next = if days == 10 { &stages[6] } else { &stages[1] };
+        move_to(&app, &admin, &id, next, (days == 10).then_some("Price")).await;
+        backdate_stay(&app, &id, &stages[0], base, 0, days).await;
+    }
+    let period = format!(
+        "period=custom&from={}&to={}",
+        base.date_naive(),
+        (base + Duration::days(20)).date_naive()
+    );
+    let token = &admin.access_token;
+
+    let velocity = app.get(&format!("/api/v1/analytics/velocity?{period}"), token).await;
+    assert_eq!(velocity.status, StatusCode::OK, "{}", velocity.body);
+    let lead = &velocity.body["current"]["stages"][0];
+    assert_eq!(
+        (
+            lead["stays"].as_u64(),
+            lead["median_days"].as_f64(),
+            lead["mean_days"].as_f64()
+        ),
+        (Some(5), Some(3.0), Some(4.0))
+    );
+    // p90 of 1, 2, 3, 4, 10: position 0.9 × 4 = 3.6, so 4 + 0.6 × (10 − 4).
+    let p90 = lead["p90_days"].as_f64().unwrap_or_default();
+    assert!((p90 - 7.6).abs() < 1e-6, "{p90}");
+    assert_eq!(
+        velocity.body["current"]["stages"][1]["stays"], 0,
+        "no deal left Qualified"
+    );
+
+    let bottlenecks = app.get(&format!("/api/v1/analytics/bottlenecks?{period}"), token).await;
+    let lead = bottlenecks.body["current"]["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .find(|b| b["stage_id"] == stages[0]["id"])
+        .expect("Lead");
+    assert_eq!(
+        (lead["median_days"].as_f64(), lead["drop_off"].as_f64()),
+        (Some(3.0), Some(0.2))
+    );
+    assert!(lead["usual_median_days"].is_null(), "nothing left Lead the year before");
+}
+on_both_databases!(stage_times_have_their_median_mean_90th_percentile_and_drop_off);
 
 async fn a_comparison_reports_the_period_before(backend: Backend) {
     let app = TestApp::spawn(backend).await;

@@ -189,6 +189,34 @@ async fn an_import_stores_a_deal_as_the_api_does(backend: Backend) {
 }
 on_both_databases!(an_import_stores_a_deal_as_the_api_does);
 
+async fn an_import_moving_a_deal_records_when_it_entered_the_stage_it_leaves(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    let token = &admin.access_token;
+    let made = app
+        .post(
+            "/api/v1/deals",
+            Some(token),
+            json!({"title": "Rollout", "value": {"minor": 100, "currency": "EUR"}}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let file = format!("Id,Title,Stage\n{},Rollout,Qualified\n", id(&made.body));
+    let mapping = json!({"Id": "id", "Title": "title", "Stage": "stage"});
+    let done = import(&app, &admin, "deals", &file, mapping, "update").await;
+    assert_eq!(done["counts"]["updated"], 1, "{done}");
+    assert_eq!(
+        app.count_rows(
+            "deal_stage_history m JOIN deal_stage_history c ON c.deal_id = m.deal_id AND c.from_stage_id IS NULL",
+            "WHERE m.from_stage_id IS NOT NULL AND m.entered_at = c.moved_at",
+        )
+        .await,
+        1,
+        "the stay in the first stage began when the deal was created"
+    );
+}
+on_both_databases!(an_import_moving_a_deal_records_when_it_entered_the_stage_it_leaves);
+
 async fn an_import_update_normalises_as_the_api_update_does(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.signup("Acme", &unique_email("admin")).await;
