@@ -36,9 +36,12 @@ impl Durations {
     }
 }
 
+/// A group's first row (its figures) and its days by sorted position.
+type Positions<'a> = (&'a Ranked, BTreeMap<i64, f64>);
+
 /// The durations of each group and part, in days.
 pub fn durations(rows: &[Ranked]) -> BTreeMap<(Uuid, i64), Durations> {
-    let mut groups: BTreeMap<(Uuid, i64), (&Ranked, BTreeMap<i64, f64>)> = BTreeMap::new();
+    let mut groups: BTreeMap<(Uuid, i64), Positions> = BTreeMap::new();
     for row in rows {
         groups
             .entry((row.grp, row.part))
