@@ -1,55 +1,70 @@
 //! The team's results, owner by owner.
 
-use crate::read::{self, ClosedDeal, OwnerCount};
+use crate::read::{self, ClosedTotal, Grouping, OwnerCount};
 use crate::scope::{Scope, Window};
 use crate::win_loss::{currency_totals, rate};
-use crate::{frame, frame_error, on_blocking_pool};
 use kite_core::{CoreError, Kite};
 use kite_shared::analytics::reports::{LeaderRow, Leaderboard};
 use kite_shared::crm::money::CurrencyTotal;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use uuid::Uuid;
 
 pub async fn report(kite: &Kite, scope: &Scope, window: Window) -> Result<Leaderboard, CoreError> {
-    let closed = read::closed(kite, scope, window, read::Contacts::Skip).await?;
-    let activities = read::activities_by_owner(kite, scope, window, false).await?;
-    let names = read::user_names(kite, scope.organization).await?;
-    let currency = read::main_currency(kite, scope).await?;
-    on_blocking_pool(move || leaderboard(&closed, &activities, &names, currency)).await
+    let (closed, activities, names, currency) = futures::try_join!(
+        read::closed_totals(kite, scope, window, &[Grouping::Owner], true),
+        read::activities_by_owner(kite, scope, window, false),
+        read::user_names(kite, scope.organization),
+        read::main_currency(kite, scope),
+    )?;
+    Ok(leaderboard(&closed, &activities, &names, currency))
 }
 
+/// Deals won and lost, and the won deals' summed cycle seconds.
+#[derive(Clone, Copy, Default)]
+struct Tally {
+    won: u64,
+    lost: u64,
+    cycle_seconds: f64,
+}
+
+impl Tally {
+    fn add(&mut self, total: &ClosedTotal) {
+        if total.won {
+            self.won += total.count;
+            self.cycle_seconds += total.cycle_seconds;
+        } else {
+            self.lost += total.count;
+        }
+    }
+
+    fn avg_cycle_days(&self) -> Option<f64> {
+        (self.won > 0).then(|| self.cycle_seconds / 86_400.0 / self.won as f64)
+    }
+}
+
+/// From the period's closed deals totalled by owner.
 pub(crate) fn leaderboard(
-    closed: &[ClosedDeal],
+    closed: &[ClosedTotal],
     activities: &[OwnerCount],
     names: &HashMap<Uuid, String>,
     currency: Option<String>,
-) -> Result<Leaderboard, CoreError> {
+) -> Leaderboard {
     let key = |owner: Option<Uuid>| owner.map(|o| o.to_string()).unwrap_or_default();
-    let tallies: HashMap<String, (u64, u64)> = frame::tally_by(
-        closed.iter().map(|d| key(d.owner_id)).collect(),
-        closed.iter().map(ClosedDeal::won).collect(),
-    )
-    .map_err(frame_error)?
-    .into_iter()
-    .map(|t| (t.key, (t.yes, t.no)))
-    .collect();
-    let won: Vec<ClosedDeal> = closed.iter().filter(|d| d.won()).cloned().collect();
-    let values = currency_totals(won.iter().map(|d| key(d.owner_id)).collect(), &won)?;
-    let cycles: HashMap<String, f64> = frame::spread_by(
-        won.iter().map(|d| key(d.owner_id)).collect(),
-        won.iter().map(ClosedDeal::cycle_days).collect(),
-    )
-    .map_err(frame_error)?
-    .into_iter()
-    .map(|s| (s.key, s.mean))
-    .collect();
-    let logged: HashMap<String, u64> = activities
+    let mut tallies: BTreeMap<Option<Uuid>, Tally> = BTreeMap::new();
+    let mut team_tally = Tally::default();
+    for total in closed {
+        tallies.entry(total.owner()).or_default().add(total);
+        team_tally.add(total);
+    }
+    let won = || closed.iter().filter(|t| t.won);
+    let values = currency_totals(won().map(|t| (key(t.owner()), t)));
+    let logged: HashMap<Option<Uuid>, u64> = activities
         .iter()
-        .map(|a| (key(a.owner_id), u64::try_from(a.n).unwrap_or(0)))
+        .map(|a| (a.owner_id, u64::try_from(a.n).unwrap_or(0)))
         .collect();
-    let owners: BTreeSet<Option<Uuid>> = closed
-        .iter()
-        .map(|d| d.owner_id)
+    let owners: BTreeSet<Option<Uuid>> = tallies
+        .keys()
+        .copied()
         .chain(activities.iter().map(|a| a.owner_id))
         .collect();
     let in_currency = |totals: &[CurrencyTotal]| {
@@ -61,9 +76,8 @@ pub(crate) fn leaderboard(
     let mut rows: Vec<LeaderRow> = owners
         .into_iter()
         .map(|owner| {
-            let k = key(owner);
-            let (deals_won, deals_lost) = tallies.get(&k).copied().unwrap_or((0, 0));
-            let won_value = values.get(&k).cloned().unwrap_or_default();
+            let tally = tallies.get(&owner).copied().unwrap_or_default();
+            let won_value = values.get(&key(owner)).cloned().unwrap_or_default();
             LeaderRow {
                 owner_id: owner,
                 name: match owner {
@@ -73,11 +87,11 @@ pub(crate) fn leaderboard(
                 rank: 0,
                 won_minor: in_currency(&won_value),
                 won_value,
-                deals_won,
-                deals_lost,
-                win_rate: rate(deals_won, deals_won + deals_lost),
-                activities: logged.get(&k).copied().unwrap_or(0),
-                avg_cycle_days: cycles.get(&k).copied(),
+                deals_won: tally.won,
+                deals_lost: tally.lost,
+                win_rate: rate(tally.won, tally.won + tally.lost),
+                activities: logged.get(&owner).copied().unwrap_or(0),
+                avg_cycle_days: tally.avg_cycle_days(),
             }
         })
         .collect();
@@ -96,37 +110,26 @@ pub(crate) fn leaderboard(
                 i as u32 + 1
             };
     }
-    let team_values = currency_totals(vec![String::new(); won.len()], &won)?
-        .remove("")
-        .unwrap_or_default();
-    let deals_won = won.len() as u64;
-    let deals_lost = closed.len() as u64 - deals_won;
-    let team_cycle = frame::spread_by(
-        vec![String::new(); won.len()],
-        won.iter().map(ClosedDeal::cycle_days).collect(),
-    )
-    .map_err(frame_error)?
-    .first()
-    .map(|s| s.mean);
+    let team_values = currency_totals(won().map(|t| ("", t))).remove("").unwrap_or_default();
     let team = LeaderRow {
         owner_id: None,
         name: "Team".into(),
         rank: 0,
         won_minor: in_currency(&team_values),
         won_value: team_values,
-        deals_won,
-        deals_lost,
-        win_rate: rate(deals_won, deals_won + deals_lost),
+        deals_won: team_tally.won,
+        deals_lost: team_tally.lost,
+        win_rate: rate(team_tally.won, team_tally.won + team_tally.lost),
         activities: activities.iter().map(|a| u64::try_from(a.n).unwrap_or(0)).sum(),
-        avg_cycle_days: team_cycle,
+        avg_cycle_days: team_tally.avg_cycle_days(),
     };
-    Ok(Leaderboard { currency, rows, team })
+    Leaderboard { currency, rows, team }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::win_loss::tests::{closed, day};
+    use crate::win_loss::tests::{closed, day, totals};
 
     fn names() -> HashMap<Uuid, String> {
         [(1, "Ann"), (2, "Bob"), (3, "Cleo"), (4, "Dan")]
@@ -150,7 +153,12 @@ mod tests {
             owner_id: Some(Uuid::from_u128(4)),
             n: 7,
         }];
-        let board = leaderboard(&deals, &activities, &names(), Some("EUR".into())).expect("report");
+        let board = leaderboard(
+            &totals(&deals, Grouping::Owner),
+            &activities,
+            &names(),
+            Some("EUR".into()),
+        );
         let table: Vec<(u32, &str, i64, u64)> = board
             .rows
             .iter()
@@ -182,7 +190,7 @@ mod tests {
             closed(2, true, 1000, "EUR", at, 10),
             closed(3, true, 10, "EUR", at, 10),
         ];
-        let board = leaderboard(&deals, &[], &names(), Some("EUR".into())).expect("report");
+        let board = leaderboard(&totals(&deals, Grouping::Owner), &[], &names(), Some("EUR".into()));
         let ranks: Vec<(u32, &str)> = board.rows.iter().map(|r| (r.rank, r.name.as_str())).collect();
         assert_eq!(ranks, vec![(1, "Ann"), (1, "Bob"), (3, "Cleo")]);
     }

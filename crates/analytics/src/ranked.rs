@@ -1,10 +1,9 @@
 //! Spreads of durations from the order statistics SQL picks out ([`Sql::ranked`]): the
 //! median and the linear 90th percentile are interpolated from the values at the sorted
-//! positions around them, as polars' `Linear` quantile does.
+//! positions around them, as a linear quantile is (numpy's and polars' default).
 //!
 //! [`Sql::ranked`]: crate::sql::Sql::ranked
 
-use crate::frame::Spread;
 use sea_orm::FromQueryResult;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -20,6 +19,15 @@ pub struct Ranked {
     pub dropped: i64,
     pub at_rank: i64,
     pub seconds: f64,
+}
+
+/// Median, mean and 90th percentile of one group's values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spread {
+    pub n: u64,
+    pub median: f64,
+    pub mean: f64,
+    pub p90: f64,
 }
 
 /// One group's spread of days, and how many of its rows were dropped.
@@ -60,7 +68,6 @@ pub fn durations(rows: &[Ranked]) -> BTreeMap<(Uuid, i64), Durations> {
             let p90 = below + (above - below) * ((9 * (n - 1)) % 10) as f64 / 10.0;
             let durations = Durations {
                 spread: Spread {
-                    key: key.0.to_string(),
                     n: u64::try_from(n).ok()?,
                     median,
                     mean: first.total / 86_400.0 / n as f64,

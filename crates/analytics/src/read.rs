@@ -1,5 +1,9 @@
 //! The readers: SQL filters and fetches the rows of one period; the reports do the rest.
 
+mod closed;
+
+pub use closed::{ClosedTotal, Grouping, closed_totals};
+
 use crate::ranked::Ranked;
 use crate::scope::{Scope, Window};
 use crate::sql::Sql;
@@ -9,83 +13,6 @@ use kite_core::{CoreError, Kite};
 use sea_orm::FromQueryResult;
 use std::collections::HashMap;
 use uuid::Uuid;
-
-/// A deal won or lost in the period, with what win rates are broken down by.
-#[derive(Clone, Debug, PartialEq, FromQueryResult)]
-pub struct ClosedDeal {
-    pub id: Uuid,
-    pub owner_id: Option<Uuid>,
-    pub value_minor: i64,
-    pub currency: String,
-    /// `won` or `lost`.
-    pub status: String,
-    pub lost_reason: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub closed_at: DateTime<Utc>,
-    pub company_size: Option<String>,
-    /// The source and lifecycle stage of the deal's first contact (or its company's);
-    /// None when read without [`Contacts::Read`].
-    pub source: Option<String>,
-    pub lifecycle: Option<String>,
-}
-
-impl ClosedDeal {
-    pub fn won(&self) -> bool {
-        self.status == "won"
-    }
-
-    pub fn cycle_days(&self) -> f64 {
-        (self.closed_at - self.created_at).num_seconds() as f64 / 86_400.0
-    }
-}
-
-/// What a read of closed deals brings besides the deal: the first contact's source and
-/// lifecycle stage are worth their lookups only to the win rates broken down by them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Contacts {
-    Read,
-    Skip,
-}
-
-pub async fn closed(
-    kite: &Kite,
-    scope: &Scope,
-    window: Window,
-    contacts: Contacts,
-) -> Result<Vec<ClosedDeal>, CoreError> {
-    let deal = "d.id, d.owner_id, d.value_minor, d.currency, d.status, d.lost_reason, d.created_at, d.closed_at, \
-                co.size AS company_size";
-    let period = " AND d.status IN ('won', 'lost') AND d.closed_at >= ? AND d.closed_at < ?";
-    let bounds = [window.start.into(), window.end.into()];
-    let sql = match contacts {
-        Contacts::Skip => Sql::new(&format!(
-            "SELECT {deal}, CAST(NULL AS TEXT) AS source, CAST(NULL AS TEXT) AS lifecycle \
-             FROM deals d LEFT JOIN companies co ON co.id = d.company_id WHERE"
-        ))
-        .deals_in_scope(scope, false)
-        .push(period, bounds),
-        // Each deal's first contact, or else its company's, found by one index seek each
-        // and then joined once: four correlated lookups per deal (one per column and
-        // fallback) made a year's report several times slower.
-        Contacts::Read => Sql::new(&format!(
-            "SELECT x.id, x.owner_id, x.value_minor, x.currency, x.status, x.lost_reason, x.created_at, \
-             x.closed_at, x.company_size, COALESCE(fc.source, cc.source) AS source, \
-             COALESCE(fc.lifecycle_stage, cc.lifecycle_stage) AS lifecycle FROM (SELECT {deal}, \
-             (SELECT c.id FROM deal_contacts dc JOIN contacts c ON c.id = dc.contact_id \
-             WHERE dc.deal_id = d.id AND c.deleted_at IS NULL ORDER BY c.created_at, c.id LIMIT 1) AS deal_contact, \
-             (SELECT c.id FROM contacts c WHERE c.organization_id = d.organization_id AND c.company_id = d.company_id \
-             AND c.deleted_at IS NULL ORDER BY c.created_at, c.id LIMIT 1) AS company_contact \
-             FROM deals d LEFT JOIN companies co ON co.id = d.company_id WHERE"
-        ))
-        .deals_in_scope(scope, false)
-        .push(period, bounds)
-        .push(
-            ") x LEFT JOIN contacts fc ON fc.id = x.deal_contact LEFT JOIN contacts cc ON cc.id = x.company_contact",
-            [],
-        ),
-    };
-    all(kite, sql).await
-}
 
 /// How long deals stayed in each stage of the scope's pipeline, for the stays that ended
 /// from `start` up to `end`: part 1 those that ended from `split` on, part 0 the earlier

@@ -1,6 +1,6 @@
 //! Whose figures a report shows, over which instants, for which pipeline.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use kite_core::{CoreError, Ctx, Kite};
 use kite_entity::{pipeline, stage, user};
@@ -22,6 +22,36 @@ pub struct Window {
 impl Window {
     pub fn days(&self) -> i64 {
         self.span.days()
+    }
+
+    /// `tz`'s UTC offsets over the window in seconds, each from the instant it begins
+    /// (the first from the window's start). Found by stepping a day at a time and
+    /// bisecting to the second where the offset changed: zones change at most twice a
+    /// year, never twice in a day.
+    pub fn utc_offsets(&self, tz: Tz) -> Vec<(DateTime<Utc>, i32)> {
+        let offset = |at: DateTime<Utc>| tz.offset_from_utc_datetime(&at.naive_utc()).fix().local_minus_utc();
+        let mut offsets = vec![(self.start, offset(self.start))];
+        let mut at = self.start;
+        while at < self.end {
+            let next = (at + Duration::days(1)).min(self.end);
+            let now = offsets.last().map_or(0, |(_, o)| *o);
+            if offset(next) != now {
+                // The change is after `before` and at or before `after`, on a whole second.
+                let second = |s: i64| DateTime::from_timestamp(s, 0).unwrap_or(next);
+                let (mut before, mut after) = (at.timestamp(), next.timestamp());
+                while after - before > 1 {
+                    let middle = before + (after - before) / 2;
+                    if offset(second(middle)) == now {
+                        before = middle;
+                    } else {
+                        after = middle;
+                    }
+                }
+                offsets.push((second(after), offset(second(after))));
+            }
+            at = next;
+        }
+        offsets
     }
 }
 
@@ -180,5 +210,46 @@ fn start_of(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
             .earliest()
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or_else(|| midnight.and_utc()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn instant(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap_or_default()
+    }
+
+    fn window(start: &str, end: &str) -> Window {
+        let (start, end) = (instant(start), instant(end));
+        Window {
+            start,
+            end,
+            span: DateSpan {
+                start: start.date_naive(),
+                end: end.date_naive(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_window_over_a_daylight_saving_change_has_both_offsets_from_the_second_it_changed() {
+        // Berlin moves its clocks forward at 01:00 UTC on 29 March 2026, back on 25 October.
+        let offsets = window("2026-03-01T00:00:00Z", "2026-11-01T00:00:00Z").utc_offsets(chrono_tz::Europe::Berlin);
+        assert_eq!(
+            offsets,
+            vec![
+                (instant("2026-03-01T00:00:00Z"), 3600),
+                (instant("2026-03-29T01:00:00Z"), 7200),
+                (instant("2026-10-25T01:00:00Z"), 3600),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_zone_without_changes_has_one_offset() {
+        let offsets = window("2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z").utc_offsets(chrono_tz::Asia::Kolkata);
+        assert_eq!(offsets, vec![(instant("2026-01-01T00:00:00Z"), 19_800)]);
     }
 }

@@ -2,6 +2,7 @@
 //! placeholders, numbered for PostgreSQL here.
 
 use crate::scope::{Scope, Window};
+use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseBackend, Statement, Value};
 
 pub struct Sql {
@@ -89,6 +90,34 @@ impl Sql {
         match backend {
             DatabaseBackend::Postgres => format!("CAST(EXTRACT(EPOCH FROM {to} - {from}) AS DOUBLE PRECISION)"),
             _ => format!("CAST(unixepoch({to}, 'subsec') - unixepoch({from}, 'subsec') AS DOUBLE PRECISION)"),
+        }
+    }
+
+    /// The day `column`, a timestamp, falls on where the UTC offset is each of
+    /// `offsets` from its instant on (the first holds before too), as `YYYY-MM-DD` text.
+    /// SQLite knows no time zones, so the zone's offsets come from Rust as values.
+    pub fn local_day(backend: DatabaseBackend, column: &str, offsets: &[(DateTime<Utc>, i32)]) -> Sql {
+        let last = offsets.last().map_or(0, |(_, offset)| *offset);
+        let seconds = if offsets.len() > 1 {
+            let mut case = Sql::new("CASE");
+            for pair in offsets.windows(2) {
+                let ((_, offset), (next, _)) = (pair[0], pair[1]);
+                case = case.push(
+                    &format!(" WHEN {column} < ? THEN CAST(? AS INTEGER)"),
+                    [next.into(), offset.into()],
+                );
+            }
+            case.push(" ELSE CAST(? AS INTEGER) END", [last.into()])
+        } else {
+            Sql::new("CAST(? AS INTEGER)").push("", [last.into()])
+        };
+        match backend {
+            DatabaseBackend::Postgres => Sql::new(&format!("CAST(CAST({column} AT TIME ZONE 'UTC' + ("))
+                .append(seconds)
+                .push(") * INTERVAL '1 second' AS DATE) AS TEXT)", []),
+            _ => Sql::new(&format!("date({column}, CAST(("))
+                .append(seconds)
+                .push(") AS TEXT) || ' seconds')", []),
         }
     }
 

@@ -163,7 +163,7 @@ pub(crate) fn bottleneck_report(
 mod tests {
     use super::*;
     use crate::conversion::tests::pipeline;
-    use crate::frame::Spread;
+    use crate::ranked::Spread;
 
     fn at(day: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default() + Duration::days(day)
@@ -172,7 +172,6 @@ mod tests {
     /// `n` stays of stage `stage`, with this median, `dropped` of them ended lost.
     fn stays(stage: u128, n: u64, median: f64, dropped: u64) -> (Uuid, Durations) {
         let spread = Spread {
-            key: stage.to_string(),
             n,
             median,
             mean: median,

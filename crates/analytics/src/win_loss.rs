@@ -1,101 +1,116 @@
 //! Won against lost: overall, broken down, the reasons, and over time.
 
-use crate::read::{self, ClosedDeal};
+use crate::read::{self, ClosedTotal, Grouping};
 use crate::scope::{Scope, Window};
-use crate::{frame, frame_error, on_blocking_pool};
 use chrono::{Datelike, Days, Months, NaiveDate};
-use chrono_tz::Tz;
 use kite_core::{CoreError, Kite};
 use kite_shared::analytics::reports::{
-    Breakdown, Bucket, Dimension, LostReason, ValueBucket, WinLossReport, WinRateGroup, size_band,
+    Breakdown, Bucket, Dimension, LostReason, ValueBucket, WinLossReport, WinRateGroup,
 };
 use kite_shared::crm::money::CurrencyTotal;
 use std::collections::BTreeMap;
 
+/// What the report totals the period's closed deals by.
+const GROUPINGS: [Grouping; 7] = [
+    Grouping::Owner,
+    Grouping::Source,
+    Grouping::Lifecycle,
+    Grouping::CompanySize,
+    Grouping::SizeBand,
+    Grouping::LostReason,
+    Grouping::Day,
+];
+
 pub async fn report(kite: &Kite, scope: &Scope, window: Window) -> Result<WinLossReport, CoreError> {
-    let closed = read::closed(kite, scope, window, read::Contacts::Read).await?;
-    let tz = scope.tz;
-    on_blocking_pool(move || win_loss(&closed, window, tz)).await
+    let closed = read::closed_totals(kite, scope, window, &GROUPINGS, false).await?;
+    Ok(win_loss(&closed, window))
 }
 
-pub(crate) fn win_loss(closed: &[ClosedDeal], window: Window, tz: Tz) -> Result<WinLossReport, CoreError> {
-    let won = closed.iter().filter(|d| d.won()).count() as u64;
-    let lost = closed.len() as u64 - won;
-    let statuses = closed.iter().map(|d| d.status.clone()).collect();
-    let totals = currency_totals(statuses, closed)?;
+/// From the period's closed deals totalled by each of [`GROUPINGS`].
+pub(crate) fn win_loss(closed: &[ClosedTotal], window: Window) -> WinLossReport {
+    let by = |grouping: Grouping| closed.iter().filter(move |t| t.grouping == grouping);
+    let count = |won: bool| {
+        by(Grouping::Owner)
+            .filter(|t| t.won == won)
+            .map(|t| t.count)
+            .sum::<u64>()
+    };
+    let (won, lost) = (count(true), count(false));
+    let mut values = currency_totals(by(Grouping::Owner).map(|t| (if t.won { "won" } else { "lost" }, t)));
     let breakdowns = Dimension::ALL
         .iter()
         .map(|&dimension| {
-            let keys = closed.iter().map(|d| key_of(d, dimension)).collect();
-            let flags = closed.iter().map(ClosedDeal::won).collect();
-            let groups = frame::tally_by(keys, flags)
-                .map_err(frame_error)?
+            let mut tallies: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+            for t in by(Grouping::of(dimension)) {
+                let tally = tallies.entry(t.key.as_deref().unwrap_or_default()).or_default();
+                if t.won {
+                    tally.0 += t.count;
+                } else {
+                    tally.1 += t.count;
+                }
+            }
+            let mut groups: Vec<WinRateGroup> = tallies
                 .into_iter()
-                .map(|t| WinRateGroup {
-                    win_rate: rate(t.yes, t.yes + t.no),
-                    key: t.key,
-                    won: t.yes,
-                    lost: t.no,
+                .map(|(key, (won, lost))| WinRateGroup {
+                    key: key.to_owned(),
+                    won,
+                    lost,
+                    win_rate: rate(won, won + lost),
                 })
                 .collect();
-            Ok(Breakdown { dimension, groups })
+            // Most closed deals first; the map left equal ones in key order.
+            groups.sort_by_key(|g| std::cmp::Reverse(g.won + g.lost));
+            Breakdown { dimension, groups }
         })
-        .collect::<Result<Vec<_>, CoreError>>()?;
-    Ok(WinLossReport {
+        .collect();
+    WinLossReport {
         won,
         lost,
         win_rate: rate(won, won + lost),
-        won_value: totals.get("won").cloned().unwrap_or_default(),
-        lost_value: totals.get("lost").cloned().unwrap_or_default(),
+        won_value: values.remove("won").unwrap_or_default(),
+        lost_value: values.remove("lost").unwrap_or_default(),
         breakdowns,
-        lost_reasons: lost_reasons(closed, lost)?,
+        lost_reasons: lost_reasons(by(Grouping::LostReason), lost),
         bucket: Bucket::for_days(window.days()),
-        over_time: over_time(closed, window, tz)?,
-    })
+        over_time: over_time(by(Grouping::Day), window),
+    }
 }
 
 pub(crate) fn rate(part: u64, of: u64) -> Option<f64> {
     (of > 0).then(|| part as f64 / of as f64)
 }
 
-fn key_of(deal: &ClosedDeal, dimension: Dimension) -> String {
-    match dimension {
-        Dimension::Owner => deal.owner_id.map(|o| o.to_string()).unwrap_or_default(),
-        Dimension::Source => deal.source.clone().unwrap_or_default(),
-        Dimension::Lifecycle => deal.lifecycle.clone().unwrap_or_default(),
-        Dimension::CompanySize => deal.company_size.clone().unwrap_or_default(),
-        Dimension::SizeBand => size_band(deal.value_minor).to_owned(),
+/// Per key, the value and count of the totals in each currency, largest first.
+pub(crate) fn currency_totals<'a, K: Ord + ToString>(
+    totals: impl Iterator<Item = (K, &'a ClosedTotal)>,
+) -> BTreeMap<String, Vec<CurrencyTotal>> {
+    let mut cells: BTreeMap<K, BTreeMap<&str, CurrencyTotal>> = BTreeMap::new();
+    for (key, t) in totals {
+        let cell = cells
+            .entry(key)
+            .or_default()
+            .entry(t.currency.as_str())
+            .or_insert_with(|| CurrencyTotal {
+                currency: t.currency.clone(),
+                minor: 0,
+                count: 0,
+            });
+        cell.minor += t.minor;
+        cell.count += t.count;
     }
+    cells
+        .into_iter()
+        .map(|(key, by_currency)| {
+            let mut totals: Vec<CurrencyTotal> = by_currency.into_values().collect();
+            totals.sort_by(|a, b| b.minor.cmp(&a.minor).then_with(|| a.currency.cmp(&b.currency)));
+            (key.to_string(), totals)
+        })
+        .collect()
 }
 
-/// Per key, the value and count of `deals` in each currency, largest first.
-pub(crate) fn currency_totals(
-    keys: Vec<String>,
-    deals: &[ClosedDeal],
-) -> Result<BTreeMap<String, Vec<CurrencyTotal>>, CoreError> {
-    let currencies = deals.iter().map(|d| d.currency.clone()).collect();
-    let values = deals.iter().map(|d| d.value_minor).collect();
-    let mut out: BTreeMap<String, Vec<CurrencyTotal>> = BTreeMap::new();
-    for total in frame::total_by(keys, currencies, values).map_err(frame_error)? {
-        out.entry(total.key).or_default().push(CurrencyTotal {
-            currency: total.currency,
-            minor: total.sum,
-            count: total.count,
-        });
-    }
-    for totals in out.values_mut() {
-        totals.sort_by(|a, b| b.minor.cmp(&a.minor).then_with(|| a.currency.cmp(&b.currency)));
-    }
-    Ok(out)
-}
-
-fn lost_reasons(closed: &[ClosedDeal], lost: u64) -> Result<Vec<LostReason>, CoreError> {
-    let lost_deals: Vec<ClosedDeal> = closed.iter().filter(|d| !d.won()).cloned().collect();
-    let reasons = lost_deals
-        .iter()
-        .map(|d| d.lost_reason.clone().unwrap_or_default().trim().to_owned())
-        .collect();
-    let mut out: Vec<LostReason> = currency_totals(reasons, &lost_deals)?
+fn lost_reasons<'a>(totals: impl Iterator<Item = &'a ClosedTotal>, lost: u64) -> Vec<LostReason> {
+    let reasons = totals.map(|t| (t.key.as_deref().unwrap_or_default().trim(), t));
+    let mut out: Vec<LostReason> = currency_totals(reasons)
         .into_iter()
         .map(|(reason, value)| {
             let count = value.iter().map(|t| t.count).sum();
@@ -108,7 +123,7 @@ fn lost_reasons(closed: &[ClosedDeal], lost: u64) -> Result<Vec<LostReason>, Cor
         })
         .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
-    Ok(out)
+    out
 }
 
 /// The first day of the bucket `day` falls in.
@@ -129,27 +144,20 @@ fn next_bucket(bucket: Bucket, start: NaiveDate) -> NaiveDate {
 }
 
 /// Every bucket of the period for every currency that occurs, so charts have no holes.
-fn over_time(closed: &[ClosedDeal], window: Window, tz: Tz) -> Result<Vec<ValueBucket>, CoreError> {
+fn over_time<'a>(days: impl Iterator<Item = &'a ClosedTotal> + Clone, window: Window) -> Vec<ValueBucket> {
     let bucket = Bucket::for_days(window.days());
-    let keys = closed
-        .iter()
-        .map(|d| {
-            let day = bucket_start(bucket, d.closed_at.with_timezone(&tz).date_naive());
-            format!("{day}|{}", d.status)
-        })
-        .collect();
-    let mut cells: BTreeMap<(NaiveDate, String), ValueBucket> = BTreeMap::new();
-    let mut currencies: Vec<String> = closed.iter().map(|d| d.currency.clone()).collect();
-    currencies.sort();
+    let mut currencies: Vec<&str> = days.clone().map(|t| t.currency.as_str()).collect();
+    currencies.sort_unstable();
     currencies.dedup();
+    let mut cells: BTreeMap<(NaiveDate, &str), ValueBucket> = BTreeMap::new();
     let mut start = bucket_start(bucket, window.span.start);
     while start < window.span.end {
         for currency in &currencies {
             cells.insert(
-                (start, currency.clone()),
+                (start, currency),
                 ValueBucket {
                     start,
-                    currency: currency.clone(),
+                    currency: (*currency).to_owned(),
                     won_minor: 0,
                     lost_minor: 0,
                     won: 0,
@@ -159,34 +167,30 @@ fn over_time(closed: &[ClosedDeal], window: Window, tz: Tz) -> Result<Vec<ValueB
         }
         start = next_bucket(bucket, start);
     }
-    for (key, totals) in currency_totals(keys, closed)? {
-        let Some((day, status)) = key.split_once('|') else {
+    for t in days {
+        let Some(day) = t.key.as_deref().and_then(|k| k.parse::<NaiveDate>().ok()) else {
             continue;
         };
-        let Ok(day) = day.parse::<NaiveDate>() else {
-            continue;
-        };
-        for total in totals {
-            if let Some(cell) = cells.get_mut(&(day, total.currency.clone())) {
-                if status == "won" {
-                    cell.won_minor += total.minor;
-                    cell.won += total.count;
-                } else {
-                    cell.lost_minor += total.minor;
-                    cell.lost += total.count;
-                }
+        if let Some(cell) = cells.get_mut(&(bucket_start(bucket, day), t.currency.as_str())) {
+            if t.won {
+                cell.won_minor += t.minor;
+                cell.won += t.count;
+            } else {
+                cell.lost_minor += t.minor;
+                cell.lost += t.count;
             }
         }
     }
-    Ok(cells.into_values().collect())
+    cells.into_values().collect()
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
     use crate::scope::Window;
-    use chrono::{DateTime, Duration, TimeZone, Utc};
+    use chrono::{DateTime, TimeZone, Utc};
     use kite_shared::analytics::DateSpan;
+    use kite_shared::analytics::reports::size_band;
     use uuid::Uuid;
 
     pub(crate) fn day(y: i32, m: u32, d: u32) -> DateTime<Utc> {
@@ -205,27 +209,70 @@ pub(crate) mod tests {
         }
     }
 
-    pub(crate) fn closed(
+    /// A deal won or lost, as the tests hand-make them.
+    #[derive(Clone)]
+    pub(crate) struct Deal {
         owner: u128,
         won: bool,
         minor: i64,
-        currency: &str,
-        at: DateTime<Utc>,
-        cycle: i64,
-    ) -> ClosedDeal {
-        ClosedDeal {
-            id: Uuid::now_v7(),
-            owner_id: Some(Uuid::from_u128(owner)),
-            value_minor: minor,
+        currency: String,
+        closed_at: DateTime<Utc>,
+        cycle_days: i64,
+        pub(crate) lost_reason: Option<String>,
+        source: Option<String>,
+    }
+
+    pub(crate) fn closed(owner: u128, won: bool, minor: i64, currency: &str, at: DateTime<Utc>, cycle: i64) -> Deal {
+        Deal {
+            owner,
+            won,
+            minor,
             currency: currency.into(),
-            status: if won { "won" } else { "lost" }.into(),
-            lost_reason: (!won).then(|| "Price".to_owned()),
-            created_at: at - Duration::days(cycle),
             closed_at: at,
-            company_size: Some("11-50".into()),
+            cycle_days: cycle,
+            lost_reason: (!won).then(|| "Price".to_owned()),
             source: Some(if owner == 1 { "Referral" } else { "Website" }.into()),
-            lifecycle: None,
         }
+    }
+
+    /// What SQL hands over for `deals` totalled by `grouping` (companies of 11-50, no
+    /// lifecycle stage, days in UTC).
+    pub(crate) fn totals(deals: &[Deal], grouping: Grouping) -> Vec<ClosedTotal> {
+        let mut cells: BTreeMap<(Option<String>, bool, String), ClosedTotal> = BTreeMap::new();
+        for deal in deals {
+            let key = match grouping {
+                Grouping::Owner => Some(Uuid::from_u128(deal.owner).to_string()),
+                Grouping::Source => deal.source.clone(),
+                Grouping::Lifecycle => None,
+                Grouping::CompanySize => Some("11-50".into()),
+                Grouping::SizeBand => Some(size_band(deal.minor).into()),
+                Grouping::LostReason if deal.won => continue,
+                Grouping::LostReason => deal.lost_reason.clone(),
+                Grouping::Day => Some(deal.closed_at.date_naive().to_string()),
+            };
+            let cell = cells
+                .entry((key.clone(), deal.won, deal.currency.clone()))
+                .or_insert_with(|| ClosedTotal {
+                    grouping,
+                    key,
+                    won: deal.won,
+                    currency: deal.currency.clone(),
+                    count: 0,
+                    minor: 0,
+                    cycle_seconds: 0.0,
+                });
+            cell.count += 1;
+            cell.minor += deal.minor;
+            if deal.won {
+                cell.cycle_seconds += (deal.cycle_days * 86_400) as f64;
+            }
+        }
+        cells.into_values().collect()
+    }
+
+    fn report(deals: &[Deal], window: Window) -> WinLossReport {
+        let all: Vec<ClosedTotal> = GROUPINGS.iter().flat_map(|&g| totals(deals, g)).collect();
+        win_loss(&all, window)
     }
 
     #[test]
@@ -237,7 +284,7 @@ pub(crate) mod tests {
             closed(2, true, 300_000, "USD", at, 10),
             closed(2, true, 5_000_000, "EUR", at, 10),
         ];
-        let report = win_loss(&deals, window(day(2026, 3, 1), 31), Tz::UTC).expect("report");
+        let report = report(&deals, window(day(2026, 3, 1), 31));
         assert_eq!((report.won, report.lost, report.win_rate), (3, 1, Some(0.75)));
         assert_eq!(
             report
@@ -281,7 +328,7 @@ pub(crate) mod tests {
             closed(1, true, 300, "EUR", at, 1),
         ];
         deals[2].lost_reason = Some("Timing".into());
-        let report = win_loss(&deals, window(day(2026, 3, 1), 31), Tz::UTC).expect("report");
+        let report = report(&deals, window(day(2026, 3, 1), 31));
         let reasons: Vec<(&str, u64)> = report
             .lost_reasons
             .iter()
@@ -300,7 +347,7 @@ pub(crate) mod tests {
             closed(1, false, 50, "EUR", day(2026, 3, 17), 1),
             closed(1, true, 70, "EUR", day(2026, 3, 18), 1),
         ];
-        let report = win_loss(&deals, window(day(2026, 3, 2), 35), Tz::UTC).expect("report");
+        let report = report(&deals, window(day(2026, 3, 2), 35));
         assert_eq!(report.bucket, Bucket::Week);
         let weeks: Vec<(u32, i64, i64)> = report
             .over_time

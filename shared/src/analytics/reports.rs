@@ -315,15 +315,23 @@ pub struct ForecastMonth {
     pub won_minor: i64,
 }
 
+/// The deal size bands below the top one, each with the value in major units it ends
+/// before; the reports' SQL bands deals by the same list.
+pub const SIZE_BANDS: [(i64, &str); 4] = [
+    (1_000, "under_1k"),
+    (10_000, "1k_10k"),
+    (50_000, "10k_50k"),
+    (100_000, "50k_100k"),
+];
+pub const TOP_SIZE_BAND: &str = "100k_plus";
+
 /// The band a deal's value falls in, in major units of its own currency.
 pub fn size_band(value_minor: i64) -> &'static str {
-    match value_minor / 100 {
-        ..1_000 => "under_1k",
-        1_000..10_000 => "1k_10k",
-        10_000..50_000 => "10k_50k",
-        50_000..100_000 => "50k_100k",
-        _ => "100k_plus",
-    }
+    let major = value_minor / 100;
+    SIZE_BANDS
+        .iter()
+        .find(|(below, _)| major < *below)
+        .map_or(TOP_SIZE_BAND, |(_, band)| band)
 }
 
 pub fn size_band_label(key: &str) -> &'static str {

@@ -2,7 +2,7 @@ use crate::helpers::{Backend, Session, TestApp, unique_email};
 use crate::on_both_databases;
 use calamine::{Data, Reader, Xlsx};
 use chrono::{DateTime, Duration, Utc};
-use kite_entity::deal_stage_change;
+use kite_entity::{deal, deal_stage_change};
 use reqwest::StatusCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -266,6 +266,146 @@ async fn a_rep_sees_only_their_own_figures(backend: Backend) {
     assert_eq!(filtered.body["current"]["deals_won"], 1);
 }
 on_both_databases!(a_rep_sees_only_their_own_figures);
+
+/// Moves when `deal` closed to `at`, as if it had happened then.
+async fn backdate_close(app: &TestApp, deal: &str, at: &str) {
+    let at: DateTime<Utc> = at.parse().expect("instant");
+    deal::Entity::update_many()
+        .col_expr(deal::Column::ClosedAt, Expr::value(at))
+        .filter(deal::Column::Id.eq(Uuid::parse_str(deal).expect("deal id")))
+        .exec(&app.state.kite.db)
+        .await
+        .expect("backdate");
+}
+
+async fn win_rates_are_broken_down_and_days_are_the_time_zones(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    let token = &admin.access_token;
+    let stages = stages(&app, &admin).await;
+    let company = app
+        .post(
+            "/api/v1/companies",
+            Some(token),
+            json!({"name": "Initech", "size": "11-50"}),
+        )
+        .await;
+    let contact = app
+        .post(
+            "/api/v1/contacts",
+            Some(token),
+            json!({"first_name": "Peter", "company_id": company.body["id"], "source": "Referral", "lifecycle_stage": "sql"}),
+        )
+        .await;
+    assert_eq!(contact.status, StatusCode::CREATED, "{}", contact.body);
+    let referred = app
+        .post(
+            "/api/v1/deals",
+            Some(token),
+            json!({"title": "Referred", "value": {"minor": 500_000, "currency": "EUR"},
+                   "company_id": company.body["id"], "contact_ids": [contact.body["id"]]}),
+        )
+        .await;
+    let referred = referred.body["id"].as_str().expect("id").to_owned();
+    move_to(&app, &admin, &referred, &stages[5], None).await;
+    let small = deal(&app, &admin, 90_000, "USD").await;
+    move_to(&app, &admin, &small, &stages[5], None).await;
+    let lost = deal(&app, &admin, 200_000, "EUR").await;
+    move_to(&app, &admin, &lost, &stages[6], Some(" Price ")).await;
+    // Berlin is an hour ahead of UTC in March: the first and last close on the next day there.
+    backdate_close(&app, &referred, "2026-03-01T23:30:00Z").await;
+    backdate_close(&app, &small, "2026-03-01T12:00:00Z").await;
+    backdate_close(&app, &lost, "2026-03-02T23:30:00Z").await;
+
+    let period = "period=custom&from=2026-03-01&to=2026-03-04";
+    let report = app
+        .get(&format!("/api/v1/analytics/win-loss?{period}&tz=Europe/Berlin"), token)
+        .await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    let now = &report.body["current"];
+    let by = |dimension: &str| -> Vec<(String, u64, u64)> {
+        now["breakdowns"]
+            .as_array()
+            .expect("breakdowns")
+            .iter()
+            .find(|b| b["dimension"] == dimension)
+            .and_then(|b| b["groups"].as_array())
+            .expect("groups")
+            .iter()
+            .map(|g| {
+                (
+                    g["key"].as_str().unwrap_or_default().to_owned(),
+                    g["won"].as_u64().unwrap_or_default(),
+                    g["lost"].as_u64().unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(by("owner"), vec![(admin.user_id.clone(), 2, 1)]);
+    assert_eq!(by("source"), vec![(String::new(), 1, 1), ("Referral".to_owned(), 1, 0)]);
+    assert_eq!(by("lifecycle")[1], ("sql".to_owned(), 1, 0));
+    assert_eq!(
+        by("company_size"),
+        vec![(String::new(), 1, 1), ("11-50".to_owned(), 1, 0)]
+    );
+    assert_eq!(
+        by("size_band"),
+        vec![("1k_10k".to_owned(), 1, 1), ("under_1k".to_owned(), 1, 0)]
+    );
+    assert_eq!(now["lost_reasons"][0]["reason"], "Price", "trimmed");
+    assert_eq!(now["bucket"], "day");
+    let days = |body: &Value| -> Vec<(String, String, i64, i64)> {
+        body["current"]["over_time"]
+            .as_array()
+            .expect("over time")
+            .iter()
+            .filter(|b| b["won_minor"] != 0 || b["lost_minor"] != 0)
+            .map(|b| {
+                (
+                    b["start"].as_str().unwrap_or_default().to_owned(),
+                    b["currency"].as_str().unwrap_or_default().to_owned(),
+                    b["won_minor"].as_i64().unwrap_or_default(),
+                    b["lost_minor"].as_i64().unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    let day = |d: &str, c: &str, won: i64, lost: i64| (d.to_owned(), c.to_owned(), won, lost);
+    assert_eq!(
+        days(&report.body),
+        vec![
+            day("2026-03-01", "USD", 90_000, 0),
+            day("2026-03-02", "EUR", 500_000, 0),
+            day("2026-03-03", "EUR", 0, 200_000),
+        ]
+    );
+    let in_utc = app.get(&format!("/api/v1/analytics/win-loss?{period}"), token).await;
+    assert_eq!(
+        days(&in_utc.body),
+        vec![
+            day("2026-03-01", "EUR", 500_000, 0),
+            day("2026-03-01", "USD", 90_000, 0),
+            day("2026-03-02", "EUR", 0, 200_000),
+        ]
+    );
+    // Berlin's clocks go forward at 01:00 UTC on 29 March: an hour ahead before, two after.
+    backdate_close(&app, &referred, "2026-03-28T23:30:00Z").await;
+    backdate_close(&app, &small, "2026-03-29T22:30:00Z").await;
+    let over_the_change = app
+        .get(
+            "/api/v1/analytics/win-loss?period=custom&from=2026-03-28&to=2026-03-31&tz=Europe/Berlin",
+            token,
+        )
+        .await;
+    assert_eq!(
+        days(&over_the_change.body),
+        vec![
+            day("2026-03-29", "EUR", 500_000, 0),
+            day("2026-03-30", "USD", 90_000, 0),
+        ]
+    );
+}
+on_both_databases!(win_rates_are_broken_down_and_days_are_the_time_zones);
 
 async fn bad_periods_and_filters_are_refused_by_field(backend: Backend) {
     let app = TestApp::spawn(backend).await;
