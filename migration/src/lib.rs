@@ -16,6 +16,7 @@ mod m20261203_000013_sequences_inbound;
 mod m20261204_000014_dashboards;
 mod m20261204_000015_analytics_indexes;
 mod m20261204_000016_stage_entered_at;
+mod m20261205_000017_analytics_covering;
 
 mod columns;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000014_dashboards::Migration),
             Box::new(m20261204_000015_analytics_indexes::Migration),
             Box::new(m20261204_000016_stage_entered_at::Migration),
+            Box::new(m20261205_000017_analytics_covering::Migration),
         ]
     }
 }
