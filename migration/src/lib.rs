@@ -17,6 +17,7 @@ mod m20261204_000014_dashboards;
 mod m20261204_000015_analytics_indexes;
 mod m20261204_000016_stage_entered_at;
 mod m20261205_000017_analytics_covering;
+mod m20261206_000018_scores;
 
 mod columns;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000015_analytics_indexes::Migration),
             Box::new(m20261204_000016_stage_entered_at::Migration),
             Box::new(m20261205_000017_analytics_covering::Migration),
+            Box::new(m20261206_000018_scores::Migration),
         ]
     }
 }

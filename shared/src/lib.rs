@@ -14,6 +14,7 @@ pub mod error;
 pub mod health;
 pub mod ids;
 pub mod imports;
+pub mod insights;
 pub mod jobs;
 pub mod marketing;
 pub mod outbox;

@@ -16,7 +16,7 @@ pub enum Role {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::ReadRecords,
         Permission::EditOwnRecords,
         Permission::EditAllRecords,
@@ -24,6 +24,7 @@ impl Permission {
         Permission::ViewReports,
         Permission::ViewTeamReports,
         Permission::ManageCampaigns,
+        Permission::TrainModels,
         Permission::ManageUsers,
         Permission::ViewAuditLog,
         Permission::ViewOutbox,
@@ -67,6 +68,7 @@ impl Role {
                     | ViewReports
                     | ViewTeamReports
                     | ManageCampaigns
+                    | TrainModels
             ),
             Role::SalesRep => matches!(permission, ReadRecords | EditOwnRecords | ViewReports),
             // Viewers own nothing: they look on, at the whole team.
@@ -122,6 +124,8 @@ pub enum Permission {
     ViewTeamReports,
     /// Create and send email campaigns and sequences.
     ManageCampaigns,
+    /// Retrain the organization's scoring models.
+    TrainModels,
     /// Invite users, change roles, deactivate.
     ManageUsers,
     ViewAuditLog,

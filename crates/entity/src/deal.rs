@@ -28,6 +28,11 @@ pub struct Model {
     pub deleted_at: Option<DateTimeUtc>,
     /// The import that created the record, if one did.
     pub import_id: Option<Uuid>,
+    /// 0–100, written by the scorer only (never by an edit, so never audited).
+    pub score: Option<i32>,
+    /// JSON of kite_shared's `RecordScore`.
+    pub score_detail: Option<String>,
+    pub scored_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -32,6 +32,7 @@ pub mod pipeline;
 pub mod record_tag;
 pub mod refresh_token;
 pub mod scheduled_export;
+pub mod score_model;
 pub mod sequence;
 pub mod sequence_enrollment;
 pub mod sequence_step;

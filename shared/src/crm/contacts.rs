@@ -101,6 +101,9 @@ pub struct ContactDto {
     /// Tag names, sorted.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// How likely the contact is to buy, and why; `None` until first scored.
+    #[serde(default)]
+    pub score: Option<crate::insights::RecordScore>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -60,6 +60,9 @@ pub struct DealDto {
     /// Tag names, sorted.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// An open deal's chance of being won, and why; `None` until first scored.
+    #[serde(default)]
+    pub score: Option<crate::insights::RecordScore>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

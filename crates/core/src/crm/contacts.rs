@@ -48,6 +48,7 @@ pub fn contact_dto(row: &contact::Model, company_name: Option<String>) -> Contac
         lifecycle_stage: row.lifecycle_stage.parse().unwrap_or(LifecycleStage::Other),
         source: row.source.clone(),
         tags: Vec::new(),
+        score: super::record_score(row.score_detail.as_deref()),
         created_at: row.created_at,
         updated_at: row.updated_at,
     }
@@ -56,6 +57,8 @@ pub fn contact_dto(row: &contact::Model, company_name: Option<String>) -> Contac
 fn snapshot(row: &contact::Model, tags: &[String]) -> serde_json::Value {
     let dto = ContactDto {
         tags: tags.to_vec(),
+        // Derived by the scorer, not edited: kept out of the audit trail.
+        score: None,
         ..contact_dto(row, None)
     };
     serde_json::to_value(dto).unwrap_or_default()

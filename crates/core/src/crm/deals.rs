@@ -64,6 +64,7 @@ fn deal_dto(
         discount_percent: row.discount_percent,
         pending_approval,
         tags,
+        score: super::record_score(row.score_detail.as_deref()),
         created_at: row.created_at,
         updated_at: row.updated_at,
     }

@@ -21,3 +21,8 @@ pub mod timeline;
 pub(crate) mod write;
 
 pub use counts::{CountCache, DERIVED};
+
+/// A record's stored score, if it has been scored (the scorer writes it as JSON).
+fn record_score(detail: Option<&str>) -> Option<kite_shared::insights::RecordScore> {
+    detail.and_then(|d| serde_json::from_str(d).ok())
+}

@@ -119,6 +119,9 @@ pub(crate) fn build_new(id: Uuid, fields: ContactFields, origin: &Origin) -> con
         deleted_at: Set(None),
         import_id: Set(origin.import_id),
         merged_into_id: Set(None),
+        score: Set(None),
+        score_detail: Set(None),
+        scored_at: Set(None),
     }
 }
 

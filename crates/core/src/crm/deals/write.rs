@@ -135,6 +135,9 @@ pub(crate) fn build_new(
         updated_at: Set(origin.at),
         deleted_at: Set(None),
         import_id: Set(origin.import_id),
+        score: Set(None),
+        score_detail: Set(None),
+        scored_at: Set(None),
     };
     apply_stage(&mut row, stage, f.lost_reason, origin.at);
     if let Some(probability) = f.probability {
