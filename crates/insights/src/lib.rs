@@ -8,6 +8,7 @@
 //! strongest reasons in plain words ([`explain`]) and is stored on the record, so lists
 //! sort and filter by it through an index.
 
+mod changes;
 mod explain;
 mod facts;
 mod features;
@@ -22,7 +23,7 @@ use chrono::{DateTime, Utc};
 use history::History;
 use kite_core::jobs::{JobPayload, NewJob, job_dto};
 use kite_core::{CoreError, Ctx, Kite};
-use kite_entity::{job, organization, score_model};
+use kite_entity::{domain_event, job, score_model};
 use kite_shared::Permission;
 use kite_shared::insights::{ModelMetrics, RecordScore, ScoreMethod, ScoreModelDto, ScoreModels, ScoreSubject};
 use kite_shared::jobs::{JobDto, JobStatus};
@@ -64,6 +65,11 @@ pub struct Rescored {
     /// No model existed yet, so a training was queued instead.
     pub training_queued: bool,
 }
+
+pub use changes::RESCORED_ON;
+
+/// Models are retrained once they are this old (and on demand).
+const RETRAIN_AFTER_HOURS: i64 = 24;
 
 pub struct Insights<'a> {
     kite: &'a Kite,
@@ -199,20 +205,28 @@ impl<'a> Insights<'a> {
             )
             .await?;
         txn.commit().await?;
+        // Workers woken while the job was uncommitted found nothing.
+        self.kite.jobs_waiting.notify_waiters();
         Ok(job_dto(&job))
     }
 
-    /// Queues the night's retraining of every organization, once per organization and
-    /// day however many instances tick.
-    pub async fn queue_nightly(&self, now: DateTime<Utc>) -> Result<(), CoreError> {
-        let organizations: Vec<Uuid> = organization::Entity::find()
+    /// Queues the daily retraining of every organization whose models are a day old,
+    /// once per organization and day however many instances tick. An organization with
+    /// no model yet is trained when its first record is scored.
+    pub async fn queue_daily(&self, now: DateTime<Utc>) -> Result<(), CoreError> {
+        let last_trained: Vec<(Uuid, Option<DateTime<Utc>>)> = score_model::Entity::find()
             .select_only()
-            .column(organization::Column::Id)
+            .column(score_model::Column::OrganizationId)
+            .column_as(score_model::Column::TrainedAt.max(), "trained_at")
+            .group_by(score_model::Column::OrganizationId)
             .into_tuple()
             .all(&self.kite.db)
             .await?;
         let day = now.date_naive();
-        for org in organizations {
+        for (org, trained_at) in last_trained {
+            if trained_at.is_some_and(|at| now - at < chrono::Duration::hours(RETRAIN_AFTER_HOURS)) {
+                continue;
+            }
             self.queue_once(org, &format!("{}:{org}:{day}", TrainPayload::KIND))
                 .await?;
         }
@@ -227,6 +241,7 @@ impl<'a> Insights<'a> {
         job.organization_id = Some(org);
         self.kite.queue().enqueue(&*txn, job).await?;
         txn.commit().await?;
+        self.kite.jobs_waiting.notify_waiters();
         Ok(())
     }
 
@@ -295,6 +310,28 @@ impl<'a> Insights<'a> {
         }
         tracing::info!(%org, ms = started.elapsed().as_millis() as u64, "scoring models trained");
         Ok(report)
+    }
+
+    /// Rescores what a batch of domain events made stale, per organization.
+    pub async fn rescore_stale(&self, events: &[domain_event::Model]) -> Result<Rescored, CoreError> {
+        let mut total = Rescored::default();
+        for (org, mut stale) in changes::named(events) {
+            let done = if stale.everything {
+                self.rescore(org, None).await?
+            } else {
+                stale.widen(&self.kite.db, org).await?;
+                if stale.contacts.is_empty() && stale.deals.is_empty() {
+                    continue;
+                }
+                let contacts: Vec<Uuid> = stale.contacts.into_iter().collect();
+                let deals: Vec<Uuid> = stale.deals.into_iter().collect();
+                self.rescore(org, Some((&contacts, &deals))).await?
+            };
+            total.contacts += done.contacts;
+            total.deals += done.deals;
+            total.training_queued |= done.training_queued;
+        }
+        Ok(total)
     }
 
     /// Rescores the named records (or all, with `None`) with the models in use; with no

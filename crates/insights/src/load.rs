@@ -13,7 +13,7 @@ use std::future::Future;
 use uuid::Uuid;
 
 /// Ids per `IN (…)`: well under every driver's limit on bound values.
-const CHUNK: usize = 500;
+pub(crate) const CHUNK: usize = 500;
 
 /// Which records to read: all of them, or these contacts and deals (with what their
 /// scores depend on).

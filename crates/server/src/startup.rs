@@ -6,8 +6,8 @@ use crate::openapi::ApiDoc;
 use crate::rate_limit::{ClientIp, governor};
 use crate::routes::{
     activities, analytics, approvals, audit, auth, campaigns, companies, contact_emails, contacts, dashboards, deals,
-    email_templates, events, exports, health, imports, inbound, jobs, me, merge, outbox, pipelines, provider_webhooks,
-    records, scheduled_exports, sequences, stages, suppressions, tags, users,
+    email_templates, events, exports, health, imports, inbound, insights, jobs, me, merge, outbox, pipelines,
+    provider_webhooks, records, scheduled_exports, sequences, stages, suppressions, tags, users,
 };
 use crate::state::AppState;
 use crate::{public_links, spa};
@@ -94,6 +94,7 @@ fn api(
         .configure(sequences::configure)
         .configure(analytics::configure)
         .configure(dashboards::configure)
+        .configure(insights::configure)
         .configure(contact_emails::configure)
         .configure(suppressions::configure)
         .configure(provider_webhooks::configure)

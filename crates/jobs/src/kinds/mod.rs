@@ -4,6 +4,7 @@ mod approval_reminder;
 mod campaign_batch;
 mod email;
 mod import;
+mod insights;
 mod live_stream;
 mod scheduled_export;
 mod sequence_exit;
@@ -24,6 +25,8 @@ pub fn all() -> Vec<Arc<dyn JobHandler>> {
         Arc::new(campaign_batch::SendCampaignBatch),
         Arc::new(sequence_step::AdvanceSequences),
         Arc::new(sequence_exit::ExitOnDealWon),
+        Arc::new(insights::TrainModels),
+        Arc::new(insights::RescoreChanged),
     ]
 }
 

@@ -17,6 +17,7 @@ pub mod exports;
 pub mod health;
 pub mod imports;
 pub mod inbound;
+pub mod insights;
 pub mod jobs;
 pub mod me;
 pub mod merge;

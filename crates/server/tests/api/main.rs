@@ -25,6 +25,7 @@ mod exports;
 mod import_writes;
 mod imports;
 mod inbound;
+mod insights;
 mod jobs;
 mod lockout;
 mod merge;
