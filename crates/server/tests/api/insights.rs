@@ -32,7 +32,7 @@ async fn a_new_contact_is_scored_by_rules_until_there_is_history_to_learn_from(b
     let score = &contact["score"];
     assert_eq!(score["method"], "rules");
     assert!((1..=99).contains(&score["value"].as_i64().unwrap_or(0)), "{score}");
-    assert!(!score["factors"].as_array().map_or(true, Vec::is_empty), "{score}");
+    assert!(!score["factors"].as_array().is_none_or(Vec::is_empty), "{score}");
 
     app.settle_jobs().await;
     let models = app.get("/api/v1/insights/models", &admin.access_token).await;
