@@ -286,9 +286,8 @@ impl<'a> Insights<'a> {
         let contact_model = InUse::of(&saved[0].1)?;
         let deal_model = InUse::of(&saved[1].1)?;
         let (contacts, deals) = score_history(&history, (&contact_model, &deal_model), None, at);
-        store::write_scores(self.kite, ScoreSubject::Contact, &contacts).await?;
-        store::write_scores(self.kite, ScoreSubject::Deal, &deals).await?;
         store::clear_closed_deals(self.kite, org, None).await?;
+        store::write_scores(self.kite, org, &contacts, &deals).await?;
         let mut report = Vec::new();
         for ((subject, row), scored) in saved.into_iter().zip([contacts.len(), deals.len()]) {
             score_model::Entity::update_many()
@@ -366,8 +365,7 @@ impl<'a> Insights<'a> {
                 score_history(&history, models, Some((&wanted.0, &wanted.1)), at)
             }
         };
-        store::write_scores(self.kite, ScoreSubject::Contact, &contacts).await?;
-        store::write_scores(self.kite, ScoreSubject::Deal, &deals).await?;
+        store::write_scores(self.kite, org, &contacts, &deals).await?;
         Ok(Rescored {
             contacts: contacts.len() as u32,
             deals: deals.len() as u32,

@@ -24,7 +24,22 @@ fn case<C: ColumnTrait>(id: C, rows: &[Scored], value: impl Fn(&Scored) -> Expr)
         .fold(CaseStatement::new(), |case, row| case.case(id.eq(row.id), value(row)))
 }
 
-pub async fn write_scores(kite: &Kite, subject: ScoreSubject, rows: &[Scored]) -> Result<(), CoreError> {
+/// Writes the organization's new contact and deal scores. Cached list totals filtered
+/// by score are stale afterwards, so the totals of both lists are dropped.
+pub async fn write_scores(
+    kite: &Kite,
+    organization_id: Uuid,
+    contacts: &[Scored],
+    deals: &[Scored],
+) -> Result<(), CoreError> {
+    write_subject(kite, ScoreSubject::Contact, contacts).await?;
+    write_subject(kite, ScoreSubject::Deal, deals).await?;
+    kite.counts.invalidate(organization_id, kite_core::crm::contacts::KIND);
+    kite.counts.invalidate(organization_id, kite_core::crm::deals::KIND);
+    Ok(())
+}
+
+async fn write_subject(kite: &Kite, subject: ScoreSubject, rows: &[Scored]) -> Result<(), CoreError> {
     for batch in rows.chunks(PER_STATEMENT * PER_TRANSACTION) {
         let txn = kite.begin().await?;
         for rows in batch.chunks(PER_STATEMENT) {

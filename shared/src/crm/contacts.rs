@@ -207,8 +207,14 @@ pub struct ContactListQuery {
     /// Created before (RFC 3339).
     #[serde(default)]
     pub created_to: Option<DateTime<Utc>>,
-    /// `first_name`, `last_name`, `email`, `lifecycle_stage`, `created_at`, `updated_at`;
-    /// `-` in front for descending.
+    /// Scored at least this (0–100); unscored contacts are left out.
+    #[serde(default)]
+    pub min_score: Option<i32>,
+    /// Scored at most this (0–100); unscored contacts are left out.
+    #[serde(default)]
+    pub max_score: Option<i32>,
+    /// `first_name`, `last_name`, `email`, `lifecycle_stage`, `score`, `created_at`,
+    /// `updated_at`; `-` in front for descending. Unscored contacts come last either way.
     #[serde(default)]
     pub sort: Option<String>,
 }

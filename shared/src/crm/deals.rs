@@ -247,7 +247,14 @@ pub struct DealListQuery {
     pub close_from: Option<NaiveDate>,
     #[serde(default)]
     pub close_to: Option<NaiveDate>,
-    /// `title`, `value`, `expected_close`, `probability`, `created_at`, `updated_at`.
+    /// Scored at least this (0–100); closed deals have no score and are left out.
+    #[serde(default)]
+    pub min_score: Option<i32>,
+    /// Scored at most this (0–100); closed deals have no score and are left out.
+    #[serde(default)]
+    pub max_score: Option<i32>,
+    /// `title`, `value`, `expected_close`, `probability`, `score`, `created_at`,
+    /// `updated_at`. Deals without a score come last either way.
     #[serde(default)]
     pub sort: Option<String>,
 }

@@ -116,6 +116,7 @@ impl RecordList for contact::Entity {
         ("last_name", contact::Column::LastName),
         ("email", contact::Column::Email),
         ("lifecycle_stage", contact::Column::LifecycleStage),
+        ("score", contact::Column::Score),
         ("created_at", contact::Column::CreatedAt),
         ("updated_at", contact::Column::UpdatedAt),
     ];
@@ -159,15 +160,17 @@ impl RecordList for contact::Entity {
         if let Some(to) = query.created_to {
             select = select.filter(contact::Column::CreatedAt.lt(to));
         }
+        let select = listing::score_range(select, contact::Column::Score, query.min_score, query.max_score)?;
         let key = format!(
-            "q={:?}&owner={:?}&company={:?}&stage={:?}&tag={:?}&from={:?}&to={:?}",
+            "q={:?}&owner={:?}&company={:?}&stage={:?}&tag={:?}&from={:?}&to={:?}&score={:?}",
             query.q,
             query.owner_id,
             query.company_id,
             query.lifecycle_stage,
             query.tag,
             query.created_from,
-            query.created_to
+            query.created_to,
+            (query.min_score, query.max_score)
         );
         Ok((select, key))
     }

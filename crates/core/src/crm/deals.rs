@@ -237,6 +237,7 @@ impl RecordList for deal::Entity {
         ("value", deal::Column::ValueMinor),
         ("expected_close", deal::Column::ExpectedClose),
         ("probability", deal::Column::Probability),
+        ("score", deal::Column::Score),
         ("created_at", deal::Column::CreatedAt),
         ("updated_at", deal::Column::UpdatedAt),
     ];
@@ -308,8 +309,9 @@ impl RecordList for deal::Entity {
         if let Some(to) = query.close_to {
             select = select.filter(deal::Column::ExpectedClose.lte(to));
         }
+        let select = listing::score_range(select, deal::Column::Score, query.min_score, query.max_score)?;
         let key = format!(
-            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
             query.q,
             (query.tag.as_ref(), query.contact_id),
             query.pipeline_id,
@@ -321,7 +323,8 @@ impl RecordList for deal::Entity {
             query.min_value,
             query.max_value,
             query.close_from,
-            query.close_to
+            query.close_to,
+            (query.min_score, query.max_score)
         );
         Ok((select, key))
     }

@@ -8,7 +8,7 @@ use crate::paging::{self, Ordering, PageRequest, Total};
 use crate::{CoreError, Ctx, Kite};
 use kite_shared::Permission;
 use kite_shared::page::Page;
-use sea_orm::{DatabaseConnection, Select};
+use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, Select};
 use std::future::Future;
 
 pub(crate) trait RecordList: CrmEntity {
@@ -58,5 +58,37 @@ pub(crate) async fn list<E: RecordList>(
         items: E::dtos(&kite.db, rows.items).await?,
         next_cursor: rows.next_cursor,
         total: rows.total,
+    })
+}
+
+/// `select` narrowed to scores from `min` to `max` (both 0–100, either open), refused
+/// with the field at fault when a bound is off the scale or the range is empty.
+pub(crate) fn score_range<E: sea_orm::EntityTrait>(
+    select: Select<E>,
+    column: E::Column,
+    min: Option<i32>,
+    max: Option<i32>,
+) -> Result<Select<E>, CoreError> {
+    for (field, bound) in [("min_score", min), ("max_score", max)] {
+        if bound.is_some_and(|b| !(0..=100).contains(&b)) {
+            return Err(CoreError::field(field, "out_of_range", "Scores run from 0 to 100."));
+        }
+    }
+    if let (Some(min), Some(max)) = (min, max)
+        && min > max
+    {
+        return Err(CoreError::field(
+            "max_score",
+            "before_min",
+            "The highest score must not be below the lowest.",
+        ));
+    }
+    let select = match min {
+        Some(min) => select.filter(column.gte(min)),
+        None => select,
+    };
+    Ok(match max {
+        Some(max) => select.filter(column.lte(max)),
+        None => select,
     })
 }

@@ -45,7 +45,7 @@ async fn select(kite: &crate::Kite, ctx: &Ctx, audience: &Audience) -> Result<Se
                 tag: f.tag.clone(),
                 created_from: f.created_from,
                 created_to: f.created_to,
-                sort: None,
+                ..ContactListQuery::default()
             };
             <contact::Entity as RecordList>::filter(kite, ctx, &query, live)
                 .await?
