@@ -9,6 +9,7 @@
 //! cost several times the aggregation itself (see the README's benchmark notes).
 
 mod conversion;
+mod forecast;
 mod leaderboard;
 mod pipeline;
 mod ranked;
@@ -106,10 +107,11 @@ impl<'a> Analytics<'a> {
             .await
     }
 
-    /// Expected revenue by month from today on; the period does not apply.
+    /// Expected revenue by month from today on, with the backtest that chose its
+    /// method; the period does not apply.
     pub async fn forecast(&self, ctx: &Ctx, query: &AnalyticsQuery) -> Result<Forecast, CoreError> {
         let scope = Scope::resolve(self.kite, ctx, query).await?;
-        self.cached("pipeline::forecast", &scope, || pipeline::forecast(self.kite, &scope))
+        self.cached("forecast", &scope, || forecast::forecast(self.kite, &scope))
             .await
     }
 

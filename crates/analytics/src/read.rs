@@ -1,13 +1,15 @@
 //! The readers: SQL filters and fetches the rows of one period; the reports do the rest.
 
 mod closed;
+mod forecast;
 
 pub use closed::{ClosedTotal, Grouping, closed_totals};
+pub use forecast::{ClosedStay, OpenDealNow, closed_stays, open_deals};
 
 use crate::ranked::Ranked;
 use crate::scope::{Scope, Window};
 use crate::sql::Sql;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
 use kite_core::{CoreError, Kite};
 use sea_orm::FromQueryResult;
@@ -256,33 +258,10 @@ pub async fn open_by_stage(kite: &Kite, scope: &Scope) -> Result<Vec<OpenTotal>,
         .collect())
 }
 
-/// Open deals grouped by expected close day and currency.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ClosingTotal {
-    pub expected_close: Option<NaiveDate>,
-    pub currency: String,
-    pub n: i64,
-    pub total: i64,
-    pub weighted: i64,
-}
-
-pub async fn open_by_close_day(kite: &Kite, scope: &Scope) -> Result<Vec<ClosingTotal>, CoreError> {
-    let groups: Vec<OpenGroup<Option<NaiveDate>>> = open_totals(kite, scope, "expected_close", false).await?;
-    Ok(groups
-        .into_iter()
-        .map(|g| ClosingTotal {
-            expected_close: g.grouped,
-            currency: g.currency,
-            n: g.n,
-            total: g.total,
-            weighted: g.weighted,
-        })
-        .collect())
-}
-
-/// A won deal's value, and when it was created and closed.
+/// A won deal's value and owner, and when it was created and closed.
 #[derive(Clone, Debug, PartialEq, FromQueryResult)]
 pub struct Won {
+    pub owner_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub closed_at: DateTime<Utc>,
     pub currency: String,
@@ -297,7 +276,7 @@ pub async fn won_between(
     end: DateTime<Utc>,
     whole_pipeline: bool,
 ) -> Result<Vec<Won>, CoreError> {
-    let sql = Sql::new("SELECT d.created_at, d.closed_at, d.currency, d.value_minor FROM deals d WHERE")
+    let sql = Sql::new("SELECT d.owner_id, d.created_at, d.closed_at, d.currency, d.value_minor FROM deals d WHERE")
         .deals_in_scope(scope, whole_pipeline)
         .push(
             " AND d.status = 'won' AND d.closed_at >= ? AND d.closed_at < ?",

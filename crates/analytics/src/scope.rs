@@ -201,7 +201,7 @@ impl Scope {
 
 /// Midnight of `day` in `tz`, as an instant; on a day that skips midnight, the first
 /// instant that exists.
-fn start_of(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
+pub(crate) fn start_of(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
     let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
     match tz.from_local_datetime(&midnight).earliest() {
         Some(t) => t.with_timezone(&Utc),

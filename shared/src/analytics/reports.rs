@@ -290,16 +290,30 @@ pub struct StageSnapshot {
     pub weighted: Vec<CurrencyTotal>,
 }
 
-/// Revenue expected to close, by month of expected close: the stage-weighted pipeline
-/// (value × probability) of open deals. Deals whose expected close has passed count in
-/// the current month; deals without one are left out and counted.
+string_enum! {
+    /// How a forecast weighs an open deal.
+    ForecastMethod {
+        StageWeighted => "stage_weighted", "Stage-weighted (value × the stage's probability)",
+        Calibrated => "calibrated", "Calibrated (your win rates by stage and time in stage)",
+    }
+}
+
+/// Revenue expected to close, by month of expected close, in each deal's currency.
+/// Deals whose expected close has passed count in the current month; deals without one
+/// are left out and counted. Two methods are worked out side by side: the stage-weighted
+/// pipeline, and one calibrated on the organization's own history; `method` is the one
+/// the backtest found more accurate (the stage-weighted baseline unless the calibrated
+/// one beat it), and `method_note` says why.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Forecast {
-    /// `stage_weighted` until a forecast learnt from history exists.
-    pub method: String,
+    pub method: ForecastMethod,
+    pub method_note: String,
     pub months: Vec<ForecastMonth>,
     pub without_close_date: u64,
+    /// Per owner and currency, over all months shown.
+    pub owners: Vec<ForecastOwner>,
+    pub backtest: Backtest,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -308,10 +322,68 @@ pub struct ForecastMonth {
     /// The month's first day.
     pub month: NaiveDate,
     pub currency: String,
+    /// Value × the stage's probability.
     pub weighted_minor: i64,
+    /// Value × the chance deals like it (same stage, as long in it) were won.
+    pub calibrated_minor: i64,
+    /// The 10th and 90th percentiles of what closes, simulating each deal's outcome with
+    /// the calibrated chances.
+    pub low_minor: i64,
+    pub high_minor: i64,
     pub open_minor: i64,
     pub deals: u64,
     /// Won so far in that month.
+    pub won_minor: i64,
+}
+
+impl ForecastMonth {
+    /// What the month is expected to bring by `method`.
+    pub fn expected_minor(&self, method: ForecastMethod) -> i64 {
+        match method {
+            ForecastMethod::StageWeighted => self.weighted_minor,
+            ForecastMethod::Calibrated => self.calibrated_minor,
+        }
+    }
+}
+
+/// The forecast of one owner's open deals in one currency.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ForecastOwner {
+    pub owner_id: Option<Uuid>,
+    pub name: String,
+    pub currency: String,
+    pub deals: u64,
+    pub open_minor: i64,
+    pub weighted_minor: i64,
+    pub calibrated_minor: i64,
+    /// Won this month so far.
+    pub won_minor: i64,
+}
+
+/// Each method replayed at past dates: what it would have said the deals open on that
+/// day would bring in, against what they did (counting the deals that have closed since).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Backtest {
+    pub points: Vec<BacktestPoint>,
+    /// Weighted absolute percentage error over the points (0.2 is off by a fifth);
+    /// `None` when there was nothing to replay.
+    pub stage_weighted_error: Option<f64>,
+    pub calibrated_error: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BacktestPoint {
+    /// The day replayed.
+    pub at: NaiveDate,
+    pub currency: String,
+    /// Deals open that day that have closed since.
+    pub deals: u64,
+    pub weighted_minor: i64,
+    pub calibrated_minor: i64,
+    /// What those deals were won for.
     pub won_minor: i64,
 }
 

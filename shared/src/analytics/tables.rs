@@ -399,7 +399,10 @@ pub fn forecast(forecast: &Forecast) -> ReportTable {
         ("Currency", false, true),
         ("Deals", true, true),
         ("Open", true, false),
-        ("Weighted", true, true),
+        ("Stage-weighted", true, true),
+        ("Calibrated", true, true),
+        ("Low (P10)", true, false),
+        ("High (P90)", true, false),
         ("Won so far", true, true),
     ]);
     table.rows = forecast
@@ -416,6 +419,9 @@ pub fn forecast(forecast: &Forecast) -> ReportTable {
                 Cell::Count(m.deals),
                 money(m.open_minor),
                 money(m.weighted_minor),
+                money(m.calibrated_minor),
+                money(m.low_minor),
+                money(m.high_minor),
                 money(m.won_minor),
             ]
         })
@@ -426,7 +432,7 @@ pub fn forecast(forecast: &Forecast) -> ReportTable {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analytics::reports::{Breakdown, ForecastMonth, WinRateGroup};
+    use crate::analytics::reports::{Backtest, Breakdown, ForecastMethod, ForecastMonth, WinRateGroup};
 
     fn total(currency: &str, minor: i64) -> CurrencyTotal {
         CurrencyTotal {
@@ -525,16 +531,22 @@ mod tests {
     #[test]
     fn forecast_rows_keep_each_months_currency() {
         let table = forecast(&Forecast {
-            method: "stage_weighted".into(),
+            method: ForecastMethod::StageWeighted,
+            method_note: String::new(),
             months: vec![ForecastMonth {
                 month: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"),
                 currency: "USD".into(),
                 weighted_minor: 5_000,
+                calibrated_minor: 4_000,
+                low_minor: 0,
+                high_minor: 10_000,
                 open_minor: 10_000,
                 deals: 2,
                 won_minor: 0,
             }],
             without_close_date: 0,
+            owners: Vec::new(),
+            backtest: Backtest::default(),
         });
         assert_eq!(table.rows[0][0].display(), "2026-12");
         assert_eq!(table.rows[0][4].display(), "$50.00");

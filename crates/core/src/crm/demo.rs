@@ -80,6 +80,7 @@ const TITLES: [&str; 8] = [
     "Product Manager",
 ];
 const LOST_REASONS: [&str; 4] = ["Went with a competitor", "No budget this year", "Timing", "No decision"];
+const SOURCES: [&str; 5] = ["Website", "Referral", "Event", "Outbound", "Import"];
 const BATCH: usize = 500;
 
 #[derive(Clone, Copy, Debug)]
@@ -106,6 +107,28 @@ pub struct SeedReport {
     pub contacts: usize,
     pub deals: usize,
     pub activities: usize,
+}
+
+/// The chance a closed demo deal was won. Its history has the structure of a real
+/// team's, so scores and the forecast's backtest have something to find: referrals win
+/// more and cold outreach less, deals that sat for weeks in each stage mostly died there,
+/// big deals are harder, and the first owner sells better than the rest.
+fn win_chance(source: Option<&str>, slow: bool, best_owner: bool, value_minor: i64) -> f64 {
+    let mut logit: f64 = -0.1;
+    logit += match source {
+        Some("Referral") => 1.5,
+        Some("Event") => 0.3,
+        Some("Outbound") => -0.9,
+        _ => 0.0,
+    };
+    logit += if slow { -1.6 } else { 0.5 };
+    if value_minor >= 1_000_000 {
+        logit -= 0.5;
+    }
+    if best_owner {
+        logit += 0.5;
+    }
+    1.0 / (1.0 + (-logit).exp())
 }
 
 fn pick<'a>(rng: &mut fastrand::Rng, list: &[&'a str]) -> &'a str {
@@ -177,6 +200,7 @@ pub async fn fill(
         let domain = company.map_or("mail.example", |c| company_domains[c].as_str());
         let local = format!("{}.{}", first.to_lowercase(), last.to_lowercase()).replace(['é', 'í', 'ü'], "e");
         let created = now - Duration::days(rng.i64(1..600));
+        let source = pick(&mut rng, &SOURCES);
         let fields = ContactFields {
             first_name: first.to_owned(),
             last_name: last.to_owned(),
@@ -186,12 +210,17 @@ pub async fn fill(
             company_id: company.map(|c| company_ids[c]),
             owner_id: owner(i),
             lifecycle_stage: Some(LifecycleStage::ALL[rng.usize(..6)]),
-            source: Some(pick(&mut rng, &["Website", "Referral", "Event", "Outbound", "Import"]).to_owned()),
+            source: Some(source.to_owned()),
             ..ContactFields::default()
         };
         contacts.push(contacts::write::build_new(Uuid::now_v7(), fields, &origin(i, created)));
     }
     let contact_ids: Vec<Uuid> = contacts.iter().filter_map(|c| c.id.clone().take()).collect();
+    let source_of: HashMap<Uuid, &str> = contacts
+        .iter()
+        .filter_map(|c| Some((c.id.clone().take()?, c.source.clone().take().flatten()?)))
+        .filter_map(|(id, source)| Some((id, *SOURCES.iter().find(|s| **s == source)?)))
+        .collect();
     let mut people: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     for c in &contacts {
         if let (Some(Some(company)), Some(id)) = (c.company_id.clone().take(), c.id.clone().take()) {
@@ -217,23 +246,51 @@ pub async fn fill(
             break;
         }
         let id = Uuid::now_v7();
-        let created = now - Duration::days(rng.i64(5..365));
-        // Deals walk the pipeline from its first stage; some close, won or lost.
+        let company = (!company_ids.is_empty()).then(|| company_ids[rng.usize(..company_ids.len())]);
+        // A deal names one of its company's people, or someone without a company.
+        let person = company
+            .and_then(|c| people.get(&c))
+            .map(|them| them[naming.usize(..them.len())])
+            .or_else(|| (!contact_ids.is_empty()).then(|| contact_ids[naming.usize(..contact_ids.len())]));
+        if let Some(person) = person {
+            deal_people.push(deal_contact::ActiveModel {
+                organization_id: Set(organization),
+                deal_id: Set(id),
+                contact_id: Set(person),
+            });
+        }
+        let source = person.and_then(|p| source_of.get(&p).copied());
+        let value_minor = i64::from(rng.u32(10..2_000)) * 10_000;
+        // Some deals move briskly, others sit in each stage for weeks.
+        let slow = rng.u8(..10) < 4;
         let reached = rng.usize(..open.len());
-        let outcome = rng.u8(..10);
-        let final_stage = match (outcome, won, lost) {
-            (0..=1, Some(w), _) => w,
-            (2, _, Some(l)) => l,
+        let stays: Vec<i64> = (0..=reached)
+            .map(|_| if slow { rng.i64(12..40) } else { rng.i64(1..10) })
+            .collect();
+        let walked: i64 = stays.iter().sum();
+        let closes = rng.u8(..10) < 5;
+        let final_stage = match (closes, won, lost) {
+            (true, Some(w), Some(l)) => {
+                let chance = win_chance(source, slow, i % owners.len().max(1) == 0, value_minor);
+                if rng.f64() < chance { w } else { l }
+            }
             _ => open[reached],
+        };
+        // Closed deals closed over the past year; open ones are still in their last stage.
+        let created = if closes {
+            now - Duration::days(walked + rng.i64(1..330))
+        } else {
+            now - Duration::days(walked)
         };
         let mut at = created;
         let mut from = None;
-        for stage in open.iter().take(reached + 1) {
+        for (stage, stay) in open.iter().zip(&stays) {
             history.push(change(organization, id, from, stage.id, owner(i), at));
             from = Some((stage.id, at));
-            at += Duration::days(rng.i64(1..20));
+            at += Duration::days(*stay);
         }
-        if final_stage.kind != StageKind::Open.as_str() {
+        let is_closed = final_stage.kind != StageKind::Open.as_str();
+        if is_closed {
             history.push(change(organization, id, from, final_stage.id, owner(i), at));
         }
         let currency = match rng.u8(..10) {
@@ -241,22 +298,16 @@ pub async fn fill(
             1 => "GBP",
             _ => "EUR",
         };
-        let company = (!company_ids.is_empty()).then(|| company_ids[rng.usize(..company_ids.len())]);
-        // Most deals name one of their company's people.
-        if let Some(them) = company.and_then(|c| people.get(&c))
-            && naming.u8(..10) < 7
-        {
-            deal_people.push(deal_contact::ActiveModel {
-                organization_id: Set(organization),
-                deal_id: Set(id),
-                contact_id: Set(them[naming.usize(..them.len())]),
-            });
-        }
+        let expected_close = if is_closed {
+            at.date_naive()
+        } else {
+            (now + Duration::days(rng.i64(-30..120))).date_naive()
+        };
         let fields = DealFields {
             title: format!("{} – {}", pick(&mut rng, &COMPANY_A), pick(&mut rng, &PRODUCTS)),
-            value_minor: Some(i64::from(rng.u32(10..2_000)) * 10_000),
+            value_minor: Some(value_minor),
             currency: Some(currency.to_owned()),
-            expected_close: Some((now + Duration::days(rng.i64(-30..120))).date_naive()),
+            expected_close: Some(expected_close),
             lost_reason: (final_stage.kind == StageKind::Lost.as_str())
                 .then(|| pick(&mut rng, &LOST_REASONS).to_owned()),
             owner_id: owner(i),
@@ -266,7 +317,7 @@ pub async fn fill(
         };
         let mut row = deals::write::build_new(id, fields, final_stage, i as f64, &origin(i, created));
         // A demo deal has lived: it closed, and last changed, after it was created.
-        if final_stage.kind != StageKind::Open.as_str() {
+        if is_closed {
             row.closed_at = Set(Some(at));
         }
         row.updated_at = Set(at.min(now));

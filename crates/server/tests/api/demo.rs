@@ -42,3 +42,59 @@ async fn demo_data_fills_an_empty_organization_once(backend: Backend) {
     assert_eq!(again.code(), "not_empty");
 }
 on_both_databases!(demo_data_fills_an_empty_organization_once);
+
+/// The demo's history has structure (referrals and brisk deals win more), so a new user
+/// sees a learnt model that ranks deals well, not rules or noise.
+async fn demo_data_teaches_a_deal_model_that_ranks_well(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    let loaded = app
+        .post("/api/v1/demo-data", Some(&admin.access_token), json!({}))
+        .await;
+    assert_eq!(loaded.status, StatusCode::CREATED, "{}", loaded.body);
+    let queued = app
+        .post("/api/v1/insights/models/train", Some(&admin.access_token), json!({}))
+        .await;
+    assert_eq!(queued.status, StatusCode::ACCEPTED, "{}", queued.body);
+    app.settle_jobs().await;
+    let models = app.get("/api/v1/insights/models", &admin.access_token).await;
+    let deal = models.body["models"]
+        .as_array()
+        .and_then(|m| m.iter().find(|m| m["subject"] == "deal").cloned())
+        .unwrap_or_default();
+    assert_eq!(deal["method"], "model", "{deal}");
+    let auc = deal["metrics"]["auc"].as_f64().unwrap_or_default();
+    assert!(auc > 0.7, "held-out AUC {auc}: {deal}");
+}
+on_both_databases!(demo_data_teaches_a_deal_model_that_ranks_well);
+
+/// On the demo's year of history the forecast replays both methods on past months and
+/// leads with the one that measured more accurate.
+async fn demo_data_gives_a_forecast_chosen_by_its_backtest(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    let loaded = app
+        .post("/api/v1/demo-data", Some(&admin.access_token), json!({}))
+        .await;
+    assert_eq!(loaded.status, StatusCode::CREATED, "{}", loaded.body);
+    let forecast = app.get("/api/v1/analytics/forecast", &admin.access_token).await;
+    assert_eq!(forecast.status, StatusCode::OK, "{}", forecast.body);
+    let body = &forecast.body;
+    let points = body["backtest"]["points"].as_array().cloned().unwrap_or_default();
+    assert!(points.len() >= 3, "{}", body["backtest"]);
+    let weighted = body["backtest"]["stage_weighted_error"].as_f64().expect("a baseline error");
+    let calibrated = body["backtest"]["calibrated_error"].as_f64().expect("a calibrated error");
+    let expected = if calibrated < weighted { "calibrated" } else { "stage_weighted" };
+    assert_eq!(body["method"], expected, "{}", body["method_note"]);
+    let months = body["months"].as_array().cloned().unwrap_or_default();
+    assert!(!months.is_empty());
+    for m in &months {
+        let (low, high) = (m["low_minor"].as_i64().unwrap_or(-1), m["high_minor"].as_i64().unwrap_or(-1));
+        assert!(0 <= low && low <= high && high <= m["open_minor"].as_i64().unwrap_or(0), "{m}");
+    }
+    let sum = |rows: &[serde_json::Value], key: &str| rows.iter().filter_map(|r| r[key].as_i64()).sum::<i64>();
+    let owners = body["owners"].as_array().cloned().unwrap_or_default();
+    assert_eq!(sum(&owners, "weighted_minor"), sum(&months, "weighted_minor"));
+    assert_eq!(sum(&owners, "calibrated_minor"), sum(&months, "calibrated_minor"));
+}
+on_both_databases!(demo_data_gives_a_forecast_chosen_by_its_backtest);
