@@ -101,7 +101,10 @@ mod tests {
         let days: Vec<_> = (1..=5).map(|m| at(m * 50 + 1)).collect();
         let backtest = replay(&stays, &days);
         let (weighted, calibrated) = (backtest.stage_weighted_error, backtest.calibrated_error);
-        assert!(weighted.zip(calibrated).is_some_and(|(w, c)| c < w), "{weighted:?} {calibrated:?}");
+        assert!(
+            weighted.zip(calibrated).is_some_and(|(w, c)| c < w),
+            "{weighted:?} {calibrated:?}"
+        );
     }
 
     #[test]

@@ -15,9 +15,7 @@ use calibrate::{WinRates, days};
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use chrono_tz::Tz;
 use kite_core::{CoreError, Kite};
-use kite_shared::analytics::reports::{
-    Backtest, Bucket, Forecast, ForecastMethod, ForecastMonth, ForecastOwner,
-};
+use kite_shared::analytics::reports::{Backtest, Bucket, Forecast, ForecastMethod, ForecastMonth, ForecastOwner};
 use simulate::Draw;
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
@@ -141,7 +139,10 @@ pub(crate) fn build(inputs: &Inputs, replayed: &[DateTime<Utc>], names: &HashMap
             })
         })
         .collect();
-    for ((low, high), m) in simulate::range(&draws, cells.len()).into_iter().zip(months.values_mut()) {
+    for ((low, high), m) in simulate::range(&draws, cells.len())
+        .into_iter()
+        .zip(months.values_mut())
+    {
         m.low_minor = low;
         m.high_minor = high;
     }
@@ -188,7 +189,7 @@ fn choose(backtest: &Backtest) -> (ForecastMethod, String) {
         .map(|p| p.at)
         .collect::<std::collections::BTreeSet<_>>()
         .len();
-    let percent = |e: f64| format!("{:.0}%", e * 100.0);
+    let percent = |e: f64| format!("{:.1}%", e * 100.0);
     match (backtest.stage_weighted_error, backtest.calibrated_error) {
         (Some(weighted), Some(calibrated)) if days >= backtest::MIN_POINTS && calibrated < weighted => (
             ForecastMethod::Calibrated,
@@ -269,7 +270,10 @@ mod tests {
         );
         assert_eq!(forecast.method, ForecastMethod::StageWeighted);
         let range = (forecast.months[1].low_minor, forecast.months[1].high_minor);
-        assert!(range == (0, 0) || range == (0, 4000) || range == (4000, 4000), "{range:?}");
+        assert!(
+            range == (0, 0) || range == (0, 4000) || range == (4000, 4000),
+            "{range:?}"
+        );
     }
 
     #[test]
@@ -297,7 +301,11 @@ mod tests {
         assert_eq!(forecast.method, ForecastMethod::Calibrated, "{}", forecast.method_note);
         let month = &forecast.months[0];
         assert_eq!(month.weighted_minor, 1000);
-        assert!(month.calibrated_minor < 700, "the stuck deal is discounted: {}", month.calibrated_minor);
+        assert!(
+            month.calibrated_minor < 700,
+            "the stuck deal is discounted: {}",
+            month.calibrated_minor
+        );
         assert!(month.low_minor <= month.calibrated_minor && month.calibrated_minor <= month.high_minor);
     }
 }
