@@ -17,7 +17,7 @@ string_enum! {
     /// won and lost deals, or fixed, published rules until there is enough history.
     ScoreMethod {
         Model => "model", "Learnt from your won and lost deals",
-        Rules => "rules", "Rule-based (not enough closed deals yet)",
+        Rules => "rules", "Rule-based",
     }
 }
 

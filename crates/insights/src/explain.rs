@@ -16,13 +16,16 @@ const TOP: usize = 3;
 /// against an average training record; its points are what the score would lose
 /// without it.
 pub fn model_factors(space: &FeatureSpace, fitted: &Fitted, row: &[f64], facts: &Facts) -> Vec<ScoreFactor> {
-    let log_odds = fitted.log_odds(row);
     let mut by_group: HashMap<Group, f64> = HashMap::new();
     for ((column, weight), x) in space.columns.iter().zip(&fitted.weights).zip(row) {
         *by_group.entry(column.group).or_default() += weight * x;
     }
+    // Each push is measured from the starting point (the average record, all columns at
+    // zero), not by taking it away from the record's score: near 0 or 100 the curve is
+    // flat, and taking any one reason away would move a saturated score by nothing.
+    let start = sigmoid(fitted.intercept);
     let pushes = by_group.into_iter().map(|(group, contribution)| {
-        let points = 100.0 * (sigmoid(log_odds) - sigmoid(log_odds - contribution));
+        let points = 100.0 * (sigmoid(fitted.intercept + contribution) - start);
         (group, points.round() as i32)
     });
     strongest(pushes, facts)
@@ -198,5 +201,39 @@ mod tests {
         assert_eq!(factors[0].label, "Opened 9 emails in the last 30 days");
         let expected = 100.0 * (fitted.probability(&row) - 0.5);
         assert_eq!(factors[0].points, expected.round() as i32);
+    }
+
+    #[test]
+    fn a_score_at_the_top_of_the_scale_still_says_what_put_it_there() {
+        let records: Vec<Facts> = (0..10)
+            .map(|i| {
+                let mut f = contact("web", i);
+                f.activities = i;
+                f
+            })
+            .collect();
+        let space = FeatureSpace::fit(&records, &HashMap::new());
+        let weights = space
+            .columns
+            .iter()
+            .map(|c| {
+                if matches!(c.group, Group::Opens | Group::Activities) {
+                    4.0
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let fitted = Fitted {
+            weights,
+            intercept: 0.0,
+        };
+        let mut busy = contact("web", 9);
+        busy.activities = 9;
+        let row = space.encode(&busy);
+        assert!(fitted.probability(&row) > 0.999);
+        let factors = model_factors(&space, &fitted, &row, &busy);
+        assert_eq!(factors.len(), 2, "{factors:?}");
+        assert!(factors.iter().all(|f| f.points > 40), "{factors:?}");
     }
 }

@@ -82,19 +82,30 @@ pub struct Norms {
     pub stage_median_days: HashMap<Uuid, f64>,
     pub owners: HashMap<Uuid, Record>,
     pub overall_win_rate: f64,
+    /// Per owner, when each of their deals closed and whether it was won, oldest first:
+    /// only training needs it, and it is not kept with the model.
+    #[serde(skip)]
+    pub closings: HashMap<Uuid, Vec<(DateTime<Utc>, bool)>>,
 }
 
 impl Norms {
-    /// The owner's smoothed win rate, leaving out the deal being learnt from (`own`, its
-    /// outcome) so a deal's label doesn't leak into its own features.
-    pub fn owner_rate(&self, owner: Option<Uuid>, own: Option<bool>) -> (f64, u32) {
-        let record = owner.and_then(|o| self.owners.get(&o)).copied().unwrap_or_default();
-        let (mut won, mut closed) = (f64::from(record.won), f64::from(record.won + record.lost));
-        if let Some(own_won) = own {
-            won -= f64::from(u8::from(own_won));
-            closed -= 1.0;
-        }
-        let (won, closed) = (won.max(0.0), closed.max(0.0));
+    /// The owner's smoothed win rate: over every deal they closed, or for a training row,
+    /// over the deals they had closed before `before`. Leaving out only the deal's own
+    /// outcome would still leak it (of one owner's deals, the won ones would all get the
+    /// lower rate), so a training row sees the record as it stood at that moment.
+    pub fn owner_rate(&self, owner: Option<Uuid>, before: Option<DateTime<Utc>>) -> (f64, u32) {
+        let (won, closed) = match (owner, before) {
+            (Some(owner), Some(before)) => {
+                let closings = self.closings.get(&owner).map(Vec::as_slice).unwrap_or_default();
+                let earlier = &closings[..closings.partition_point(|(at, _)| *at < before)];
+                let won = earlier.iter().filter(|(_, won)| *won).count();
+                (won as f64, earlier.len() as f64)
+            }
+            _ => {
+                let record = owner.and_then(|o| self.owners.get(&o)).copied().unwrap_or_default();
+                (f64::from(record.won), f64::from(record.won + record.lost))
+            }
+        };
         let rate = (won + OWNER_PRIOR_DEALS * self.overall_win_rate) / (closed + OWNER_PRIOR_DEALS);
         (rate, closed as u32)
     }
@@ -129,6 +140,7 @@ impl History {
             .filter_map(|(stage, mut days)| median(&mut days).map(|m| (stage, m.max(MIN_NORM_DAYS))))
             .collect();
         let mut owners: HashMap<Uuid, Record> = HashMap::new();
+        let mut closings: HashMap<Uuid, Vec<(DateTime<Utc>, bool)>> = HashMap::new();
         let (mut won, mut closed) = (0u32, 0u32);
         for deal in &self.deals {
             let Some(outcome) = deal.won else { continue };
@@ -141,11 +153,18 @@ impl History {
                 } else {
                     record.lost += 1;
                 }
+                if let Some(at) = deal.closed_at {
+                    closings.entry(owner).or_default().push((at, outcome));
+                }
             }
+        }
+        for list in closings.values_mut() {
+            list.sort_by_key(|(at, _)| *at);
         }
         Norms {
             stage_median_days,
             owners,
+            closings,
             overall_win_rate: if closed == 0 {
                 0.5
             } else {
@@ -213,7 +232,7 @@ impl History {
         let stay_ratio = stage_id
             .and_then(|s| norms.stage_median_days.get(&s))
             .map_or(1.0, |usual| days_in_stage / usual);
-        let (owner_win_rate, owner_closed) = norms.owner_rate(deal.owner_id, learning);
+        let (owner_win_rate, owner_closed) = norms.owner_rate(deal.owner_id, learning.map(|_| at));
         let contacts = self.deal_contacts.get(&deal.id).map(Vec::as_slice).unwrap_or_default();
         let person = contacts.first().and_then(|c| self.contacts.get(c));
         let company = deal
@@ -401,7 +420,7 @@ mod tests {
         assert_eq!(facts.opens, 2);
         assert_eq!(facts.source.as_deref(), Some("referral"));
         assert_eq!(facts.seniority, Seniority::Executive);
-        // The owner's only deal is this one: left out, the rate is the overall prior.
+        // The owner had closed nothing before this deal: the rate is the overall prior.
         assert_eq!(deal.owner_closed, 0);
         assert!((deal.owner_win_rate - 1.0).abs() < 1e-9);
     }
@@ -428,5 +447,22 @@ mod tests {
         assert_eq!(closed, 2);
         assert!((rate - (2.0 + 1.5) / 7.0).abs() < 1e-9);
         assert!((norms.owner_rate(None, None).0 - 0.3).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_training_row_sees_only_the_owner_s_deals_closed_before_it() {
+        let owner = Uuid::from_u128(1);
+        let day = |d: i64| DateTime::<Utc>::UNIX_EPOCH + Duration::days(d);
+        let norms = Norms {
+            owners: HashMap::from([(owner, Record { won: 2, lost: 1 })]),
+            closings: HashMap::from([(owner, vec![(day(1), true), (day(2), false), (day(3), true)])]),
+            overall_win_rate: 0.5,
+            ..Norms::default()
+        };
+        // The won deal of day 3 learns from days 1 and 2 only: one won of two.
+        let (rate, closed) = norms.owner_rate(Some(owner), Some(day(3)));
+        assert_eq!(closed, 2);
+        assert!((rate - (1.0 + 2.5) / 7.0).abs() < 1e-9);
+        assert_eq!(norms.owner_rate(Some(owner), None).1, 3);
     }
 }

@@ -96,7 +96,7 @@ impl SeedPlan {
     pub const DEMO: SeedPlan = SeedPlan {
         companies: 40,
         contacts: 160,
-        deals: 300,
+        deals: 1600,
         activities: 400,
     };
 }
@@ -116,12 +116,12 @@ pub struct SeedReport {
 fn win_chance(source: Option<&str>, slow: bool, best_owner: bool, value_minor: i64) -> f64 {
     let mut logit: f64 = -0.1;
     logit += match source {
-        Some("Referral") => 1.5,
+        Some("Referral") => 1.6,
         Some("Event") => 0.3,
-        Some("Outbound") => -0.9,
+        Some("Outbound") => -1.2,
         _ => 0.0,
     };
-    logit += if slow { -1.6 } else { 0.5 };
+    logit += if slow { -2.0 } else { 0.7 };
     if value_minor >= 1_000_000 {
         logit -= 0.5;
     }
