@@ -8,6 +8,7 @@ use crate::pages::companies::{CompanyDetail, CompanyList};
 use crate::pages::contacts::{ContactDetail, ContactList};
 use crate::pages::deals::{DealBoard, DealDetail, DealList};
 use crate::pages::imports::{ImportHistory, ImportPage, ImportWizard};
+use crate::pages::insights::{InsightsPage, InsightsTab};
 use crate::pages::marketing::{
     CampaignForm, CampaignList, CampaignReportPage, InboxPage, SequenceList, SequencePage, SuppressionList,
     TemplateEditor, TemplateList,
@@ -67,6 +68,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("campaigns/:id") view=CampaignReportPage />
                     <Route path=path!("campaigns/:id/edit") view=CampaignForm />
                     <Route path=path!("reports") view=ReportsPage />
+                    <Route path=path!("insights") view=|| view! { <InsightsPage tab=InsightsTab::Scores /> } />
+                    <Route path=path!("insights/forecast") view=|| view! { <InsightsPage tab=InsightsTab::Forecast /> } />
                     <Route path=path!("reports/:report") view=ReportsPage />
                     <Route path=path!("search") view=Search />
                     <ParentRoute path=path!("settings") view=SettingsLayout>

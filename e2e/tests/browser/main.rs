@@ -7,6 +7,7 @@ mod crm;
 mod dashboards;
 mod deals;
 mod imports;
+mod insights;
 mod list_tags;
 mod lists;
 mod marketing;

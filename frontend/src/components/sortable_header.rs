@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
-/// A column header that sorts the list by `column`: the first click sorts ascending, a
+/// A column header that sorts the list by `column`: the first click sorts ascending (or
+/// descending, with `descending_first`, for figures where the top matters most), a
 /// second click on the same column flips the order. `sort` holds the API's form,
 /// `name` or `-name`.
 #[component]
@@ -9,6 +10,7 @@ pub fn SortableHeader(
     column: &'static str,
     sort: RwSignal<String>,
     #[prop(optional)] class: &'static str,
+    #[prop(optional)] descending_first: bool,
 ) -> impl IntoView {
     let state = move || {
         sort.with(|s| match s.strip_prefix('-') {
@@ -23,7 +25,11 @@ pub fn SortableHeader(
         None => "none",
     };
     let on_click = move |_| {
-        let next = if state() == Some(false) {
+        let descending = match state() {
+            Some(descending) => !descending,
+            None => descending_first,
+        };
+        let next = if descending {
             format!("-{column}")
         } else {
             column.to_owned()

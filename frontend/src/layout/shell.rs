@@ -13,7 +13,7 @@ struct NavItem {
     permission: Permission,
 }
 
-const NAV: [NavItem; 9] = [
+const NAV: [NavItem; 10] = [
     NavItem {
         href: "/",
         label: "Dashboard",
@@ -67,6 +67,12 @@ const NAV: [NavItem; 9] = [
         label: "Reports",
         icon: icondata::LuChartColumn,
         permission: Permission::ViewReports,
+    },
+    NavItem {
+        href: "/insights",
+        label: "Insights",
+        icon: icondata::LuSparkles,
+        permission: Permission::ReadRecords,
     },
 ];
 

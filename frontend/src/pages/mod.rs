@@ -8,6 +8,7 @@ pub mod contacts;
 mod dashboard;
 pub mod deals;
 pub mod imports;
+pub mod insights;
 pub mod marketing;
 pub mod merge;
 mod not_found;

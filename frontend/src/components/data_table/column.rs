@@ -19,6 +19,8 @@ pub struct Column<T> {
     pub(super) label: &'static str,
     /// The API's sort key; none leaves the header plain.
     pub(super) sort: Option<&'static str>,
+    /// The first click sorts from the highest.
+    pub(super) descending_first: bool,
     /// On the header and the cells, e.g. `hide-narrow`.
     pub(super) class: &'static str,
     /// On the cells only, e.g. `muted nowrap`.
@@ -34,6 +36,7 @@ impl<T> Clone for Column<T> {
             key: self.key,
             label: self.label,
             sort: self.sort,
+            descending_first: self.descending_first,
             class: self.class,
             cell_class: self.cell_class,
             shown_by_default: self.shown_by_default,
@@ -48,6 +51,7 @@ impl<T> Column<T> {
             key,
             label,
             sort: None,
+            descending_first: false,
             class: "",
             cell_class: "",
             shown_by_default: true,
@@ -57,6 +61,13 @@ impl<T> Column<T> {
 
     pub fn sort(mut self, api_key: &'static str) -> Self {
         self.sort = Some(api_key);
+        self
+    }
+
+    /// Sorted by the API's `api_key`, highest first on the first click.
+    pub fn sort_descending_first(mut self, api_key: &'static str) -> Self {
+        self.sort = Some(api_key);
+        self.descending_first = true;
         self
     }
 

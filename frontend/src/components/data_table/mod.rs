@@ -175,10 +175,17 @@ pub fn DataTable<T: ListRow>(
         let header = columns
             .iter()
             .map(|c| match c.sort {
-                Some(key) => {
-                    view! { <SortableHeader label=c.label column=key sort=sort class=c.class attr:data-column=c.key /> }
-                        .into_any()
+                Some(key) => view! {
+                    <SortableHeader
+                        label=c.label
+                        column=key
+                        sort=sort
+                        class=c.class
+                        descending_first=c.descending_first
+                        attr:data-column=c.key
+                    />
                 }
+                .into_any(),
                 None => view! { <th scope="col" class=c.class data-column=c.key>{c.label}</th> }.into_any(),
             })
             .collect_view();

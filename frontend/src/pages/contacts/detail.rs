@@ -1,7 +1,7 @@
 use super::form::ContactDialog;
 use super::stage::StageBadge;
 use crate::api;
-use crate::components::{DeleteRecord, Detail, RecordTimeline, TagEditor, or_dash};
+use crate::components::{DeleteRecord, Detail, RecordTimeline, ScorePanel, TagEditor, or_dash};
 use crate::format::{date_time, initials};
 use crate::pages::marketing::{EmailContactDialog, EnrollDialog};
 use crate::pages::merge::{MergeKind, MergeWith};
@@ -167,6 +167,11 @@ fn ContactView(contact: ContactDto, team: Team, reload: RwSignal<u32>) -> impl I
                 <TagEditor tags=contact.tags.clone() editable=editable save=move |tags| save_tags(RecordKind::Contact, contact_id, tags, with_tags) />
             </div>
         </section>
+        <ScorePanel
+            score=contact.score.clone()
+            meaning="Chance this contact buys"
+            unscored="Not scored yet: scores are worked out in the background within a few seconds of a change."
+        />
         <RecordTimeline kind=RecordKind::Contact id=contact.id refresh=emailed can_add=session.can(Permission::EditOwnRecords) />
         <EmailContactDialog open=email_open contact_id=contact.id on_sent=Callback::new(move |_| emailed.update(|n| *n += 1)) />
         <EnrollDialog open=enroll_open contact_ids=vec![contact.id] on_enrolled=Callback::new(move |_| emailed.update(|n| *n += 1)) />

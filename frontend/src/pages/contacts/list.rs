@@ -1,7 +1,8 @@
 use super::form::ContactDialog;
 use super::stage::{StageBadge, stage_options};
 use crate::components::{
-    Column, EmptyText, ExportMenu, ListRow, OwnerFilter, SelectionAction, TagFilter, or_dash, tags_column,
+    Column, EmptyText, ExportMenu, ListRow, OwnerFilter, ScoreFilter, SelectionAction, TagFilter, or_dash,
+    score_band_pairs, score_column, tags_column,
 };
 use crate::format::{date, initials};
 use crate::pages::imports::ImportButton;
@@ -66,6 +67,7 @@ fn columns(team: Team, tags: TagList) -> Vec<Column<ContactDto>> {
             view! { <StageBadge stage=c.lifecycle_stage /> }.into_any()
         })
         .sort("lifecycle_stage"),
+        score_column(|c: &ContactDto| c.score.as_ref()),
         tags_column(tags, |c: &ContactDto| &c.tags),
         Column::new("source", "Source", |c: &ContactDto| {
             or_dash(c.source.clone()).into_any()
@@ -95,13 +97,18 @@ fn columns(team: Team, tags: TagList) -> Vec<Column<ContactDto>> {
 pub fn ContactList() -> impl IntoView {
     let page = ListPage::new("last_name");
     let stage = RwSignal::new(String::new());
-    let filters = page.filters(move || vec![("lifecycle_stage", stage.get())]);
+    let band = RwSignal::new(String::new());
+    let filters = page.filters(move || {
+        let mut pairs = vec![("lifecycle_stage", stage.get())];
+        pairs.extend(score_band_pairs(&band.get()));
+        pairs
+    });
     let empty = EmptyText {
         icon: icondata::LuUsers,
         title: "No contacts yet",
         text: "Add the people you sell to, with their company and where they are in the journey.",
         no_match_title: "No contacts match",
-        no_match_text: "Try another search, stage or owner.",
+        no_match_text: "Try another search, stage, score or owner.",
     };
     let chosen = RwSignal::new(Vec::<Uuid>::new());
     let enroll_open = RwSignal::new(false);
@@ -153,6 +160,7 @@ pub fn ContactList() -> impl IntoView {
                 <option value="">"All stages"</option>
                 {stage_options().into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
             </select>
+            <ScoreFilter value=band />
             <OwnerFilter value=page.owner team=page.team />
             <TagFilter value=page.tag tags=page.tags />
         </RecordListPage>

@@ -193,7 +193,7 @@ pub fn chart_of(widget: &Widget, data: &Data, team: &Team) -> Option<(ChartSpec,
                     .iter()
                     .map(|m| CurrencyTotal {
                         currency: m.currency.clone(),
-                        minor: m.weighted_minor,
+                        minor: m.open_minor,
                         count: 0,
                     })
                     .collect::<Vec<_>>()
@@ -211,8 +211,11 @@ pub fn chart_of(widget: &Widget, data: &Data, team: &Team) -> Option<(ChartSpec,
                 months.iter().map(|m| m.month.format("%b %Y").to_string()).collect(),
             )
             .series(
-                &format!("Weighted ({currency})"),
-                months.iter().map(|m| m.weighted_minor as f64 / 100.0).collect(),
+                &format!("Expected ({currency})"),
+                months
+                    .iter()
+                    .map(|m| m.expected_minor(forecast.method) as f64 / 100.0)
+                    .collect(),
             )
             .series(
                 &format!("Won ({currency})"),

@@ -5,7 +5,7 @@ use super::move_dialog::{MoveChoice, MoveDialog, MovePrompt};
 use super::stage_bar::StageBar;
 use super::status::status_badge_parts;
 use crate::api::{self, ApiError};
-use crate::components::{DeleteRecord, Detail, RecordTimeline, TagEditor};
+use crate::components::{DeleteRecord, Detail, RecordTimeline, ScorePanel, TagEditor};
 use crate::format::{date_time, day};
 use crate::pages::approvals::RequestProgress;
 use crate::pages::record::{RecordPage, can_edit, load_record, save_tags};
@@ -15,7 +15,7 @@ use crate::toast::use_toasts;
 use kite_shared::Permission;
 use kite_shared::approvals::ApprovalRequestDto;
 use kite_shared::crm::contacts::ContactDto;
-use kite_shared::crm::deals::{DealDto, DealInput, MoveDealRequest, PendingApproval};
+use kite_shared::crm::deals::{DealDto, DealInput, DealStatus, MoveDealRequest, PendingApproval};
 use kite_shared::crm::money::format_money;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::crm::pipelines::{PipelineDto, StageDto, StageKind};
@@ -234,7 +234,18 @@ fn DealView(deal: DealDto, pipeline: PipelineDto, team: Team, reload: RwSignal<u
                 </section>
                 <RecordTimeline kind=RecordKind::Deal id=deal.id refresh=reload can_add=can_add />
             </div>
-            <StageHistory deal_id=deal.id pipeline=pipeline team=team refresh=reload />
+            <div class="record-column">
+                <ScorePanel
+                    score=deal.score.clone()
+                    meaning="Chance to win"
+                    unscored=if deal.status == DealStatus::Open {
+                        "Not scored yet: scores are worked out in the background within a few seconds of a change."
+                    } else {
+                        "Closed deals are not scored: their outcome is known."
+                    }
+                />
+                <StageHistory deal_id=deal.id pipeline=pipeline team=team refresh=reload />
+            </div>
         </div>
         <MoveDialog prompt=prompt on_move=on_choice />
         <DealDialog open=edit_open team=team deal=for_dialog on_saved=Callback::new(move |_| reload.update(|n| *n += 1)) />

@@ -5,7 +5,10 @@ use super::form::DealDialog;
 use super::status::status_badge_parts;
 use super::view_switch::ViewSwitch;
 use crate::api::{self, ApiError};
-use crate::components::{Column, EmptyText, ExportMenu, ListRow, OwnerFilter, TagFilter, tags_column};
+use crate::components::{
+    Column, EmptyText, ExportMenu, ListRow, OwnerFilter, ScoreFilter, TagFilter, score_band_pairs, score_column,
+    tags_column,
+};
 use crate::format::{date, day};
 use crate::pages::record_list::{ListPage, RecordListPage};
 use crate::tag_list::TagList;
@@ -63,6 +66,7 @@ fn columns(team: Team, pipelines: Pipelines, tags: TagList) -> Vec<Column<DealDt
             let (class, label) = status_badge_parts(d.status);
             view! { <span class=class data-status=d.status.as_str()>{label}</span> }.into_any()
         }),
+        score_column(|d: &DealDto| d.score.as_ref()),
         tags_column(tags, |d: &DealDto| &d.tags),
         Column::new("probability", "Probability", |d: &DealDto| {
             format!("{}%", d.probability).into_any()
@@ -105,12 +109,15 @@ pub fn DealList() -> impl IntoView {
     let status = RwSignal::new(String::new());
     let pipeline = RwSignal::new(String::new());
     let stage = RwSignal::new(String::new());
+    let band = RwSignal::new(String::new());
     let filters = page.filters(move || {
-        vec![
+        let mut pairs = vec![
             ("status", status.get()),
             ("pipeline_id", pipeline.get()),
             ("stage_id", stage.get()),
-        ]
+        ];
+        pairs.extend(score_band_pairs(&band.get()));
+        pairs
     });
     let all_pipelines = move || pipelines.get().and_then(Result::ok).unwrap_or_default();
     // One pipeline needs no choosing; with several, stages are named with their pipeline
@@ -199,6 +206,7 @@ pub fn DealList() -> impl IntoView {
                 <option value="lost">"Lost"</option>
             </select>
             <OwnerFilter value=page.owner team=page.team />
+            <ScoreFilter value=band />
             <TagFilter value=page.tag tags=page.tags />
             {pipeline_filter}
             <select aria-label="Filter by stage" on:change=move |ev| stage.set(event_target_value(&ev))>
