@@ -162,6 +162,7 @@ bench requests="2000" import_rows="100000" big_rows="1000000" campaign_recipient
         # Computed on every request, then as users get them: kept until records change.
         KITE_ANALYTICS_CACHE=false measure "$backend computed" --analytics --requests {{analytics_requests}} --concurrency 8
         measure "$backend cached" --analytics --requests {{analytics_requests}} --concurrency 8
+        measure "$backend" --insights --requests {{analytics_requests}} --concurrency 8
         fresh "$backend" 0 0 0
         measure "$backend" --imports {{import_rows}}
         fresh "$backend" 0 0 0

@@ -2,11 +2,13 @@
 //! scenario: the list's first 20 pages (by cursor), search, the board, and a deal move; or, with `--imports N`,
 //! the wall time of importing N contacts (CSV and XLSX) and exporting them; or, with
 //! `--campaign N`, a campaign to the N seeded contacts through a fake SendGrid; or, with
-//! `--analytics`, the analytics endpoints and the default dashboard. `just bench`
+//! `--analytics`, the analytics endpoints and the default dashboard; or, with
+//! `--insights`, a retraining of the scoring models and the list by score. `just bench`
 //! seeds the database and starts the server first.
 
 mod analytics;
 mod campaign;
+mod insights;
 mod io;
 
 use anyhow::{Context, Result, bail};
@@ -51,6 +53,9 @@ struct Args {
     /// Instead: the analytics endpoints and the default dashboard's load.
     #[arg(long)]
     analytics: bool,
+    /// Instead: retrain the scoring models (rescoring every record), then the list by score.
+    #[arg(long)]
+    insights: bool,
 }
 
 struct Scenario {
@@ -183,6 +188,9 @@ async fn main() -> Result<()> {
             &args.label,
         )
         .await;
+    }
+    if args.insights {
+        return insights::insights(&client, &base, &token, args.concurrency, args.requests, &args.label).await;
     }
     if let Some(rows) = args.imports {
         return imports(&client, &base, &token, rows, args.csv_only, &args.label).await;
