@@ -116,7 +116,12 @@ async fn contacts_sort_and_filter_by_score_with_unscored_ones_last(backend: Back
     let names = |body: &Value| -> Vec<String> {
         body["items"]
             .as_array()
-            .map(|items| items.iter().map(|c| c["first_name"].as_str().unwrap_or_default().to_owned()).collect())
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|c| c["first_name"].as_str().unwrap_or_default().to_owned())
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let down = app.get("/api/v1/contacts?sort=-score", &admin.access_token).await;
@@ -125,21 +130,32 @@ async fn contacts_sort_and_filter_by_score_with_unscored_ones_last(backend: Back
     let up = app.get("/api/v1/contacts?sort=score", &admin.access_token).await;
     assert_eq!(names(&up.body), ["Sub", "Cus", "Lea"]);
 
-    let first = app.get("/api/v1/contacts?sort=-score&per_page=2", &admin.access_token).await;
+    let first = app
+        .get("/api/v1/contacts?sort=-score&per_page=2", &admin.access_token)
+        .await;
     let cursor = first.body["next_cursor"].as_str().unwrap_or_default().to_owned();
     let rest = app
-        .get(&format!("/api/v1/contacts?sort=-score&per_page=2&cursor={cursor}"), &admin.access_token)
+        .get(
+            &format!("/api/v1/contacts?sort=-score&per_page=2&cursor={cursor}"),
+            &admin.access_token,
+        )
         .await;
     assert_eq!(names(&rest.body), ["Lea"], "{}", rest.body);
 
     let middle = down.body["items"][1]["score"]["value"].as_i64().unwrap_or_default() + 1;
     let high = app
-        .get(&format!("/api/v1/contacts?min_score={middle}&total=true"), &admin.access_token)
+        .get(
+            &format!("/api/v1/contacts?min_score={middle}&total=true"),
+            &admin.access_token,
+        )
         .await;
     assert_eq!(names(&high.body), ["Cus"]);
     assert_eq!(high.body["total"], 1);
     let low = app
-        .get(&format!("/api/v1/contacts?max_score={}", middle - 1), &admin.access_token)
+        .get(
+            &format!("/api/v1/contacts?max_score={}", middle - 1),
+            &admin.access_token,
+        )
         .await;
     assert_eq!(names(&low.body), ["Sub"]);
 }
@@ -154,7 +170,12 @@ async fn a_score_range_off_the_scale_or_upside_down_is_refused_by_field(backend:
         ("/api/v1/deals?min_score=70&max_score=20", "max_score"),
     ] {
         let refused = app.get(path, &admin.access_token).await;
-        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {}", refused.body);
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}: {}",
+            refused.body
+        );
         let fields: Vec<String> = refused.field_codes().into_iter().map(|(f, _)| f).collect();
         assert_eq!(fields, [field], "{path}");
     }
