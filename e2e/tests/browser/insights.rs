@@ -1,5 +1,6 @@
 //! Insights in the browser: scores on the contacts list with their reasons, the scoring
-//! models page, and the forecast with its backtest, on the demo data.
+//! models page, the forecast with its backtest, and scores on the board's cards, on the
+//! demo data.
 
 use fantoccini::actions::{InputSource, MouseActions, PointerAction};
 use kite_e2e::{Browser, PASSWORD, Server};
@@ -40,7 +41,7 @@ async fn scores_shown(browser: &Browser) -> Vec<i64> {
 }
 
 #[tokio::test]
-async fn contacts_sort_by_score_with_reasons_on_hover_and_insights_show_models_and_the_backtest() {
+async fn contacts_sort_by_score_with_reasons_on_hover_and_insights_show_models_the_backtest_and_board_scores() {
     let server = Server::start().await;
     let email = server.signup("Globex").await;
     let token = server.api_login(&email).await;
@@ -117,5 +118,9 @@ async fn contacts_sort_by_score_with_reasons_on_hover_and_insights_show_models_a
         .await;
     browser.find("[data-testid=forecast-owners] tbody tr").await;
     browser.screenshots_in_both_themes("forecast").await;
+
+    // The board's cards carry their deal's score too.
+    browser.goto("/deals").await;
+    browser.find(".deal-card .deal-card-foot [data-score]").await;
     browser.close().await;
 }

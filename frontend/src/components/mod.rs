@@ -26,7 +26,7 @@ pub use empty_state::EmptyState;
 pub use field::{FormAlert, SelectField, TextAreaField, TextField};
 pub use inline_edit::InlineText;
 pub use pager::{Cursors, PageInfo, Pager};
-pub use score::{ScoreFilter, ScorePanel, score_band_pairs, score_column};
+pub use score::{ScoreBadge, ScoreFilter, ScorePanel, score_band_pairs, score_column};
 pub use skeleton::{SkeletonRows, SkeletonTable};
 pub use sortable::{Sortable, Sorted};
 pub use sortable_header::SortableHeader;

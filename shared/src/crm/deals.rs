@@ -170,6 +170,9 @@ pub struct DealCard {
     /// The approval request holding a move of the deal, while one is pending.
     #[serde(default)]
     pub pending_approval: Option<PendingApproval>,
+    /// The deal's chance of being won, and why; `None` until first scored.
+    #[serde(default)]
+    pub score: Option<crate::insights::RecordScore>,
 }
 
 /// A move waiting for sign-off: the board and the deal page show it as a badge.

@@ -159,5 +159,6 @@ fn card(
         expected_close: row.expected_close,
         probability: row.probability,
         pending_approval,
+        score: super::record_score(row.score_detail.as_deref()),
     }
 }

@@ -1,4 +1,5 @@
 use super::drag::DragController;
+use crate::components::ScoreBadge;
 use crate::format::{day, initials};
 use crate::team::Team;
 use kite_shared::crm::deals::DealCard;
@@ -8,7 +9,7 @@ use leptos_icons::Icon;
 use uuid::Uuid;
 
 /// Whatever a card shows; a card whose key changes is drawn again.
-pub fn card_key(card: &DealCard) -> (Uuid, String, i64, String, Option<kite_shared::UserId>, Option<Uuid>) {
+pub fn card_key(card: &DealCard) -> CardKey {
     (
         card.id,
         card.title.clone(),
@@ -16,8 +17,19 @@ pub fn card_key(card: &DealCard) -> (Uuid, String, i64, String, Option<kite_shar
         card.value.currency.clone(),
         card.owner_id,
         card.pending_approval.as_ref().map(|p| p.request_id),
+        card.score.as_ref().map(|s| s.value),
     )
 }
+
+pub type CardKey = (
+    Uuid,
+    String,
+    i64,
+    String,
+    Option<kite_shared::UserId>,
+    Option<Uuid>,
+    Option<u8>,
+);
 
 /// One deal on the board. The title is the card's link (the whole card is its target,
 /// Enter opens it); a press that travels drags it; "Move to…" does the same by keyboard.
@@ -112,6 +124,7 @@ pub fn DealCardBody(card: DealCard, team: Team, owner: Option<kite_shared::UserI
                         </span>
                     }
                 })}
+            {card.score.clone().map(|score| view! { <ScoreBadge score=score /> })}
         </div>
     }
 }
