@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod scheduled_exports;
 pub mod schedules;
 pub mod settings;
+pub mod stats;
 pub mod users;
 
 mod dto;

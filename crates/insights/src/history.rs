@@ -4,6 +4,7 @@
 
 use crate::facts::{DealFacts, Engagement, Facts, Seniority, Timelines, days_between};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use kite_core::stats::median;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -109,19 +110,6 @@ impl Norms {
         let rate = (won + OWNER_PRIOR_DEALS * self.overall_win_rate) / (closed + OWNER_PRIOR_DEALS);
         (rate, closed as u32)
     }
-}
-
-fn median(values: &mut [f64]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    Some(if values.len().is_multiple_of(2) {
-        (values[mid - 1] + values[mid]) / 2.0
-    } else {
-        values[mid]
-    })
 }
 
 impl History {

@@ -4,6 +4,7 @@
 //! the stage's hopeful probability.
 
 use crate::read::ClosedStay;
+use kite_core::stats::median;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -25,19 +26,6 @@ pub(crate) fn days(seconds: i64) -> f64 {
 pub struct WinRates {
     usual_days: HashMap<Uuid, f64>,
     counts: HashMap<(Uuid, usize), (f64, f64)>,
-}
-
-fn median(values: &mut [f64]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    Some(if values.len().is_multiple_of(2) {
-        (values[mid - 1] + values[mid]) / 2.0
-    } else {
-        values[mid]
-    })
 }
 
 fn band(age_days: f64, usual_days: f64) -> usize {

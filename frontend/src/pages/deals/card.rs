@@ -8,8 +8,10 @@ use leptos::prelude::*;
 use leptos_icons::Icon;
 use uuid::Uuid;
 
-/// Whatever a card shows; a card whose key changes is drawn again.
-pub fn card_key(card: &DealCard) -> CardKey {
+/// Whatever a card shows; a card whose key changes is drawn again. Not its score: the
+/// rescoring that follows every change would redraw the card under the user's hands (a
+/// card that was just moved, a menu about to open); the score is as of the board's load.
+pub fn card_key(card: &DealCard) -> (Uuid, String, i64, String, Option<kite_shared::UserId>, Option<Uuid>) {
     (
         card.id,
         card.title.clone(),
@@ -17,19 +19,8 @@ pub fn card_key(card: &DealCard) -> CardKey {
         card.value.currency.clone(),
         card.owner_id,
         card.pending_approval.as_ref().map(|p| p.request_id),
-        card.score.as_ref().map(|s| s.value),
     )
 }
-
-pub type CardKey = (
-    Uuid,
-    String,
-    i64,
-    String,
-    Option<kite_shared::UserId>,
-    Option<Uuid>,
-    Option<u8>,
-);
 
 /// One deal on the board. The title is the card's link (the whole card is its target,
 /// Enter opens it); a press that travels drags it; "Move to…" does the same by keyboard.
