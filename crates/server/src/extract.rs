@@ -75,10 +75,23 @@ impl<Q: DeserializeOwned> ListQuery<Q> {
             .split('&')
             .filter(|pair| !pair.is_empty())
             .partition(|pair| PAGE_KEYS.contains(&pair.split('=').next().unwrap_or_default()));
-        let filters = web::Query::<Q>::from_query(&filters.join("&")).map_err(|e| query_error(e, req))?;
+        // A wrong value names its parameter (422); an unknown one stays the query's fault
+        // (400), as the list has always answered.
+        let filters: Q = parse_query(&filters.join("&")).map_err(|error| match error {
+            ApiError::Core(CoreError::Validation(errors)) if errors.iter().any(|e| e.code == "unknown_field") => {
+                ApiError::BadRequest {
+                    code: "invalid_query",
+                    message: format!(
+                        "The query string is not valid: {}",
+                        errors.first().map(|e| e.message.as_str()).unwrap_or_default()
+                    ),
+                }
+            }
+            other => other,
+        })?;
         let page = web::Query::<PageQuery>::from_query(&paging.join("&")).map_err(|e| query_error(e, req))?;
         Ok(Self {
-            filters: filters.into_inner(),
+            filters,
             page: page.into_inner(),
         })
     }

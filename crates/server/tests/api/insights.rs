@@ -161,13 +161,15 @@ async fn contacts_sort_and_filter_by_score_with_unscored_ones_last(backend: Back
 }
 on_both_databases!(contacts_sort_and_filter_by_score_with_unscored_ones_last);
 
-async fn a_score_range_off_the_scale_or_upside_down_is_refused_by_field(backend: Backend) {
+async fn a_score_range_off_the_scale_upside_down_or_not_a_number_is_refused_by_field(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.signup("Acme", &unique_email("admin")).await;
     for (path, field) in [
         ("/api/v1/contacts?min_score=101", "min_score"),
         ("/api/v1/contacts?max_score=-1", "max_score"),
         ("/api/v1/deals?min_score=70&max_score=20", "max_score"),
+        ("/api/v1/contacts?min_score=high", "min_score"),
+        ("/api/v1/deals?max_score=", "max_score"),
     ] {
         let refused = app.get(path, &admin.access_token).await;
         assert_eq!(
@@ -180,4 +182,4 @@ async fn a_score_range_off_the_scale_or_upside_down_is_refused_by_field(backend:
         assert_eq!(fields, [field], "{path}");
     }
 }
-on_both_databases!(a_score_range_off_the_scale_or_upside_down_is_refused_by_field);
+on_both_databases!(a_score_range_off_the_scale_upside_down_or_not_a_number_is_refused_by_field);

@@ -237,7 +237,8 @@ async fn users_are_filtered_and_paginated(backend: Backend) {
     let bad = app
         .call(Method::GET, "/api/v1/users?role=owner", Some(&admin.access_token), None)
         .await;
-    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    assert_eq!(bad.code(), "invalid_query");
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = bad.field_codes().into_iter().map(|(f, _)| f).collect();
+    assert_eq!(fields, ["role"], "a role that does not exist is named: {}", bad.body);
 }
 on_both_databases!(users_are_filtered_and_paginated);
