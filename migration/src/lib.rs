@@ -18,6 +18,7 @@ mod m20261204_000015_analytics_indexes;
 mod m20261204_000016_stage_entered_at;
 mod m20261205_000017_analytics_covering;
 mod m20261206_000018_scores;
+mod m20261207_000019_assistant;
 
 mod columns;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000016_stage_entered_at::Migration),
             Box::new(m20261205_000017_analytics_covering::Migration),
             Box::new(m20261206_000018_scores::Migration),
+            Box::new(m20261207_000019_assistant::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ mod string_enum;
 
 pub mod analytics;
 pub mod approvals;
+pub mod assistant;
 pub mod audit;
 pub mod auth;
 pub mod crm;

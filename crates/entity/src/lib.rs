@@ -2,6 +2,7 @@
 //! queries in kite-core rather than ORM joins, so every query shows its tenant filter.
 
 pub mod activity;
+pub mod ai_usage;
 pub mod approval_action;
 pub mod approval_assignment;
 pub mod approval_request;
@@ -37,6 +38,7 @@ pub mod sequence;
 pub mod sequence_enrollment;
 pub mod sequence_step;
 pub mod stage;
+pub mod suggestion_decision;
 pub mod suppression;
 pub mod tag;
 pub mod user;

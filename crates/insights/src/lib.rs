@@ -18,6 +18,7 @@ mod load;
 mod model;
 mod rules;
 mod store;
+pub mod suggestions;
 
 use chrono::{DateTime, Utc};
 use history::History;

@@ -31,6 +31,7 @@ use utoipa::{Modify, OpenApi};
         (name = "marketing", description = "Email templates, campaigns with tracking, sequences, the suppression list, SendGrid's events and inbound replies"),
         (name = "analytics", description = "Pipeline reports (conversion, velocity, bottlenecks, win/loss, leaderboard, forecast) and dashboards"),
         (name = "insights", description = "Lead and deal scores: the models learnt from won and lost deals, their measurements and retraining"),
+        (name = "assistant", description = "Next best actions for each user, and email drafts by an AI model or the built-in writer"),
         (name = "tags", description = "Labels on contacts, companies and deals"),
         (name = "records", description = "Notes, timelines, bulk actions and the trash of contacts, companies and deals"),
         (name = "search", description = "One box over contacts, companies and deals"),

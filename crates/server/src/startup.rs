@@ -7,7 +7,7 @@ use crate::rate_limit::{ClientIp, governor};
 use crate::routes::{
     activities, analytics, approvals, audit, auth, campaigns, companies, contact_emails, contacts, dashboards, deals,
     email_templates, events, exports, health, imports, inbound, insights, jobs, me, merge, outbox, pipelines,
-    provider_webhooks, records, scheduled_exports, sequences, stages, suppressions, tags, users,
+    provider_webhooks, records, scheduled_exports, sequences, stages, suggestions, suppressions, tags, users,
 };
 use crate::state::AppState;
 use crate::{public_links, spa};
@@ -95,6 +95,7 @@ fn api(
         .configure(analytics::configure)
         .configure(dashboards::configure)
         .configure(insights::configure)
+        .configure(suggestions::configure)
         .configure(contact_emails::configure)
         .configure(suppressions::configure)
         .configure(provider_webhooks::configure)

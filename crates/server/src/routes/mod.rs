@@ -28,6 +28,7 @@ pub mod records;
 pub mod scheduled_exports;
 pub mod sequences;
 pub mod stages;
+pub mod suggestions;
 pub mod suppressions;
 pub mod tags;
 pub mod users;
