@@ -122,6 +122,8 @@ impl SuggestionQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SuggestionDecision {
+    /// Required; missing reads as empty, so the error names `key`.
+    #[serde(default)]
     pub key: String,
     /// Snoozing only: shown again after this many days (1–90).
     #[serde(default)]

@@ -37,6 +37,7 @@ mod scheduled_exports;
 mod search;
 mod sequences;
 mod stages;
+mod suggestions;
 mod tags;
 mod tokens;
 mod users;
