@@ -1,7 +1,7 @@
 use super::form::ContactDialog;
 use super::stage::StageBadge;
 use crate::api;
-use crate::components::{DeleteRecord, Detail, RecordTimeline, ScorePanel, TagEditor, or_dash};
+use crate::components::{DeleteRecord, Detail, NextActions, RecordTimeline, ScorePanel, TagEditor, or_dash};
 use crate::format::{date_time, initials};
 use crate::pages::marketing::{EmailContactDialog, EnrollDialog};
 use crate::pages::merge::{MergeKind, MergeWith};
@@ -57,7 +57,12 @@ fn with_tags(c: ContactDto, tags: Vec<String>) -> ContactInput {
 fn ContactView(contact: ContactDto, team: Team, reload: RwSignal<u32>) -> impl IntoView {
     let session = use_session();
     let edit_open = RwSignal::new(false);
-    let email_open = RwSignal::new(false);
+    // "Write email" on a suggestion elsewhere lands here with the composer open.
+    let compose = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("compose")
+        .is_some();
+    let email_open = RwSignal::new(compose);
     let enroll_open = RwSignal::new(false);
     let emailed = RwSignal::new(0u32);
     let editable = can_edit(&session, contact.owner_id);
@@ -167,6 +172,7 @@ fn ContactView(contact: ContactDto, team: Team, reload: RwSignal<u32>) -> impl I
                 <TagEditor tags=contact.tags.clone() editable=editable save=move |tags| save_tags(RecordKind::Contact, contact_id, tags, with_tags) />
             </div>
         </section>
+        <NextActions contact_id=contact.id on_email=Callback::new(move |_| email_open.set(true)) />
         <ScorePanel
             score=contact.score.clone()
             meaning="Chance this contact buys"

@@ -203,6 +203,7 @@ pub fn Dashboard() -> impl IntoView {
             <Show when=move || session.can(Permission::ManageOrganization)>
                 <DemoDataOffer />
             </Show>
+            <crate::components::NextActions />
             <Show when=move || editing.get()>
                 <p class="muted dash-hint">
                     "Drag a widget by its header to move it and by its corner to resize it. "

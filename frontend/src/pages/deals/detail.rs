@@ -5,7 +5,7 @@ use super::move_dialog::{MoveChoice, MoveDialog, MovePrompt};
 use super::stage_bar::StageBar;
 use super::status::status_badge_parts;
 use crate::api::{self, ApiError};
-use crate::components::{DeleteRecord, Detail, RecordTimeline, ScorePanel, TagEditor};
+use crate::components::{DeleteRecord, Detail, NextActions, RecordTimeline, ScorePanel, TagEditor};
 use crate::format::{date_time, day};
 use crate::pages::approvals::RequestProgress;
 use crate::pages::record::{RecordPage, can_edit, load_record, save_tags};
@@ -235,6 +235,7 @@ fn DealView(deal: DealDto, pipeline: PipelineDto, team: Team, reload: RwSignal<u
                 <RecordTimeline kind=RecordKind::Deal id=deal.id refresh=reload can_add=can_add />
             </div>
             <div class="record-column">
+                {(deal.status == DealStatus::Open).then(|| view! { <NextActions deal_id=deal.id /> })}
                 <ScorePanel
                     score=deal.score.clone()
                     meaning="Chance to win"
