@@ -124,3 +124,61 @@ async fn contacts_sort_by_score_with_reasons_on_hover_and_insights_show_models_t
     browser.find(".deal-card .deal-card-foot [data-score]").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_next_best_action_becomes_a_task_in_one_click_and_a_dismissed_one_stays_away() {
+    let server = Server::start().await;
+    let email = server.signup("Initech").await;
+    let token = server.api_login(&email).await;
+    let deal = server
+        .api(
+            "POST",
+            "/deals",
+            Some(&token),
+            json!({"title": "Umbrella renewal", "expected_close": "2026-01-15"}),
+        )
+        .await;
+    let deal_id = deal["id"].as_str().expect("a deal").to_owned();
+
+    let browser = Browser::open(&server, 1280, 900).await;
+    browser.login(&email, PASSWORD).await;
+    browser
+        .wait_for_text(
+            "[data-testid=next-actions] [data-testid=suggestion][data-kind=close_date_passed]",
+            "Umbrella renewal",
+        )
+        .await;
+    browser.screenshots_in_both_themes("next-actions-home").await;
+
+    browser
+        .click("[data-testid=next-actions] [data-testid=suggestion] a.next-action-title")
+        .await;
+    browser.wait_for_path(&format!("/deals/{deal_id}")).await;
+    let next_step = "[data-testid=next-actions] [data-testid=suggestion][data-kind=no_next_step]";
+    browser.wait_for_text(next_step, "Nothing planned next").await;
+    browser
+        .click(&format!("{next_step} [data-testid=suggestion-act]"))
+        .await;
+    browser.wait_gone(next_step).await;
+    let tasks = server
+        .api(
+            "GET",
+            &format!("/activities?deal_id={deal_id}"),
+            Some(&token),
+            json!(null),
+        )
+        .await;
+    assert_eq!(
+        tasks["items"][0]["subject"], "Next step for Umbrella renewal",
+        "{tasks}"
+    );
+    assert!(tasks["items"][0]["done_at"].is_null());
+
+    browser
+        .click("[data-testid=next-actions] [data-testid=suggestion][data-kind=close_date_passed] [data-testid=suggestion-dismiss]")
+        .await;
+    browser.find("[data-testid=next-actions-empty]").await;
+    browser.goto("/").await;
+    browser.find("[data-testid=next-actions-empty]").await;
+    browser.close().await;
+}
