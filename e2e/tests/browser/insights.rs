@@ -150,14 +150,18 @@ async fn a_next_best_action_becomes_a_task_in_one_click_and_a_dismissed_one_stay
         .await;
     browser.screenshots_in_both_themes("next-actions-home").await;
 
+    // The list redraws as scoring updates the deal: clicks retry on a fresh element.
     browser
-        .click("[data-testid=next-actions] [data-testid=suggestion] a.next-action-title")
+        .click_text(
+            "[data-testid=next-actions] [data-testid=suggestion] a.next-action-title",
+            "Umbrella renewal",
+        )
         .await;
     browser.wait_for_path(&format!("/deals/{deal_id}")).await;
     let next_step = "[data-testid=next-actions] [data-testid=suggestion][data-kind=no_next_step]";
     browser.wait_for_text(next_step, "Nothing planned next").await;
     browser
-        .click(&format!("{next_step} [data-testid=suggestion-act]"))
+        .click_text(&format!("{next_step} [data-testid=suggestion-act]"), "Create task")
         .await;
     browser.wait_gone(next_step).await;
     let tasks = server
@@ -175,7 +179,10 @@ async fn a_next_best_action_becomes_a_task_in_one_click_and_a_dismissed_one_stay
     assert!(tasks["items"][0]["done_at"].is_null());
 
     browser
-        .click("[data-testid=next-actions] [data-testid=suggestion][data-kind=close_date_passed] [data-testid=suggestion-dismiss]")
+        .click_text(
+            "[data-testid=next-actions] [data-testid=suggestion][data-kind=close_date_passed] [data-testid=suggestion-dismiss]",
+            "Dismiss",
+        )
         .await;
     browser.find("[data-testid=next-actions-empty]").await;
     browser.goto("/").await;

@@ -65,6 +65,15 @@ fn contacts_in(org: Uuid, me: Uuid, scope: Scope) -> Option<SelectStatement> {
     }
 }
 
+/// Per record id: when it was last touched, and (for deals) its open activities.
+type Touch = (Option<Uuid>, Option<DateTime<Utc>>, Option<i64>);
+/// Per contact: the latest open and click.
+type Engagement = (Option<Uuid>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// A contact's id with its latest open and click.
+type Engaged = (Uuid, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+type ContactTuple = (Uuid, String, String, Option<i32>, DateTime<Utc>);
+
 type DealTuple = (Uuid, String, Uuid, Option<NaiveDate>, Option<i32>, DateTime<Utc>);
 
 async fn open_deals(db: &DatabaseConnection, org: Uuid, ids: SelectStatement) -> Result<Vec<OpenDeal>, CoreError> {
@@ -85,7 +94,7 @@ async fn open_deals(db: &DatabaseConnection, org: Uuid, ids: SelectStatement) ->
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let touches: Vec<(Option<Uuid>, Option<DateTime<Utc>>, Option<i64>)> = activity::Entity::find()
+    let touches: Vec<Touch> = activity::Entity::find()
         .select_only()
         .column(activity::Column::DealId)
         .column_as(activity::Column::CreatedAt.max(), "last")
@@ -211,7 +220,7 @@ async fn engaged(
     now: DateTime<Utc>,
 ) -> Result<Vec<EngagedContact>, CoreError> {
     let since = now - Duration::days(ENGAGED_WITHIN_DAYS);
-    let rows: Vec<(Option<Uuid>, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> = email::Entity::find()
+    let rows: Vec<Engagement> = email::Entity::find()
         .select_only()
         .column(email::Column::ContactId)
         .column_as(
@@ -233,7 +242,7 @@ async fn engaged(
         .into_tuple()
         .all(db)
         .await?;
-    let rows: Vec<(Uuid, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> = rows
+    let rows: Vec<Engaged> = rows
         .into_iter()
         .filter_map(|(id, opened, clicked)| {
             Some((id?, opened.filter(|at| *at >= since), clicked.filter(|at| *at >= since)))
@@ -259,7 +268,7 @@ async fn engaged(
 }
 
 async fn hot_contacts(db: &DatabaseConnection, org: Uuid, ids: SelectStatement) -> Result<Vec<HotContact>, CoreError> {
-    let rows: Vec<(Uuid, String, String, Option<i32>, DateTime<Utc>)> = contact::Entity::find()
+    let rows: Vec<ContactTuple> = contact::Entity::find()
         .select_only()
         .columns([
             contact::Column::Id,
