@@ -29,6 +29,18 @@ string_enum! {
     }
 }
 
+impl Default for DraftTone {
+    fn default() -> Self {
+        Self::Friendly
+    }
+}
+
+impl Default for DraftLength {
+    fn default() -> Self {
+        Self::Medium
+    }
+}
+
 /// The longest intent.
 pub const MAX_INTENT_CHARS: usize = 300;
 
@@ -80,6 +92,17 @@ pub struct Draft {
     /// not answer in time").
     pub notice: Option<String>,
     /// AI requests left this month, when a model is configured.
+    pub requests_left: Option<u32>,
+}
+
+/// Who writes an organization's drafts: the configured model (with this month's
+/// allowance) or the built-in writer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WriterStatus {
+    pub writer: DraftWriter,
+    pub model: Option<String>,
+    pub monthly_requests: Option<u32>,
     pub requests_left: Option<u32>,
 }
 
