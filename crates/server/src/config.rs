@@ -3,6 +3,7 @@
 
 use anyhow::{Context, Result};
 use kite_email::events::EventWebhookKey;
+use kite_ai::{AiConfig, DEFAULT_BASE_URL, DEFAULT_MODEL};
 use kite_email::{SENDGRID_API_BASE, SendGridConfig};
 use std::path::{Path, PathBuf};
 
@@ -23,6 +24,9 @@ pub struct Config {
     pub static_dir: PathBuf,
     pub public_url: String,
     pub sendgrid: Option<SendGridConfig>,
+    /// The model that drafts emails: set by `KITE_AI_API_KEY` (OpenAI) or
+    /// `KITE_AI_BASE_URL` (a local model server); without either, the built-in writer.
+    pub ai: Option<AiConfig>,
     pub auth_rate_limit: RateLimit,
     pub api_rate_limit: RateLimit,
     pub lockout_threshold: u32,
@@ -69,6 +73,20 @@ impl Config {
             from_email: var("KITE_EMAIL_FROM").unwrap_or_else(|| "no-reply@kite.localhost".into()),
             from_name: var("KITE_EMAIL_FROM_NAME").unwrap_or_else(|| "Kite".into()),
         });
+        let ai_key = var("KITE_AI_API_KEY");
+        let ai_base_url = var("KITE_AI_BASE_URL");
+        let ai = if ai_key.is_some() || ai_base_url.is_some() {
+            Some(AiConfig {
+                base_url: ai_base_url.unwrap_or_else(|| DEFAULT_BASE_URL.into()),
+                api_key: ai_key,
+                model: var("KITE_AI_MODEL").unwrap_or_else(|| DEFAULT_MODEL.into()),
+                timeout: std::time::Duration::from_secs(parse("KITE_AI_TIMEOUT_SECONDS", 30)?),
+                retry_for: std::time::Duration::from_secs(parse("KITE_AI_RETRY_SECONDS", 10)?),
+                monthly_requests: parse("KITE_AI_MONTHLY_REQUESTS", 1000)?,
+            })
+        } else {
+            None
+        };
         let auth_per_minute: u32 = parse("KITE_AUTH_RATE_PER_MINUTE", 30)?;
         let api_per_second: u32 = parse("KITE_API_RATE_PER_SECOND", 100)?;
         Ok(Self {
@@ -81,6 +99,7 @@ impl Config {
                 .unwrap_or_else(default_static_dir),
             public_url,
             sendgrid,
+            ai,
             auth_rate_limit: RateLimit::per_minute(auth_per_minute),
             api_rate_limit: RateLimit::per_second(api_per_second),
             lockout_threshold: parse("KITE_LOCKOUT_THRESHOLD", 5)?,

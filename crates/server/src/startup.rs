@@ -5,7 +5,7 @@ use crate::error::{ApiError, json_error, path_error, query_error};
 use crate::openapi::ApiDoc;
 use crate::rate_limit::{ClientIp, governor};
 use crate::routes::{
-    activities, analytics, approvals, audit, auth, campaigns, companies, contact_emails, contacts, dashboards, deals,
+    activities, analytics, approvals, audit, auth, campaigns, companies, contact_emails, contacts, dashboards, deals, drafts,
     email_templates, events, exports, health, imports, inbound, insights, jobs, me, merge, outbox, pipelines,
     provider_webhooks, records, scheduled_exports, sequences, stages, suggestions, suppressions, tags, users,
 };
@@ -96,6 +96,7 @@ fn api(
         .configure(dashboards::configure)
         .configure(insights::configure)
         .configure(suggestions::configure)
+        .configure(drafts::configure)
         .configure(contact_emails::configure)
         .configure(suppressions::configure)
         .configure(provider_webhooks::configure)

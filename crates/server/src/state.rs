@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::db;
 use anyhow::Result;
+use kite_ai::Drafter;
 use kite_core::Kite;
 use kite_email::{EmailSender, OutboxSender, SendGridSender};
 use std::sync::Arc;
@@ -11,6 +12,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub kite: Kite,
+    /// Writes email drafts: the configured model, or the built-in writer.
+    pub drafter: Arc<Drafter>,
     /// Largest file an import accepts.
     pub max_upload_bytes: usize,
 }
@@ -25,13 +28,16 @@ impl AppState {
             Some(sendgrid) => Arc::new(SendGridSender::new(sendgrid.clone())?),
             None => Arc::new(OutboxSender::new(db.clone())),
         };
+        let drafter = Drafter::new(config.ai.as_ref())?;
         tracing::info!(
             database = %db::redact(&config.database_url),
             email = email.kind(),
+            ai_model = config.ai.as_ref().map(|ai| ai.model.as_str()).unwrap_or("built-in writer"),
             "state ready"
         );
         Ok(Self {
             kite: Kite::new(db, config.core_settings(), email),
+            drafter: Arc::new(drafter),
             max_upload_bytes: config.max_upload_bytes,
         })
     }

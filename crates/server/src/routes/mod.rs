@@ -11,6 +11,7 @@ pub mod contact_emails;
 pub mod contacts;
 pub mod dashboards;
 pub mod deals;
+pub mod drafts;
 pub mod email_templates;
 pub mod events;
 pub mod exports;

@@ -130,6 +130,7 @@ impl TestApp {
             static_dir: PathBuf::from("/nonexistent"),
             public_url: "http://kite.test".into(),
             sendgrid: None,
+            ai: None,
             auth_rate_limit: RateLimit::per_minute(10_000),
             api_rate_limit: RateLimit::per_second(10_000),
             lockout_threshold: 5,

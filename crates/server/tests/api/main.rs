@@ -17,6 +17,7 @@ mod dashboards;
 mod deals;
 mod demo;
 mod domain_events;
+mod drafts;
 mod email;
 mod email_templates;
 mod email_tracking;
