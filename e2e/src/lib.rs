@@ -56,6 +56,11 @@ pub struct Server {
 
 impl Server {
     pub async fn start() -> Server {
+        Self::start_with_env(&[]).await
+    }
+
+    /// A server with these environment variables set too (an AI model, say).
+    pub async fn start_with_env(env: &[(&str, &str)]) -> Server {
         let binary = std::env::var_os("KITE_E2E_SERVER_BIN")
             .map(PathBuf::from)
             .unwrap_or_else(|| target_dir().join("debug/kite-server"));
@@ -84,6 +89,7 @@ impl Server {
             .env("KITE_STATIC_DIR", &static_dir)
             .env("KITE_PUBLIC_URL", &base_url)
             .env("RUST_LOG", "error")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .kill_on_drop(true)
             .spawn()

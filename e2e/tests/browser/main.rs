@@ -6,6 +6,7 @@ mod auth;
 mod crm;
 mod dashboards;
 mod deals;
+mod drafts;
 mod imports;
 mod insights;
 mod list_tags;

@@ -4,6 +4,7 @@ mod data_table;
 mod delete_record;
 mod details;
 mod dialog;
+mod draft_with_ai;
 mod empty_state;
 mod field;
 mod inline_edit;
@@ -23,6 +24,7 @@ pub use data_table::{
 pub use delete_record::DeleteRecord;
 pub use details::{Detail, or_dash};
 pub use dialog::{ConfirmDialog, Modal};
+pub use draft_with_ai::DraftWithAi;
 pub use empty_state::EmptyState;
 pub use field::{FormAlert, SelectField, TextAreaField, TextField};
 pub use inline_edit::InlineText;

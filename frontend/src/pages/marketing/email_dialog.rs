@@ -1,10 +1,11 @@
-//! "Send email" on a contact's page: a template, or a subject and body written for them;
-//! the email lands on the contact's timeline.
+//! "Send email" on a contact's page: a template, or a subject and body written for them
+//! (by hand or drafted with AI); the email lands on the contact's timeline.
 
 use crate::api;
-use crate::components::{FormAlert, Modal, SelectField, TextAreaField, TextField};
+use crate::components::{DraftWithAi, FormAlert, Modal, SelectField, TextAreaField, TextField};
 use crate::forms::FormState;
 use crate::toast::use_toasts;
+use kite_shared::assistant::drafts::Draft;
 use kite_shared::marketing::emails::{OneOffEmailInput, QueuedEmail};
 use kite_shared::marketing::templates::EmailTemplateDto;
 use kite_shared::page::Page;
@@ -48,6 +49,10 @@ pub fn EmailContactDialog(open: RwSignal<bool>, contact_id: Uuid, on_sent: Callb
                 <FormAlert form=form />
                 <SelectField name="template_id" label="Template" value=template options=options form=form error=Signal::derive(move || form.error("template_id", &[])) />
                 <Show when=free_text>
+                    <DraftWithAi contact_id=contact_id on_draft=Callback::new(move |draft: Draft| {
+                        subject.set(draft.subject);
+                        body.set(draft.body_html);
+                    }) />
                     <TextField name="subject" label="Subject" value=subject form=form error=Signal::derive(move || form.error("subject", &[])) />
                     <TextAreaField name="body_html" label="Message (HTML; variables like {{ contact.first_name }} work)" rows=8 value=body form=form error=Signal::derive(move || form.error("body_html", &[])) />
                 </Show>

@@ -1,13 +1,15 @@
 //! Writing a template: subject and HTML body with variables, a live preview (for
 //! made-up data or a chosen contact) rendered and sanitised by the server, and a test
-//! send to oneself. The server's errors point at the line and column.
+//! send to oneself, and "Draft with AI" for a first version. The server's errors point
+//! at the line and column.
 
 use super::EmailTabs;
 use crate::api;
-use crate::components::{FormAlert, TextField};
+use crate::components::{DraftWithAi, FormAlert, TextField};
 use crate::forms::FormState;
 use crate::toast::use_toasts;
 use kite_shared::FieldError;
+use kite_shared::assistant::drafts::Draft;
 use kite_shared::crm::contacts::ContactDto;
 use kite_shared::marketing::templates::{
     EmailTemplateDto, EmailTemplateInput, PreviewRequest, RenderedEmail, TestSent, VARIABLES,
@@ -127,6 +129,12 @@ pub fn TemplateEditor() -> impl IntoView {
             <div class="template-editor">
                 <form class="card form-stack" on:submit=save novalidate data-testid="template-form">
                     <FormAlert form=form />
+                    <DraftWithAi on_draft=Callback::new(move |draft: Draft| {
+                        subject.set(draft.subject);
+                        body.set(draft.body_html);
+                        form.edited("subject");
+                        form.edited("body_html");
+                    }) />
                     <TextField name="name" label="Name" value=name form=form error=Signal::derive(move || form.error("name", &client_errors())) />
                     <TextField name="subject" label="Subject" value=subject form=form error=Signal::derive(move || form.error("subject", &client_errors())) />
                     <div class="field" class:field-invalid=move || form.error("body_html", &client_errors()).is_some()>
