@@ -44,8 +44,7 @@ pub(crate) fn parse(content: &str) -> Result<(String, String), AnswerProblem> {
     if content.len() > MAX_ANSWER_BYTES {
         return Err(AnswerProblem::TooLong);
     }
-    let raw: RawAnswer =
-        serde_json::from_str(unfenced(content)).map_err(|e| AnswerProblem::NotJson(e.to_string()))?;
+    let raw: RawAnswer = serde_json::from_str(unfenced(content)).map_err(|e| AnswerProblem::NotJson(e.to_string()))?;
     let subject = raw.subject.split_whitespace().collect::<Vec<_>>().join(" ");
     let body = raw.body_html.trim().to_owned();
     if subject.is_empty() {
@@ -58,13 +57,7 @@ pub(crate) fn parse(content: &str) -> Result<(String, String), AnswerProblem> {
         return Err(AnswerProblem::TooLong);
     }
     render::check(&subject, &body).map_err(|render::RenderError::Invalid(errors)| {
-        AnswerProblem::BadTemplate(
-            errors
-                .into_iter()
-                .map(|e| e.message)
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
+        AnswerProblem::BadTemplate(errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join("; "))
     })?;
     Ok((subject, body))
 }
@@ -97,7 +90,10 @@ mod tests {
 
     #[test]
     fn an_answer_without_a_subject_or_body_is_refused() {
-        assert_eq!(parse(r#"{"body_html": "<p>Hi</p>"}"#), Err(AnswerProblem::Missing("subject")));
+        assert_eq!(
+            parse(r#"{"body_html": "<p>Hi</p>"}"#),
+            Err(AnswerProblem::Missing("subject"))
+        );
         assert_eq!(parse(r#"{"subject": "Hi"}"#), Err(AnswerProblem::Missing("body_html")));
     }
 

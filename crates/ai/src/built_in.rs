@@ -20,12 +20,27 @@ enum Purpose {
 /// Earlier purposes win: "follow up on the proposal" is about the proposal.
 const PURPOSE_WORDS: [(Purpose, &[&str]); 6] = [
     (Purpose::Thanks, &["thank"]),
-    (Purpose::Proposal, &["proposal", "quote", "pricing", "price", "offer", "contract"]),
-    (Purpose::Meeting, &["meeting", "meet", "call", "schedule", "book", "calendar"]),
+    (
+        Purpose::Proposal,
+        &["proposal", "quote", "pricing", "price", "offer", "contract"],
+    ),
+    (
+        Purpose::Meeting,
+        &["meeting", "meet", "call", "schedule", "book", "calendar"],
+    ),
     (Purpose::FollowUp, &["follow", "demo", "recap", "after"]),
     (
         Purpose::Reconnect,
-        &["check in", "check-in", "touch base", "reconnect", "catch up", "no reply", "not heard", "haven't heard"],
+        &[
+            "check in",
+            "check-in",
+            "touch base",
+            "reconnect",
+            "catch up",
+            "no reply",
+            "not heard",
+            "haven't heard",
+        ],
     ),
     (Purpose::Introduction, &["intro", "reach out", "first email", "cold"]),
 ];
@@ -46,7 +61,10 @@ fn plain(text: &str) -> String {
 /// A record's value as text in the HTML body: no template syntax and no markup.
 /// Sentences then need no escaping, and read plainly in the HTML editor.
 fn literal(text: &str) -> String {
-    plain(text).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    plain(text)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// The sentences of one purpose: the point, a detail, a further step, the ask.
@@ -153,7 +171,10 @@ pub(crate) fn write(facts: &DraftFacts) -> (String, String) {
     let s = sentences(facts, purpose(&facts.intent));
     let (greeting, sign_off) = match facts.tone {
         DraftTone::Friendly => ("Hi {{ contact.first_name | default(\"there\") }},", "Best,"),
-        DraftTone::Formal => ("Dear {{ contact.full_name | default(\"Sir or Madam\") }},", "Kind regards,"),
+        DraftTone::Formal => (
+            "Dear {{ contact.full_name | default(\"Sir or Madam\") }},",
+            "Kind regards,",
+        ),
         DraftTone::Direct => ("{{ contact.first_name | default(\"Hello\") }},", "Thanks,"),
     };
     let paragraphs: Vec<String> = match facts.length {
@@ -205,7 +226,12 @@ mod tests {
 
     #[test]
     fn a_draft_is_a_valid_template_that_greets_by_variable() {
-        for intent in ["Follow up after the demo", "Send the proposal", "Intro", "Ask about the budget"] {
+        for intent in [
+            "Follow up after the demo",
+            "Send the proposal",
+            "Intro",
+            "Ask about the budget",
+        ] {
             for tone in DraftTone::ALL {
                 for length in DraftLength::ALL {
                     let mut facts = facts(intent);
@@ -222,7 +248,10 @@ mod tests {
 
     #[test]
     fn the_same_facts_give_the_same_draft() {
-        assert_eq!(write(&facts("Follow up after the demo")), write(&facts("Follow up after the demo")));
+        assert_eq!(
+            write(&facts("Follow up after the demo")),
+            write(&facts("Follow up after the demo"))
+        );
     }
 
     #[test]
@@ -242,7 +271,7 @@ mod tests {
         if let Some(deal) = facts.deal.as_mut() {
             deal.title = "<b>Big</b> {{ contact.email }} deal".into();
         }
-            let (subject, body) = write(&facts);
+        let (subject, body) = write(&facts);
         assert_eq!(subject, "Our proposal for <b>Big</b>  contact.email  deal");
         assert!(body.contains("&lt;b&gt;Big&lt;/b&gt;"), "{body}");
         assert!(!body.contains("{{ contact.email }}"), "{body}");

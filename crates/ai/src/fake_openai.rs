@@ -104,7 +104,8 @@ fn completion(content: &str) -> HttpResponse {
 }
 
 fn error(status: u16, message: &str) -> HttpResponse {
-    let status = actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
+    let status =
+        actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
     HttpResponse::build(status).json(json!({
         "error": {"message": message, "type": "server_error", "param": null, "code": null},
     }))
@@ -142,7 +143,10 @@ async fn chat_completions(shared: web::Data<Arc<Shared>>, request: HttpRequest, 
             if let Behaviour::Fail { status, times } = now {
                 *behaviour = match times {
                     0 | 1 => Behaviour::Draft,
-                    _ => Behaviour::Fail { status, times: times - 1 },
+                    _ => Behaviour::Fail {
+                        status,
+                        times: times - 1,
+                    },
                 };
             }
             now

@@ -2,8 +2,8 @@
 //! Kite on SQLite in `./data` with nothing set.
 
 use anyhow::{Context, Result};
-use kite_email::events::EventWebhookKey;
 use kite_ai::{AiConfig, DEFAULT_BASE_URL, DEFAULT_MODEL};
+use kite_email::events::EventWebhookKey;
 use kite_email::{SENDGRID_API_BASE, SendGridConfig};
 use std::path::{Path, PathBuf};
 

@@ -5,8 +5,8 @@ use crate::error::{ApiError, json_error, path_error, query_error};
 use crate::openapi::ApiDoc;
 use crate::rate_limit::{ClientIp, governor};
 use crate::routes::{
-    activities, analytics, approvals, audit, auth, campaigns, companies, contact_emails, contacts, dashboards, deals, drafts,
-    email_templates, events, exports, health, imports, inbound, insights, jobs, me, merge, outbox, pipelines,
+    activities, analytics, approvals, audit, auth, campaigns, companies, contact_emails, contacts, dashboards, deals,
+    drafts, email_templates, events, exports, health, imports, inbound, insights, jobs, me, merge, outbox, pipelines,
     provider_webhooks, records, scheduled_exports, sequences, stages, suggestions, suppressions, tags, users,
 };
 use crate::state::AppState;

@@ -29,11 +29,15 @@ async fn an_ai_draft_goes_into_an_email_to_a_contact() {
     let browser = Browser::open(&server, 1280, 900).await;
     browser.login(&email, PASSWORD).await;
     browser.goto(&format!("/contacts/{contact_id}?compose=1")).await;
-    browser.click("[data-testid=email-contact-form] [data-testid=draft-ai-toggle]").await;
+    browser
+        .click("[data-testid=email-contact-form] [data-testid=draft-ai-toggle]")
+        .await;
     browser
         .wait_for_text("[data-testid=draft-ai]", "The AI model fake-model writes drafts")
         .await;
-    browser.fill("[data-testid=draft-intent]", "Follow up after the demo").await;
+    browser
+        .fill("[data-testid=draft-intent]", "Follow up after the demo")
+        .await;
     browser.click("[data-testid=draft-write]").await;
     browser
         .wait_for_text("[data-testid=draft-writer]", "Written by the AI model fake-model")

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 string_enum! {
+    #[derive(Default)]
     DraftTone {
+        #[default]
         Friendly => "friendly", "Friendly",
         Formal => "formal", "Formal",
         Direct => "direct", "Direct",
@@ -14,8 +16,10 @@ string_enum! {
 }
 
 string_enum! {
+    #[derive(Default)]
     DraftLength {
         Short => "short", "Short",
+        #[default]
         Medium => "medium", "Medium",
         Long => "long", "Long",
     }
@@ -26,18 +30,6 @@ string_enum! {
     DraftWriter {
         Ai => "ai", "AI model",
         BuiltIn => "built_in", "Built-in writer",
-    }
-}
-
-impl Default for DraftTone {
-    fn default() -> Self {
-        Self::Friendly
-    }
-}
-
-impl Default for DraftLength {
-    fn default() -> Self {
-        Self::Medium
     }
 }
 

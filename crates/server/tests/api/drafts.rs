@@ -71,23 +71,51 @@ async fn the_model_is_sent_the_named_fields_and_nothing_else(backend: Backend) {
         }),
     )
     .await;
-    contact(&app, &admin, json!({"first_name": "Zebedee", "last_name": "Secret", "email": "zebedee.secret@example.com"})).await;
+    contact(
+        &app,
+        &admin,
+        json!({"first_name": "Zebedee", "last_name": "Secret", "email": "zebedee.secret@example.com"}),
+    )
+    .await;
 
-    let drafted = draft(&app, &admin, json!({"intent": "Follow up after the demo", "contact_id": ann})).await;
+    let drafted = draft(
+        &app,
+        &admin,
+        json!({"intent": "Follow up after the demo", "contact_id": ann}),
+    )
+    .await;
     assert_eq!(drafted["writer"], "ai", "{drafted}");
     assert_eq!(drafted["model"], FAKE_MODEL);
     assert_eq!(drafted["requests_left"], 9);
     assert_eq!(drafted["subject"], "About: Follow up after the demo");
-    assert!(drafted["body_html"].as_str().unwrap_or_default().contains("{{ contact.first_name"));
+    assert!(
+        drafted["body_html"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("{{ contact.first_name")
+    );
 
     let received = fake.received();
     assert_eq!(received.len(), 1);
     let facts = received[0].facts();
-    let mut keys: Vec<&str> = facts.as_object().map(|o| o.keys().map(String::as_str).collect()).unwrap_or_default();
+    let mut keys: Vec<&str> = facts
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
     keys.sort_unstable();
     assert_eq!(
         keys,
-        ["company", "contact", "deal", "intent", "length", "organization_name", "recent", "sender_name", "tone"]
+        [
+            "company",
+            "contact",
+            "deal",
+            "intent",
+            "length",
+            "organization_name",
+            "recent",
+            "sender_name",
+            "tone"
+        ]
     );
     assert_eq!(facts["contact"]["first_name"], "Ann");
     let sent = received[0].body.to_string();
@@ -115,7 +143,10 @@ on_both_databases!(a_slow_model_leaves_the_draft_to_the_built_in_writer);
 
 async fn a_failing_model_leaves_the_draft_to_the_built_in_writer(backend: Backend) {
     let fake = FakeOpenAi::start().expect("fake AI server");
-    fake.set(Behaviour::Fail { status: 500, times: u32::MAX });
+    fake.set(Behaviour::Fail {
+        status: 500,
+        times: u32::MAX,
+    });
     let app = with_model(backend, &fake, 10).await;
     let admin = app.signup("Acme", &unique_email("admin")).await;
     let drafted = draft(&app, &admin, json!({"intent": "Schedule a call"})).await;
@@ -144,7 +175,9 @@ async fn an_unusable_answer_leaves_the_draft_to_the_built_in_writer(backend: Bac
             "The AI answer was not a usable email, so the built-in writer wrote this draft."
         );
     }
-    fake.set(Behaviour::Reply(json!({"subject": "Hi", "body_html": "x".repeat(30_000)}).to_string()));
+    fake.set(Behaviour::Reply(
+        json!({"subject": "Hi", "body_html": "x".repeat(30_000)}).to_string(),
+    ));
     let drafted = draft(&app, &admin, json!({"intent": "Schedule a call"})).await;
     assert_eq!(
         drafted["notice"],
@@ -172,7 +205,11 @@ async fn a_used_up_allowance_drafts_without_calling_the_model(backend: Backend) 
     assert_eq!(writer.body["requests_left"], 0, "{}", writer.body);
 
     let other = app.signup("Globex", &unique_email("admin")).await;
-    assert_eq!(draft(&app, &other, intent).await["writer"], "ai", "each organization has its own allowance");
+    assert_eq!(
+        draft(&app, &other, intent).await["writer"],
+        "ai",
+        "each organization has its own allowance"
+    );
 }
 on_both_databases!(a_used_up_allowance_drafts_without_calling_the_model);
 
@@ -182,19 +219,31 @@ async fn drafts_are_refused_for_viewers_other_organizations_and_bad_input(backen
     let ann = contact(&app, &admin, json!({"first_name": "Ann", "last_name": "Lee"})).await;
     let stranger = app.signup("Globex", &unique_email("admin")).await;
     let refused = app
-        .post("/api/v1/drafts", Some(&stranger.access_token), json!({"intent": "Hello", "contact_id": ann}))
+        .post(
+            "/api/v1/drafts",
+            Some(&stranger.access_token),
+            json!({"intent": "Hello", "contact_id": ann}),
+        )
         .await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.body);
 
     let viewer = app.add_user(&admin, &unique_email("viewer"), "viewer").await;
-    let refused = app.post("/api/v1/drafts", Some(&viewer.access_token), json!({"intent": "Hello"})).await;
+    let refused = app
+        .post("/api/v1/drafts", Some(&viewer.access_token), json!({"intent": "Hello"}))
+        .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
 
-    let refused = app.post("/api/v1/drafts", Some(&admin.access_token), json!({"intent": " "})).await;
+    let refused = app
+        .post("/api/v1/drafts", Some(&admin.access_token), json!({"intent": " "}))
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.field_codes(), [("intent".to_owned(), "required".to_owned())]);
     let refused = app
-        .post("/api/v1/drafts", Some(&admin.access_token), json!({"intent": "Hello", "tone": "sarcastic"}))
+        .post(
+            "/api/v1/drafts",
+            Some(&admin.access_token),
+            json!({"intent": "Hello", "tone": "sarcastic"}),
+        )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
 }
