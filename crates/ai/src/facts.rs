@@ -91,8 +91,13 @@ impl DraftFacts {
             .as_ref()
             .and_then(|c| c.company_id)
             .or_else(|| deal.as_ref().and_then(|d| d.company_id));
+        // A trashed company still linked to the contact is left out, not an error.
         let company = match company_id {
-            Some(id) => Some(kite.companies().get(ctx, id).await?),
+            Some(id) => match kite.companies().get(ctx, id).await {
+                Ok(company) => Some(company),
+                Err(CoreError::NotFound(_)) => None,
+                Err(e) => return Err(e),
+            },
             None => None,
         };
         let deal_facts = match &deal {

@@ -248,3 +248,33 @@ async fn drafts_are_refused_for_viewers_other_organizations_and_bad_input(backen
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
 }
 on_both_databases!(drafts_are_refused_for_viewers_other_organizations_and_bad_input);
+
+async fn a_contact_whose_company_is_in_the_trash_still_gets_a_draft(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    let company = app
+        .post(
+            "/api/v1/companies",
+            Some(&admin.access_token),
+            json!({"name": "Gone Ltd"}),
+        )
+        .await;
+    let company_id = company.body["id"].as_str().unwrap_or_default().to_owned();
+    let ann = contact(
+        &app,
+        &admin,
+        json!({"first_name": "Ann", "last_name": "Lee", "company_id": company_id}),
+    )
+    .await;
+    let trashed = app
+        .delete(&format!("/api/v1/companies/{company_id}"), &admin.access_token)
+        .await;
+    assert!(trashed.status.is_success(), "{}", trashed.body);
+    let drafted = draft(&app, &admin, json!({"intent": "Intro", "contact_id": ann})).await;
+    assert_eq!(drafted["writer"], "built_in");
+    assert_eq!(
+        drafted["subject"], "Introducing {{ organization.name }}",
+        "no trashed company named"
+    );
+}
+on_both_databases!(a_contact_whose_company_is_in_the_trash_still_gets_a_draft);
