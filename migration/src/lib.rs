@@ -19,6 +19,7 @@ mod m20261204_000016_stage_entered_at;
 mod m20261205_000017_analytics_covering;
 mod m20261206_000018_scores;
 mod m20261207_000019_assistant;
+mod m20261207_000020_api_keys;
 
 mod columns;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000017_analytics_covering::Migration),
             Box::new(m20261206_000018_scores::Migration),
             Box::new(m20261207_000019_assistant::Migration),
+            Box::new(m20261207_000020_api_keys::Migration),
         ]
     }
 }

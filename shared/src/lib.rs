@@ -16,6 +16,7 @@ pub mod health;
 pub mod ids;
 pub mod imports;
 pub mod insights;
+pub mod integrations;
 pub mod jobs;
 pub mod marketing;
 pub mod outbox;

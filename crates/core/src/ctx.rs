@@ -18,6 +18,8 @@ pub struct Ctx {
     /// The user's name at the time of the request, kept in audit rows.
     pub actor_label: String,
     pub client: ClientInfo,
+    /// The API key the request came with; `None` for a signed-in user.
+    pub api_key_id: Option<uuid::Uuid>,
 }
 
 impl Ctx {
@@ -51,6 +53,7 @@ impl Ctx {
             role: user.role.parse().unwrap_or(Role::Viewer),
             actor_label: user.name,
             client: ClientInfo::default(),
+            api_key_id: None,
         })
     }
 }

@@ -14,6 +14,9 @@ pub enum AuthFailure {
     AccountInactive,
     /// A webhook's signature is missing or does not verify.
     InvalidSignature,
+    InvalidApiKey,
+    RevokedApiKey,
+    ExpiredApiKey,
 }
 
 impl AuthFailure {
@@ -27,6 +30,9 @@ impl AuthFailure {
             AuthFailure::InvalidCredentials => "invalid_credentials",
             AuthFailure::AccountInactive => "account_inactive",
             AuthFailure::InvalidSignature => "signature_invalid",
+            AuthFailure::InvalidApiKey => "api_key_invalid",
+            AuthFailure::RevokedApiKey => "api_key_revoked",
+            AuthFailure::ExpiredApiKey => "api_key_expired",
         }
     }
 
@@ -42,6 +48,9 @@ impl AuthFailure {
             AuthFailure::InvalidCredentials => "Wrong email or password.",
             AuthFailure::AccountInactive => "This account has been deactivated. Ask an admin of your organization.",
             AuthFailure::InvalidSignature => "The request's signature is missing or does not verify.",
+            AuthFailure::InvalidApiKey => "This API key is not valid.",
+            AuthFailure::RevokedApiKey => "This API key has been revoked.",
+            AuthFailure::ExpiredApiKey => "This API key has expired.",
         }
     }
 }

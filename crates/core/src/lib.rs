@@ -14,6 +14,7 @@ pub mod error;
 pub mod events;
 pub mod exports;
 pub mod imports;
+pub mod integrations;
 pub mod jobs;
 pub mod mail;
 pub mod marketing;

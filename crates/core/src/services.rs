@@ -35,6 +35,10 @@ impl Kite {
         auth::AuthService::new(self)
     }
 
+    pub fn api_keys(&self) -> integrations::ApiKeyService<'_> {
+        integrations::ApiKeyService::new(self)
+    }
+
     pub fn users(&self) -> users::UserService<'_> {
         users::UserService::new(self)
     }

@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod ai_usage;
+pub mod api_key;
 pub mod approval_action;
 pub mod approval_assignment;
 pub mod approval_request;

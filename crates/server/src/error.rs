@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, error::JsonPayloadError, error::QueryPayloadError};
 use kite_core::CoreError;
+use kite_shared::integrations::api_keys::ApiScope;
 use kite_shared::{ErrorBody, FieldError};
 
 #[derive(Debug, thiserror::Error)]
@@ -21,12 +22,17 @@ pub enum ApiError {
     RouteNotFound,
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
+    #[error("the API key lacks a scope")]
+    MissingScope(ApiScope),
+    #[error("API keys cannot call this route")]
+    SessionRequired,
 }
 
 impl ApiError {
     fn details(&self) -> Option<serde_json::Value> {
         match self {
             ApiError::Core(CoreError::Conflict { details, .. }) => details.clone(),
+            ApiError::MissingScope(scope) => Some(serde_json::json!({"scope": scope.as_str()})),
             _ => None,
         }
     }
@@ -61,6 +67,18 @@ impl ApiError {
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
                 format!("Too many requests. Try again in {retry_after_secs} seconds."),
+                Vec::new(),
+            ),
+            ApiError::MissingScope(scope) => (
+                StatusCode::FORBIDDEN,
+                "missing_scope",
+                format!("This API key lacks the `{}` scope.", scope.as_str()),
+                Vec::new(),
+            ),
+            ApiError::SessionRequired => (
+                StatusCode::FORBIDDEN,
+                "session_required",
+                "API keys cannot do this: sign in as an admin.".into(),
                 Vec::new(),
             ),
         }

@@ -1,14 +1,16 @@
-//! Extractors: who is calling ([`Auth`]), from where ([`Client`]), which page of a
+//! Extractors: who is calling ([`Auth`]: a user or an API key), from where ([`Client`]), which page of a
 //! list it asks for ([`ListQuery`]), and bodies and query strings whose errors name the
 //! exact field ([`CheckedJson`], [`CheckedQuery`]).
 
+use crate::api_scopes::need_for;
 use crate::error::{ApiError, query_error};
 use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::future::{LocalBoxFuture, Ready, ready};
 use kite_core::{AuthFailure, ClientInfo, CoreError, Ctx};
+use kite_shared::integrations::api_keys::SECRET_PREFIX;
 use kite_shared::page::{PAGE_KEYS, PageQuery};
 use serde::de::DeserializeOwned;
 
@@ -36,7 +38,9 @@ impl FromRequest for Client {
     }
 }
 
-/// A signed-in user: a valid bearer token of a user who is still active.
+/// Who is calling: a signed-in user (a valid access token of a user who is still
+/// active), or an API key (`Authorization: Bearer kite_live_…` or `X-API-Key`) whose
+/// scopes cover the route and whose own rate limit has room.
 pub struct Auth(pub Ctx);
 
 impl FromRequest for Auth {
@@ -44,15 +48,41 @@ impl FromRequest for Auth {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = bearer_token(req);
+        let token = bearer_token(req).or_else(|| header_value(req, "x-api-key"));
         let client = client_info(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let req = req.clone();
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Core(CoreError::Internal("application state missing".into())))?;
             let token = token.ok_or(ApiError::Core(CoreError::Unauthenticated(AuthFailure::MissingToken)))?;
+            if token.starts_with(SECRET_PREFIX) {
+                return api_key(&state, &req, &token, client).await.map(Auth);
+            }
             Ok(Auth(state.kite.auth().authenticate(&token, client).await?))
         })
     }
+}
+
+async fn api_key(state: &AppState, req: &HttpRequest, secret: &str, client: ClientInfo) -> Result<Ctx, ApiError> {
+    let principal = state.kite.api_keys().authenticate(secret, client).await?;
+    let spent = state
+        .key_limits
+        .spend(principal.key_id, principal.rate_limit_per_minute);
+    let budget = match &spent {
+        Ok(budget) | Err((budget, _)) => *budget,
+    };
+    req.extensions_mut().insert(budget);
+    spent.map_err(|(_, error)| error)?;
+    let need = need_for(req.method(), req.path()).ok_or(ApiError::SessionRequired)?;
+    if !need.met_by(&principal.scopes) {
+        return Err(ApiError::MissingScope(need.scope()));
+    }
+    Ok(principal.ctx)
+}
+
+fn header_value(req: &HttpRequest, name: &str) -> Option<String> {
+    let value = req.headers().get(name)?.to_str().ok()?.trim();
+    (!value.is_empty()).then(|| value.to_owned())
 }
 
 fn bearer_token(req: &HttpRequest) -> Option<String> {

@@ -1,9 +1,11 @@
 //! kite-server: the REST API, its OpenAPI document and Swagger UI, and the SPA.
 
+pub mod api_scopes;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod extract;
+pub mod key_limits;
 pub mod openapi;
 pub mod public_links;
 pub mod rate_limit;

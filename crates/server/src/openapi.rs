@@ -1,7 +1,7 @@
 //! The OpenAPI document's frame. Paths and schemas are collected from the registered
 //! handlers by utoipa-actix-web, so a route cannot be served without being documented.
 
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -10,6 +10,11 @@ use utoipa::{Modify, OpenApi};
         title = "Kite CRM API",
         description = "REST API of Kite, the open-source CRM. Sign in with `POST /api/v1/auth/login`, \
                        then send the access token as `Authorization: Bearer <token>`. \
+                       Integrations use an API key instead (Settings → API keys): send it as \
+                       `Authorization: Bearer kite_live_…` or `X-API-Key: kite_live_…`. A key reaches the \
+                       routes its scopes open (`contacts:read`, `deals:write`, …, or `full`; write includes \
+                       read) and answers 403 `missing_scope` naming the scope otherwise; each key has its own \
+                       rate limit, reported in `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`. \
                        Every error has the same JSON shape (`ErrorBody`). \
                        Every list answers one page shape, `{items, next_cursor, total}`, and takes \
                        `cursor` (the previous page's `next_cursor`), `per_page` (1 to 200, default 50; \
@@ -40,6 +45,7 @@ use utoipa::{Modify, OpenApi};
         (name = "events", description = "The live stream of server-sent events"),
         (name = "audit", description = "Who changed what"),
         (name = "email", description = "The development outbox"),
+        (name = "integrations", description = "API keys for other systems"),
         (name = "system", description = "Health"),
     )
 )]
@@ -54,4 +60,41 @@ impl Modify for BearerAuth {
         scheme.bearer_format = Some("JWT".into());
         components.add_security_scheme("bearer_auth", SecurityScheme::Http(scheme));
     }
+}
+
+/// Every operation a signed-in user may call with a token may also be called with an
+/// API key, except managing the keys. Run on the finished document, once the routes'
+/// paths are in it.
+pub fn with_api_keys(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "api_key",
+        SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+            "X-API-Key",
+            "An API key (kite_live_…); `Authorization: Bearer kite_live_…` works too.",
+        ))),
+    );
+    let bearer = SecurityRequirement::new("bearer_auth", Vec::<String>::new());
+    let key = SecurityRequirement::new("api_key", Vec::<String>::new());
+    for (path, item) in doc.paths.paths.iter_mut() {
+        if path.starts_with("/api/v1/api-keys") {
+            continue;
+        }
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+            &mut item.head,
+        ];
+        for operation in operations.into_iter().flatten() {
+            if let Some(security) = operation.security.as_mut()
+                && security.contains(&bearer)
+            {
+                security.push(key.clone());
+            }
+        }
+    }
+    doc
 }

@@ -2,12 +2,14 @@
 
 use crate::config::Config;
 use crate::error::{ApiError, json_error, path_error, query_error};
-use crate::openapi::ApiDoc;
+use crate::key_limits::KeyBudget;
+use crate::openapi::{ApiDoc, with_api_keys};
 use crate::rate_limit::{ClientIp, governor};
 use crate::routes::{
-    activities, analytics, approvals, audit, auth, campaigns, companies, contact_emails, contacts, dashboards, deals,
-    drafts, email_templates, events, exports, health, imports, inbound, insights, jobs, me, merge, outbox, pipelines,
-    provider_webhooks, records, scheduled_exports, sequences, stages, suggestions, suppressions, tags, users,
+    activities, analytics, api_keys, approvals, audit, auth, campaigns, companies, contact_emails, contacts,
+    dashboards, deals, drafts, email_templates, events, exports, health, imports, inbound, insights, jobs, me, merge,
+    outbox, pipelines, provider_webhooks, records, scheduled_exports, sequences, stages, suggestions, suppressions,
+    tags, users,
 };
 use crate::state::AppState;
 use crate::{public_links, spa};
@@ -74,6 +76,7 @@ fn api(
         .configure(health::configure)
         .configure(me::configure)
         .configure(users::configure)
+        .configure(api_keys::configure)
         .configure(audit::configure)
         .configure(outbox::configure)
         .configure(exports::configure)
@@ -110,12 +113,13 @@ fn api(
 
 /// The OpenAPI document, built from the same route table the app serves.
 pub fn openapi(settings: AppSettings) -> utoipa::openapi::OpenApi {
-    App::new()
+    let doc = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .service(api(settings))
         .split_for_parts()
-        .1
+        .1;
+    with_api_keys(doc)
 }
 
 pub fn app(
@@ -144,7 +148,7 @@ pub fn app(
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .service(api(settings.clone()))
-        .openapi_service(|doc| SwaggerUi::new("/api-docs/{_:.*}").url("/api-docs/openapi.json", doc))
+        .openapi_service(|doc| SwaggerUi::new("/api-docs/{_:.*}").url("/api-docs/openapi.json", with_api_keys(doc)))
         .into_app()
         .configure(public_links::configure)
         .service(spa::service(settings.static_dir))
@@ -165,6 +169,17 @@ pub fn app(
                     response
                         .headers_mut()
                         .insert(HeaderName::from_static("x-request-id"), id);
+                }
+                let budget = response.request().extensions().get::<KeyBudget>().copied();
+                if let Some(budget) = budget {
+                    let headers = response.headers_mut();
+                    for (name, value) in [
+                        ("ratelimit-limit", u64::from(budget.limit)),
+                        ("ratelimit-remaining", u64::from(budget.remaining)),
+                        ("ratelimit-reset", budget.reset_secs),
+                    ] {
+                        headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
+                    }
                 }
                 Ok(response)
             }

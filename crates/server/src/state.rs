@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::db;
+use crate::key_limits::KeyLimits;
 use anyhow::Result;
 use kite_ai::Drafter;
 use kite_core::Kite;
@@ -14,6 +15,8 @@ pub struct AppState {
     pub kite: Kite,
     /// Writes email drafts: the configured model, or the built-in writer.
     pub drafter: Arc<Drafter>,
+    /// Each API key's request budget.
+    pub key_limits: Arc<KeyLimits>,
     /// Largest file an import accepts.
     pub max_upload_bytes: usize,
 }
@@ -38,6 +41,7 @@ impl AppState {
         Ok(Self {
             kite: Kite::new(db, config.core_settings(), email),
             drafter: Arc::new(drafter),
+            key_limits: Arc::default(),
             max_upload_bytes: config.max_upload_bytes,
         })
     }

@@ -3,7 +3,7 @@
 pub(crate) mod one_time;
 mod passwords;
 mod sessions;
-mod tokens;
+pub(crate) mod tokens;
 
 pub(crate) use one_time::{Purpose, issue as one_time_issue};
 pub(crate) use sessions::revoke_all_for_user as revoke_all_sessions;
@@ -288,6 +288,7 @@ impl<'a> AuthService<'a> {
             role: user_dto(&user).role,
             actor_label: user.name,
             client,
+            api_key_id: None,
         })
     }
 

@@ -4,6 +4,7 @@ mod helpers;
 
 mod activities;
 mod analytics;
+mod api_keys;
 mod approvals;
 mod audit;
 mod auth;

@@ -66,6 +66,33 @@ async fn swagger_ui_is_served_with_bearer_auth(backend: Backend) {
 }
 on_both_databases!(swagger_ui_is_served_with_bearer_auth);
 
+async fn the_document_declares_api_keys_on_every_route_a_key_may_call(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let doc = app.call(Method::GET, "/api-docs/openapi.json", None, None).await;
+    let scheme = &doc.body["components"]["securitySchemes"]["api_key"];
+    assert_eq!(
+        (scheme["type"].as_str(), scheme["in"].as_str(), scheme["name"].as_str()),
+        (Some("apiKey"), Some("header"), Some("X-API-Key"))
+    );
+    let alternatives = |path: &str, method: &str| -> Vec<String> {
+        doc.body["paths"][path][method]["security"]
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .filter_map(|r| r.as_object()?.keys().next().cloned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(alternatives("/api/v1/contacts", "get"), ["bearer_auth", "api_key"]);
+    assert_eq!(
+        alternatives("/api/v1/api-keys", "post"),
+        ["bearer_auth"],
+        "keys never manage keys"
+    );
+}
+on_both_databases!(the_document_declares_api_keys_on_every_route_a_key_may_call);
+
 async fn client_routes_fall_back_to_the_spa_shell(backend: Backend) {
     let dist = tempfile::tempdir().expect("dist");
     std::fs::write(dist.path().join("index.html"), "<html>kite shell</html>").expect("index");
