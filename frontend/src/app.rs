@@ -14,7 +14,7 @@ use crate::pages::marketing::{
     TemplateEditor, TemplateList,
 };
 use crate::pages::merge::{DuplicatesPage, MergeKind};
-use crate::pages::settings::{AuditLog, Outbox, Pipelines, Profile, ScheduledExports, Tags, Trash, Users};
+use crate::pages::settings::{ApiKeys, AuditLog, Outbox, Pipelines, Profile, ScheduledExports, Tags, Trash, Users};
 use crate::pages::{Dashboard, NotFound, ReportsPage, Search};
 use crate::session::provide_session;
 use crate::theme::provide_theme;
@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("scheduled-exports") view=ScheduledExports />
                         <Route path=path!("approvals") view=ApprovalWorkflows />
                         <Route path=path!("users") view=Users />
+                        <Route path=path!("api-keys") view=ApiKeys />
                         <Route path=path!("audit-log") view=AuditLog />
                         <Route path=path!("outbox") view=Outbox />
                         <Route path=path!("trash") view=Trash />

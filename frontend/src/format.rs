@@ -27,6 +27,12 @@ pub fn relative(at: &DateTime<Utc>) -> String {
     }
 }
 
+/// The browser's clock. `Utc::now()` panics on wasm32 (std has no clock there), so every
+/// "now" of the SPA comes from here.
+pub fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}
+
 /// Initials for an avatar: "Ada Lovelace" → "AL".
 pub fn initials(name: &str) -> String {
     let letters: String = name

@@ -1,6 +1,7 @@
 //! The browser suite: a user's view of Kite in headless Chromium.
 
 mod activities;
+mod api_keys;
 mod approvals;
 mod auth;
 mod crm;

@@ -5,7 +5,7 @@ use crate::api;
 use crate::components::SkeletonRows;
 use crate::format::{date_time, relative};
 use crate::toast::use_toasts;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use kite_shared::crm::activities::{ActivityDto, ActivityInput, ActivityKind};
 use kite_shared::crm::notes::{NoteDto, NoteInput, RecordKind};
 use kite_shared::crm::timeline::TimelineEntry;
@@ -254,7 +254,7 @@ fn QuickActions(kind: RecordKind, id: Uuid, on_added: Callback<()>) -> impl Into
                     <input
                         type="date"
                         name="due"
-                        min=Utc::now().date_naive().to_string()
+                        min=crate::format::now().date_naive().to_string()
                         prop:value=move || due.get()
                         on:input=move |ev| due.set(event_target_value(&ev))
                     />

@@ -1,6 +1,7 @@
 //! Settings: the user's profile, the sales process (pipelines, tags), scheduled exports
-//! for managers, and the admin pages (users, audit log, outbox, trash).
+//! for managers, and the admin pages (users, API keys, audit log, outbox, trash).
 
+mod api_keys;
 mod audit_log;
 mod outbox;
 mod pipelines;
@@ -10,6 +11,7 @@ mod tags;
 mod trash;
 mod users;
 
+pub use api_keys::ApiKeys;
 pub use audit_log::AuditLog;
 pub use outbox::Outbox;
 pub use pipelines::Pipelines;
