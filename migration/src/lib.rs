@@ -20,6 +20,7 @@ mod m20261205_000017_analytics_covering;
 mod m20261206_000018_scores;
 mod m20261207_000019_assistant;
 mod m20261207_000020_api_keys;
+mod m20261207_000021_webhooks;
 
 mod columns;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_scores::Migration),
             Box::new(m20261207_000019_assistant::Migration),
             Box::new(m20261207_000020_api_keys::Migration),
+            Box::new(m20261207_000021_webhooks::Migration),
         ]
     }
 }

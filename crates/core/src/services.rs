@@ -39,6 +39,10 @@ impl Kite {
         integrations::ApiKeyService::new(self)
     }
 
+    pub fn webhooks(&self) -> integrations::WebhookService<'_> {
+        integrations::WebhookService::new(self)
+    }
+
     pub fn users(&self) -> users::UserService<'_> {
         users::UserService::new(self)
     }

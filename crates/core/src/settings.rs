@@ -30,6 +30,8 @@ pub struct Settings {
     pub sendgrid_events_key: Option<kite_email::events::EventWebhookKey>,
     /// Keep computed reports until a record of the organization changes (or 30 s pass).
     pub analytics_cache: bool,
+    /// Where webhooks may be sent, their time limit and retry schedule.
+    pub webhooks: crate::integrations::WebhookSettings,
 }
 
 impl Settings {
@@ -52,6 +54,7 @@ impl Settings {
             email_send_concurrency: 16,
             sendgrid_events_key: None,
             analytics_cache: true,
+            webhooks: crate::integrations::WebhookSettings::default(),
         }
     }
 }

@@ -43,3 +43,5 @@ pub mod suggestion_decision;
 pub mod suppression;
 pub mod tag;
 pub mod user;
+pub mod webhook_delivery;
+pub mod webhook_subscription;

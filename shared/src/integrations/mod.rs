@@ -1,3 +1,4 @@
-//! How other systems reach Kite: API keys with scopes.
+//! How other systems reach Kite (API keys with scopes) and hear from it (webhooks).
 
 pub mod api_keys;
+pub mod webhooks;
