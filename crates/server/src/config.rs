@@ -52,6 +52,10 @@ pub struct Config {
     /// Keep computed reports until the records under them change (`KITE_ANALYTICS_CACHE`,
     /// default true; the benchmark turns it off to time the computing).
     pub analytics_cache: bool,
+    /// Outbound webhooks: `KITE_WEBHOOKS_ALLOW_LOOPBACK` (default false: only public
+    /// addresses), `KITE_WEBHOOK_TIMEOUT_SECONDS` (10), `KITE_WEBHOOK_RETRY_SECONDS`
+    /// (30: the first retry's wait, the unit of the schedule).
+    pub webhooks: kite_core::integrations::WebhookSettings,
 }
 
 impl Config {
@@ -122,6 +126,17 @@ impl Config {
                 .transpose()
                 .context("KITE_ANALYTICS_CACHE must be true or false")?
                 .unwrap_or(true),
+            webhooks: kite_core::integrations::WebhookSettings {
+                policy: kite_webhooks::AddressPolicy {
+                    allow_loopback: var("KITE_WEBHOOKS_ALLOW_LOOPBACK")
+                        .map(|v| v.trim().parse::<bool>())
+                        .transpose()
+                        .context("KITE_WEBHOOKS_ALLOW_LOOPBACK must be true or false")?
+                        .unwrap_or(false),
+                },
+                timeout: std::time::Duration::from_secs(parse("KITE_WEBHOOK_TIMEOUT_SECONDS", 10)?),
+                retry_base: chrono::Duration::seconds(parse("KITE_WEBHOOK_RETRY_SECONDS", 30)?),
+            },
         })
     }
 
@@ -145,6 +160,7 @@ impl Config {
         settings.email_reconcile_after = chrono::Duration::seconds(self.email_reconcile_seconds.max(1));
         settings.email_send_concurrency = self.email_send_concurrency.max(1);
         settings.analytics_cache = self.analytics_cache;
+        settings.webhooks = self.webhooks;
         settings
     }
 }

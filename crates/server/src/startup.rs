@@ -9,7 +9,7 @@ use crate::routes::{
     activities, analytics, api_keys, approvals, audit, auth, campaigns, companies, contact_emails, contacts,
     dashboards, deals, drafts, email_templates, events, exports, health, imports, inbound, insights, jobs, me, merge,
     outbox, pipelines, provider_webhooks, records, scheduled_exports, sequences, stages, suggestions, suppressions,
-    tags, users,
+    tags, users, webhooks,
 };
 use crate::state::AppState;
 use crate::{public_links, spa};
@@ -77,6 +77,7 @@ fn api(
         .configure(me::configure)
         .configure(users::configure)
         .configure(api_keys::configure)
+        .configure(webhooks::configure)
         .configure(audit::configure)
         .configure(outbox::configure)
         .configure(exports::configure)

@@ -136,8 +136,19 @@ mod tests {
     #[test]
     fn private_link_local_metadata_and_loopback_addresses_are_refused() {
         for ip in [
-            "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
-            "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "224.0.0.1",
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "224.0.0.1",
         ] {
             assert!(kind(ip).is_some(), "{ip} should be refused");
         }
@@ -151,7 +162,10 @@ mod tests {
         let local = AddressPolicy { allow_loopback: true };
         assert_eq!(refused_kind("127.0.0.1".parse().expect("ip"), local), None);
         assert_eq!(refused_kind("::1".parse().expect("ip"), local), None);
-        assert!(refused_kind("10.0.0.1".parse().expect("ip"), local).is_some(), "private stays refused");
+        assert!(
+            refused_kind("10.0.0.1".parse().expect("ip"), local).is_some(),
+            "private stays refused"
+        );
     }
 
     #[test]
@@ -166,7 +180,10 @@ mod tests {
     async fn a_name_that_resolves_to_loopback_is_refused_when_loopback_is_not_allowed() {
         let url = check_form("http://localhost:9/hook").expect("form");
         let refused = resolve(&url, AddressPolicy::default()).await;
-        assert!(matches!(refused, Err(Refused::Address { kind: "loopback", .. })), "{refused:?}");
+        assert!(
+            matches!(refused, Err(Refused::Address { kind: "loopback", .. })),
+            "{refused:?}"
+        );
         assert!(resolve(&url, AddressPolicy { allow_loopback: true }).await.is_ok());
     }
 }

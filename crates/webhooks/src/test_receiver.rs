@@ -51,9 +51,22 @@ async fn receive(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) 
         body: body.to_vec(),
         at: Instant::now(),
     };
-    shared.received.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(received);
-    let scripted = shared.script.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop_front();
-    let status = scripted.unwrap_or_else(|| *shared.default_status.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    shared
+        .received
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(received);
+    let scripted = shared
+        .script
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .pop_front();
+    let status = scripted.unwrap_or_else(|| {
+        *shared
+            .default_status
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    });
     let status = actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::OK);
     HttpResponse::build(status).body(format!("answered {}", status.as_u16()))
 }
@@ -91,10 +104,18 @@ impl TestReceiver {
     }
 
     pub fn answer_always(&self, status: u16) {
-        *self.shared.default_status.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = status;
+        *self
+            .shared
+            .default_status
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = status;
     }
 
     pub fn received(&self) -> Vec<Received> {
-        self.shared.received.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+        self.shared
+            .received
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 }

@@ -169,12 +169,22 @@ mod tests {
 
     #[test]
     fn a_subscription_needs_an_http_url_and_subscribable_events() {
-        assert!(input("https://example.com/hook", vec![DomainEventKind::ContactCreated]).validate().is_empty());
+        assert!(
+            input("https://example.com/hook", vec![DomainEventKind::ContactCreated])
+                .validate()
+                .is_empty()
+        );
         let fields = |i: WebhookSubscriptionInput| i.validate().into_iter().map(|e| e.field).collect::<Vec<_>>();
-        assert_eq!(fields(input("ftp://example.com", vec![DomainEventKind::DealWon])), ["url"]);
+        assert_eq!(
+            fields(input("ftp://example.com", vec![DomainEventKind::DealWon])),
+            ["url"]
+        );
         assert_eq!(fields(input("https://example.com", vec![])), ["events"]);
         assert_eq!(
-            fields(input("https://example.com", vec![DomainEventKind::DealWon, DomainEventKind::DealReordered])),
+            fields(input(
+                "https://example.com",
+                vec![DomainEventKind::DealWon, DomainEventKind::DealReordered]
+            )),
             ["events[1]"]
         );
     }

@@ -142,7 +142,8 @@ impl<'a> WebhookService<'a> {
     /// address is refused now rather than at its first delivery.
     async fn check(&self, input: &WebhookSubscriptionInput) -> Result<(), CoreError> {
         CoreError::validation(input.validate())?;
-        let url = guard::check_form(input.url.trim()).map_err(|e| CoreError::field("url", "invalid_url", &e.to_string()))?;
+        let url =
+            guard::check_form(input.url.trim()).map_err(|e| CoreError::field("url", "invalid_url", &e.to_string()))?;
         guard::resolve(&url, self.kite.settings.webhooks.policy)
             .await
             .map_err(|e| CoreError::field("url", "refused_address", &format!("{e}.")))?;
@@ -164,7 +165,11 @@ impl<'a> WebhookService<'a> {
         Ok(subscription_dto(&self.find(ctx, id).await?))
     }
 
-    pub async fn create(&self, ctx: &Ctx, input: &WebhookSubscriptionInput) -> Result<WebhookSubscriptionDto, CoreError> {
+    pub async fn create(
+        &self,
+        ctx: &Ctx,
+        input: &WebhookSubscriptionInput,
+    ) -> Result<WebhookSubscriptionDto, CoreError> {
         ctx.require(Permission::ManageOrganization)?;
         self.check(input).await?;
         let now = Utc::now();
@@ -174,7 +179,12 @@ impl<'a> WebhookService<'a> {
             id: Set(Uuid::now_v7()),
             organization_id: Set(ctx.organization_id.into_uuid()),
             url: Set(input.url.trim().to_owned()),
-            description: Set(input.description.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_owned)),
+            description: Set(input
+                .description
+                .as_deref()
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(str::to_owned)),
             events: Set(json!(input.events)),
             active: Set(input.active),
             disabled_reason: Set(None),
@@ -210,7 +220,12 @@ impl<'a> WebhookService<'a> {
         let txn = self.kite.begin().await?;
         let mut row = before.clone().into_active_model();
         row.url = Set(input.url.trim().to_owned());
-        row.description = Set(input.description.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_owned));
+        row.description = Set(input
+            .description
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_owned));
         row.events = Set(json!(input.events));
         row.active = Set(input.active);
         if input.active {
@@ -319,7 +334,8 @@ impl<'a> WebhookService<'a> {
             body: logged.request_body,
             attempt: 1,
         };
-        self.queue(message, format!("webhook-redeliver:{}", Uuid::now_v7())).await
+        self.queue(message, format!("webhook-redeliver:{}", Uuid::now_v7()))
+            .await
     }
 
     /// Queues a delivery of each event to each active subscription of its organization
@@ -439,7 +455,13 @@ impl<'a> WebhookService<'a> {
                 attempt: message.attempt + 1,
                 ..message.clone()
             };
-            let key = format!("webhook:{}:{}:{}:{}", subscription.id, message.message_id, next.attempt, Uuid::now_v7());
+            let key = format!(
+                "webhook:{}:{}:{}:{}",
+                subscription.id,
+                message.message_id,
+                next.attempt,
+                Uuid::now_v7()
+            );
             self.kite.queue().enqueue(&*txn, next.job(at, key)).await?;
         }
         txn.commit().await?;

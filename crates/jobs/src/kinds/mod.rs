@@ -9,6 +9,7 @@ mod live_stream;
 mod scheduled_export;
 mod sequence_exit;
 mod sequence_step;
+mod webhooks;
 
 use crate::JobHandler;
 use kite_core::domain_events::Subscriber;
@@ -27,6 +28,8 @@ pub fn all() -> Vec<Arc<dyn JobHandler>> {
         Arc::new(sequence_exit::ExitOnDealWon),
         Arc::new(insights::TrainModels),
         Arc::new(insights::RescoreChanged),
+        Arc::new(webhooks::FanOut),
+        Arc::new(webhooks::Deliver),
     ]
 }
 

@@ -34,3 +34,4 @@ pub mod suggestions;
 pub mod suppressions;
 pub mod tags;
 pub mod users;
+pub mod webhooks;

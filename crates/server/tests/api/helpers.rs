@@ -146,6 +146,11 @@ impl TestApp {
             email_reconcile_seconds: 900,
             email_send_concurrency: 16,
             analytics_cache: true,
+            webhooks: kite_core::integrations::WebhookSettings {
+                policy: kite_webhooks::AddressPolicy { allow_loopback: true },
+                timeout: std::time::Duration::from_secs(2),
+                retry_base: chrono::Duration::milliseconds(100),
+            },
         };
         adjust(&mut config);
         let state = AppState::build(&config).await.expect("app state");

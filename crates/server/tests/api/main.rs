@@ -43,3 +43,4 @@ mod suggestions;
 mod tags;
 mod tokens;
 mod users;
+mod webhooks;
