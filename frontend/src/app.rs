@@ -14,7 +14,9 @@ use crate::pages::marketing::{
     TemplateEditor, TemplateList,
 };
 use crate::pages::merge::{DuplicatesPage, MergeKind};
-use crate::pages::settings::{ApiKeys, AuditLog, Outbox, Pipelines, Profile, ScheduledExports, Tags, Trash, Users};
+use crate::pages::settings::{
+    ApiKeys, AuditLog, Outbox, Pipelines, Profile, ScheduledExports, Tags, Trash, Users, Webhooks,
+};
 use crate::pages::{Dashboard, NotFound, ReportsPage, Search};
 use crate::session::provide_session;
 use crate::theme::provide_theme;
@@ -81,6 +83,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("approvals") view=ApprovalWorkflows />
                         <Route path=path!("users") view=Users />
                         <Route path=path!("api-keys") view=ApiKeys />
+                        <Route path=path!("webhooks") view=Webhooks />
                         <Route path=path!("audit-log") view=AuditLog />
                         <Route path=path!("outbox") view=Outbox />
                         <Route path=path!("trash") view=Trash />

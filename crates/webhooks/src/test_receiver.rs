@@ -90,7 +90,7 @@ impl TestReceiver {
         .workers(1)
         .listen(listener)?
         .run();
-        actix_web::rt::spawn(server);
+        tokio::spawn(server);
         Ok(TestReceiver { url, shared })
     }
 

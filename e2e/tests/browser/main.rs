@@ -21,3 +21,4 @@ mod settings;
 mod shell;
 mod tags;
 mod trash;
+mod webhooks;

@@ -270,6 +270,7 @@ pub fn SettingsLayout() -> impl IntoView {
         ),
         ("/settings/users", "Users", Some(Permission::ManageUsers)),
         ("/settings/api-keys", "API keys", Some(Permission::ManageOrganization)),
+        ("/settings/webhooks", "Webhooks", Some(Permission::ManageOrganization)),
         ("/settings/audit-log", "Audit log", Some(Permission::ViewAuditLog)),
         ("/settings/outbox", "Email outbox", Some(Permission::ViewOutbox)),
         ("/settings/trash", "Trash", Some(Permission::ManageOrganization)),

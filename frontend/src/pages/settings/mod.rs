@@ -1,5 +1,5 @@
 //! Settings: the user's profile, the sales process (pipelines, tags), scheduled exports
-//! for managers, and the admin pages (users, API keys, audit log, outbox, trash).
+//! for managers, and the admin pages (users, API keys, webhooks, audit log, outbox, trash).
 
 mod api_keys;
 mod audit_log;
@@ -10,6 +10,7 @@ mod scheduled_exports;
 mod tags;
 mod trash;
 mod users;
+mod webhooks;
 
 pub use api_keys::ApiKeys;
 pub use audit_log::AuditLog;
@@ -20,3 +21,4 @@ pub use scheduled_exports::{ScheduledExports, schedule_link};
 pub use tags::Tags;
 pub use trash::Trash;
 pub use users::Users;
+pub use webhooks::Webhooks;
