@@ -113,7 +113,7 @@ lint: setup
 # then, each on a fresh database, importing and exporting `import_rows` contacts (CSV and
 # XLSX) and importing `big_rows` from CSV, with the server's peak memory; then a campaign
 # to `campaign_recipients` contacts through a fake SendGrid (messages per second).
-bench requests="2000" import_rows="100000" big_rows="1000000" campaign_recipients="10000" analytics_requests="400": postgres
+bench requests="2000" import_rows="100000" big_rows="1000000" campaign_recipients="10000" analytics_requests="400" webhook_messages="2000": postgres
     #!/usr/bin/env bash
     set -euo pipefail
     cargo build --release -p kite-server -p kite-bench
@@ -171,6 +171,8 @@ bench requests="2000" import_rows="100000" big_rows="1000000" campaign_recipient
         fresh "$backend" {{campaign_recipients}} 500 0
         SENDGRID_API_KEY=SG.fake-key-for-tests SENDGRID_API_URL=http://127.0.0.1:8091 \
             measure "$backend" --campaign {{campaign_recipients}}
+        fresh "$backend" 0 0 0
+        KITE_WEBHOOKS_ALLOW_LOOPBACK=true measure "$backend" --webhooks {{webhook_messages}} --concurrency 16
     done
     rm -rf "$KITE_DATA_DIR"
     echo "Report: $report"

@@ -3,13 +3,15 @@
 //! the wall time of importing N contacts (CSV and XLSX) and exporting them; or, with
 //! `--campaign N`, a campaign to the N seeded contacts through a fake SendGrid; or, with
 //! `--analytics`, the analytics endpoints and the default dashboard; or, with
-//! `--insights`, a retraining of the scoring models and the list by score. `just bench`
+//! `--insights`, a retraining of the scoring models and the list by score; or, with
+//! `--webhooks N`, webhook deliveries per second to a local receiver. `just bench`
 //! seeds the database and starts the server first.
 
 mod analytics;
 mod campaign;
 mod insights;
 mod io;
+mod webhooks;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
@@ -56,6 +58,10 @@ struct Args {
     /// Instead: retrain the scoring models (rescoring every record), then the list by score.
     #[arg(long)]
     insights: bool,
+    /// Instead: deliver this many test events, then this many contact changes, to a
+    /// webhook receiver on 127.0.0.1 (the server must allow loopback webhooks).
+    #[arg(long)]
+    webhooks: Option<usize>,
 }
 
 struct Scenario {
@@ -191,6 +197,9 @@ async fn main() -> Result<()> {
     }
     if args.insights {
         return insights::insights(&client, &base, &token, args.concurrency, args.requests, &args.label).await;
+    }
+    if let Some(count) = args.webhooks {
+        return webhooks::webhooks(&client, &base, &token, count, args.concurrency, &args.label).await;
     }
     if let Some(rows) = args.imports {
         return imports(&client, &base, &token, rows, args.csv_only, &args.label).await;
