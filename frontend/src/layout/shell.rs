@@ -280,7 +280,7 @@ pub fn SettingsLayout() -> impl IntoView {
             <header class="page-header">
                 <h1>"Settings"</h1>
             </header>
-            <nav class="tabs" aria-label="Settings sections">
+            <nav class="tabs tabs-wrap" aria-label="Settings sections">
                 {tabs
                     .into_iter()
                     .map(|(href, label, permission)| {
