@@ -305,8 +305,22 @@ impl Browser {
         field.send_keys(text).await.expect("type");
     }
 
+    /// Clicks `css`. While something lies over it for a moment (a toast that will go),
+    /// it waits until the element can take the click, as a person would.
     pub async fn click(&self, css: &str) {
-        self.find(css).await.click().await.expect("click");
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match self.find(css).await.click().await {
+                Ok(_) => return,
+                Err(e) if format!("{e:?}").contains("ElementClickIntercepted") && Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => {
+                    self.failure_screenshot().await;
+                    panic!("click `{css}`: {e}");
+                }
+            }
+        }
     }
 
     /// Clicks the first element matching `css` whose text contains `text`.
