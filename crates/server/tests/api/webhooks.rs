@@ -415,5 +415,34 @@ async fn webhooks_are_for_admins_and_keys_with_the_webhooks_scope(backend: Backe
     let stranger = app.signup("Globex", &unique_email("other")).await;
     let theirs = app.get("/api/v1/webhook-subscriptions", &stranger.access_token).await;
     assert_eq!(theirs.body, json!([]), "another organization sees none of them");
+    let ours = subscribe(&app, &admin, "http://127.0.0.1:9/hook", &["deal.won"]).await;
+    let path = format!(
+        "/api/v1/webhook-subscriptions/{}",
+        ours["id"].as_str().unwrap_or_default()
+    );
+    let change = json!({"url": "http://127.0.0.1:9/other", "events": ["deal.lost"]});
+    assert_eq!(
+        app.get(&path, &stranger.access_token).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.put(&path, &stranger.access_token, change).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&format!("{path}/deliveries"), &stranger.access_token)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.delete(&path, &stranger.access_token).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&path, &admin.access_token).await.body["url"],
+        "http://127.0.0.1:9/hook",
+        "unchanged"
+    );
 }
 on_both_databases!(webhooks_are_for_admins_and_keys_with_the_webhooks_scope);
