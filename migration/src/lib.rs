@@ -21,6 +21,7 @@ mod m20261206_000018_scores;
 mod m20261207_000019_assistant;
 mod m20261207_000020_api_keys;
 mod m20261207_000021_webhooks;
+mod m20261207_000022_calendar;
 
 mod columns;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000019_assistant::Migration),
             Box::new(m20261207_000020_api_keys::Migration),
             Box::new(m20261207_000021_webhooks::Migration),
+            Box::new(m20261207_000022_calendar::Migration),
         ]
     }
 }

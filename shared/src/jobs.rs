@@ -100,6 +100,13 @@ pub enum ServerEvent {
         campaign_id: Uuid,
         status: crate::marketing::campaigns::CampaignStatus,
     },
+    /// An activity of the user starts, or a task of theirs is due, soon.
+    Reminder {
+        activity_id: Uuid,
+        activity_kind: crate::crm::activities::ActivityKind,
+        subject: String,
+        due_at: DateTime<Utc>,
+    },
 }
 
 impl ServerEvent {
@@ -108,6 +115,7 @@ impl ServerEvent {
             ServerEvent::JobProgress { .. } => "job_progress",
             ServerEvent::RecordChanged { .. } => "record_changed",
             ServerEvent::CampaignProgress { .. } => "campaign_progress",
+            ServerEvent::Reminder { .. } => "reminder",
         }
     }
 }

@@ -91,6 +91,10 @@ impl Kite {
         crm::activities::ActivityService::new(self)
     }
 
+    pub fn calendar(&self) -> crm::calendar::CalendarService<'_> {
+        crm::calendar::CalendarService::new(self)
+    }
+
     pub fn notes(&self) -> crm::notes::NoteService<'_> {
         crm::notes::NoteService::new(self)
     }

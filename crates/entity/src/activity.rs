@@ -16,6 +16,19 @@ pub struct Model {
     pub contact_id: Option<Uuid>,
     pub company_id: Option<Uuid>,
     pub deal_id: Option<Uuid>,
+    /// The end of a meeting or call; none for a point in time (a task's due time).
+    pub ends_at: Option<DateTimeUtc>,
+    /// A whole day (or days): `due_at` is the first day's midnight UTC, `ends_at` the
+    /// midnight after the last day.
+    pub all_day: bool,
+    pub location: Option<String>,
+    /// The IANA zone the event was planned in, so feeds and invitations keep 10:00 at
+    /// 10:00 across daylight saving.
+    pub time_zone: Option<String>,
+    pub reminder_minutes: Option<i32>,
+    /// `due_at` minus `reminder_minutes`.
+    pub remind_at: Option<DateTimeUtc>,
+    pub reminded_at: Option<DateTimeUtc>,
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -2,6 +2,7 @@
 //! queries in kite-core rather than ORM joins, so every query shows its tenant filter.
 
 pub mod activity;
+pub mod activity_attendee;
 pub mod ai_usage;
 pub mod api_key;
 pub mod approval_action;
@@ -10,6 +11,7 @@ pub mod approval_request;
 pub mod approval_step;
 pub mod approval_workflow;
 pub mod audit_log;
+pub mod calendar_feed;
 pub mod campaign;
 pub mod company;
 pub mod contact;

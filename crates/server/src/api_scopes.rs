@@ -20,12 +20,13 @@ pub fn need_for(method: &Method, path: &str) -> Option<ScopeNeed> {
         Access::Write
     };
     let area = match segment {
-        "api-keys" => return None,
+        // A feed URL is a user's own secret, not an integration's.
+        "api-keys" | "calendar-feed" => return None,
         "me" => return Some(ScopeNeed::AnyKey),
         "contacts" => ApiArea::Contacts,
         "companies" => ApiArea::Companies,
         "deals" | "board" | "pipelines" | "stages" => ApiArea::Deals,
-        "activities" | "my-tasks" | "notes" => ApiArea::Activities,
+        "activities" | "my-tasks" | "notes" | "calendar" => ApiArea::Activities,
         "campaigns"
         | "email-templates"
         | "sequences"

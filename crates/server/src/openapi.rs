@@ -32,6 +32,7 @@ use utoipa::{Modify, OpenApi};
         (name = "pipelines", description = "Sales processes and their stages"),
         (name = "deals", description = "Opportunities on the pipeline board"),
         (name = "activities", description = "Calls, emails, meetings and tasks"),
+        (name = "calendar", description = "Events by range, rescheduling, invitations and the ICS feed"),
         (name = "approvals", description = "Approval workflows for deal moves, their requests and decisions"),
         (name = "marketing", description = "Email templates, campaigns with tracking, sequences, the suppression list, SendGrid's events and inbound replies"),
         (name = "analytics", description = "Pipeline reports (conversion, velocity, bottlenecks, win/loss, leaderboard, forecast) and dashboards"),

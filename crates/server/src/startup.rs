@@ -6,13 +6,13 @@ use crate::key_limits::KeyBudget;
 use crate::openapi::{ApiDoc, with_api_keys};
 use crate::rate_limit::{ClientIp, governor};
 use crate::routes::{
-    activities, analytics, api_keys, approvals, audit, auth, campaigns, companies, contact_emails, contacts,
+    activities, analytics, api_keys, approvals, audit, auth, calendar, campaigns, companies, contact_emails, contacts,
     dashboards, deals, drafts, email_templates, events, exports, health, imports, inbound, insights, jobs, me, merge,
     outbox, pipelines, provider_webhooks, records, scheduled_exports, sequences, stages, suggestions, suppressions,
     tags, users, webhooks,
 };
 use crate::state::AppState;
-use crate::{public_links, spa};
+use crate::{calendar_feed, public_links, spa};
 use actix_governor::Governor;
 use actix_governor::GovernorConfig;
 use actix_governor::governor::clock::QuantaInstant;
@@ -89,6 +89,7 @@ fn api(
         .configure(tags::configure)
         .configure(deals::configure)
         .configure(activities::configure)
+        .configure(calendar::configure)
         .configure(records::configure)
         .configure(imports::configure)
         .configure(scheduled_exports::configure)
@@ -152,6 +153,7 @@ pub fn app(
         .openapi_service(|doc| SwaggerUi::new("/api-docs/{_:.*}").url("/api-docs/openapi.json", with_api_keys(doc)))
         .into_app()
         .configure(public_links::configure)
+        .configure(calendar_feed::configure)
         .service(spa::service(settings.static_dir))
         .wrap(Compress::default())
         .wrap(

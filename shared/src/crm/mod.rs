@@ -1,6 +1,7 @@
 //! Companies, contacts, pipelines and deals: the records sales teams work on.
 
 pub mod activities;
+pub mod calendar;
 pub mod companies;
 pub mod contacts;
 pub mod deals;

@@ -2,6 +2,8 @@
 //! company and a deal; and "my tasks" for the day.
 
 use super::access::{check_link, require_edit, resolve_owner};
+use super::calendar::attendees;
+use super::calendar::timing::Timing;
 use super::records;
 use crate::audit::{self, Actor, Event};
 use crate::paging::{self, Ordering, PageRequest, Total};
@@ -11,6 +13,7 @@ use kite_entity::{activity, company, contact, deal};
 use kite_shared::crm::activities::{
     ActivityDto, ActivityInput, ActivityKind, ActivityListQuery, MyTasks, MyTasksQuery,
 };
+use kite_shared::crm::calendar::RescheduleInput;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::page::{Page, PageQuery};
 use kite_shared::{Permission, UserId};
@@ -38,13 +41,20 @@ pub fn activity_dto(row: &activity::Model) -> ActivityDto {
         contact_name: None,
         company_name: None,
         deal_title: None,
+        ends_at: row.ends_at,
+        all_day: row.all_day,
+        location: row.location.clone(),
+        time_zone: row.time_zone.clone(),
+        reminder_minutes: row.reminder_minutes,
+        attendees: Vec::new(),
         created_at: row.created_at,
         updated_at: row.updated_at,
     }
 }
 
-/// The activities with the names of the records they are linked to.
-async fn named(conn: &impl ConnectionTrait, rows: &[activity::Model]) -> Result<Vec<ActivityDto>, CoreError> {
+/// The activities with the names of the records they are linked to and their attendees.
+pub(crate) async fn named(conn: &impl ConnectionTrait, rows: &[activity::Model]) -> Result<Vec<ActivityDto>, CoreError> {
+    let mut attendees = attendees::of(conn, &rows.iter().map(|a| a.id).collect::<Vec<_>>()).await?;
     let contacts = records::names::<contact::Entity>(conn, rows.iter().filter_map(|a| a.contact_id)).await?;
     let companies = records::names::<company::Entity>(conn, rows.iter().filter_map(|a| a.company_id)).await?;
     let deals = records::names::<deal::Entity>(conn, rows.iter().filter_map(|a| a.deal_id)).await?;
@@ -56,12 +66,13 @@ async fn named(conn: &impl ConnectionTrait, rows: &[activity::Model]) -> Result<
             contact_name: name(&contacts, row.contact_id),
             company_name: name(&companies, row.company_id),
             deal_title: name(&deals, row.deal_id),
+            attendees: attendees.remove(&row.id).unwrap_or_default(),
             ..activity_dto(row)
         })
         .collect())
 }
 
-async fn named_one(conn: &impl ConnectionTrait, row: &activity::Model) -> Result<ActivityDto, CoreError> {
+pub(crate) async fn named_one(conn: &impl ConnectionTrait, row: &activity::Model) -> Result<ActivityDto, CoreError> {
     let mut named = named(conn, std::slice::from_ref(row)).await?;
     Ok(named.pop().unwrap_or_else(|| activity_dto(row)))
 }
@@ -70,13 +81,55 @@ pub(crate) fn snapshot(row: &activity::Model) -> serde_json::Value {
     serde_json::to_value(activity_dto(row)).unwrap_or_default()
 }
 
-async fn find_live(conn: &impl ConnectionTrait, ctx: &Ctx, id: Uuid) -> Result<activity::Model, CoreError> {
+pub(crate) async fn find_live(conn: &impl ConnectionTrait, ctx: &Ctx, id: Uuid) -> Result<activity::Model, CoreError> {
     activity::Entity::find_by_id(id)
         .filter(activity::Column::OrganizationId.eq(ctx.organization_id.into_uuid()))
         .filter(activity::Column::DeletedAt.is_null())
         .one(conn)
         .await?
         .ok_or(CoreError::NotFound("activity"))
+}
+
+fn timing_of(input: &ActivityInput) -> Result<Timing, CoreError> {
+    Timing::new(
+        input.due_at,
+        input.ends_at,
+        input.all_day,
+        input.time_zone.as_deref(),
+        input.reminder_minutes,
+    )
+}
+
+fn timing_of_row(row: &activity::Model) -> Result<Timing, CoreError> {
+    Timing::new(
+        row.due_at,
+        row.ends_at,
+        row.all_day,
+        row.time_zone.as_deref(),
+        row.reminder_minutes,
+    )
+}
+
+/// Writes the times; a reminder that moved is sent again at its new time.
+fn set_timing(row: &mut activity::ActiveModel, before: Option<&activity::Model>, timing: Timing) {
+    if before.is_none_or(|b| b.remind_at != timing.remind_at) {
+        row.reminded_at = Set(None);
+    }
+    row.due_at = Set(timing.due_at);
+    row.ends_at = Set(timing.ends_at);
+    row.all_day = Set(timing.all_day);
+    row.time_zone = Set(timing.time_zone);
+    row.reminder_minutes = Set(timing.reminder_minutes);
+    row.remind_at = Set(timing.remind_at);
+}
+
+fn location_of(input: &ActivityInput) -> Option<String> {
+    input
+        .location
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
 }
 
 async fn check_links(conn: &impl ConnectionTrait, ctx: &Ctx, input: &ActivityInput) -> Result<(), CoreError> {
@@ -157,18 +210,19 @@ impl<'a> ActivityService<'a> {
     pub async fn create(&self, ctx: &Ctx, input: &ActivityInput) -> Result<ActivityDto, CoreError> {
         ctx.require(Permission::EditOwnRecords)?;
         CoreError::validation(input.validate())?;
+        let timing = timing_of(input)?;
         let txn = self.kite.begin().await?;
         check_links(&*txn, ctx, input).await?;
         let owner = resolve_owner(&*txn, ctx, input.owner_id, None).await?;
         let now = Utc::now();
-        let row = activity::ActiveModel {
+        let mut row = activity::ActiveModel {
             id: Set(Uuid::now_v7()),
             organization_id: Set(ctx.organization_id.into_uuid()),
             kind: Set(input.kind.unwrap_or(ActivityKind::Task).as_str().to_owned()),
             subject: Set(input.subject.trim().to_owned()),
             body: Set(input.body.clone().filter(|b| !b.trim().is_empty())),
-            due_at: Set(input.due_at),
             done_at: Set(input.done.unwrap_or(false).then_some(now)),
+            location: Set(location_of(input)),
             owner_id: Set(owner),
             contact_id: Set(input.contact_id),
             company_id: Set(input.company_id),
@@ -177,9 +231,13 @@ impl<'a> ActivityService<'a> {
             created_at: Set(now),
             updated_at: Set(now),
             deleted_at: Set(None),
+            ..Default::default()
+        };
+        set_timing(&mut row, None, timing);
+        let row = row.insert(&*txn).await?;
+        if let Some(list) = &input.attendees {
+            attendees::replace(&*txn, ctx, row.id, list).await?;
         }
-        .insert(&*txn)
-        .await?;
         audit::record(
             &*txn,
             &Actor::from(ctx),
@@ -194,6 +252,7 @@ impl<'a> ActivityService<'a> {
     /// Replaces the editable fields; `done` marks it done (keeping the first done time) or open.
     pub async fn update(&self, ctx: &Ctx, id: Uuid, input: &ActivityInput) -> Result<ActivityDto, CoreError> {
         CoreError::validation(input.validate())?;
+        let timing = timing_of(input)?;
         let txn = self.kite.begin().await?;
         let before = find_live(&*txn, ctx, id).await?;
         require_edit(ctx, before.owner_id)?;
@@ -205,7 +264,8 @@ impl<'a> ActivityService<'a> {
         }
         row.subject = Set(input.subject.trim().to_owned());
         row.body = Set(input.body.clone().filter(|b| !b.trim().is_empty()));
-        row.due_at = Set(input.due_at);
+        row.location = Set(location_of(input));
+        set_timing(&mut row, Some(&before), timing);
         if let Some(done) = input.done {
             row.done_at = Set(if done {
                 before.done_at.or(Some(Utc::now()))
@@ -217,6 +277,33 @@ impl<'a> ActivityService<'a> {
         row.contact_id = Set(input.contact_id);
         row.company_id = Set(input.company_id);
         row.deal_id = Set(input.deal_id);
+        row.updated_at = Set(Utc::now());
+        let after = row.update(&*txn).await?;
+        if let Some(list) = &input.attendees {
+            attendees::replace(&*txn, ctx, id, list).await?;
+        }
+        audit::record(
+            &*txn,
+            &Actor::from(ctx),
+            Event::new("activity.updated", "activity", id)
+                .before(snapshot(&before))
+                .after(snapshot(&after)),
+        )
+        .await?;
+        txn.commit().await?;
+        self.kite.counts.invalidate(after.organization_id, KIND);
+        named_one(&self.kite.db, &after).await
+    }
+
+    /// Moves an activity to another time (a drag on the calendar), keeping its length
+    /// unless a new end is given.
+    pub async fn reschedule(&self, ctx: &Ctx, id: Uuid, input: &RescheduleInput) -> Result<ActivityDto, CoreError> {
+        let txn = self.kite.begin().await?;
+        let before = find_live(&*txn, ctx, id).await?;
+        require_edit(ctx, before.owner_id)?;
+        let timing = timing_of_row(&before)?.moved(input.due_at, input.ends_at)?;
+        let mut row = before.clone().into_active_model();
+        set_timing(&mut row, Some(&before), timing);
         row.updated_at = Set(Utc::now());
         let after = row.update(&*txn).await?;
         audit::record(

@@ -364,6 +364,8 @@ pub async fn fill(
             created_at: Set(created.min(now)),
             updated_at: Set(created.min(now)),
             deleted_at: Set(None),
+            ends_at: Set((kind == ActivityKind::Meeting).then(|| due + Duration::hours(1))),
+            ..Default::default()
         });
     }
     for batch in activities.chunks(BATCH) {

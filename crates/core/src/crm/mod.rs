@@ -3,6 +3,7 @@
 pub(crate) mod access;
 pub mod activities;
 pub mod board;
+pub mod calendar;
 pub mod bulk;
 pub mod companies;
 pub mod contacts;

@@ -217,6 +217,7 @@ async fn make_task(
         created_at: Set(now),
         updated_at: Set(now),
         deleted_at: Set(None),
+        ..Default::default()
     }
     .insert(conn)
     .await?;

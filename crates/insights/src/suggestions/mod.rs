@@ -221,6 +221,7 @@ impl<'a> SuggestionService<'a> {
                     contact_id,
                     company_id: None,
                     deal_id,
+                    ..ActivityInput::default()
                 },
             )
             .await?;

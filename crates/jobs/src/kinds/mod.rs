@@ -1,6 +1,7 @@
 //! The kinds of job Kite runs.
 
 mod approval_reminder;
+mod calendar_reminder;
 mod campaign_batch;
 mod email;
 mod import;
@@ -23,6 +24,7 @@ pub fn all() -> Vec<Arc<dyn JobHandler>> {
         Arc::new(scheduled_export::RunScheduledExport),
         Arc::new(live_stream::PublishChanges),
         Arc::new(approval_reminder::RemindApprovers),
+        Arc::new(calendar_reminder::RemindOwners),
         Arc::new(campaign_batch::SendCampaignBatch),
         Arc::new(sequence_step::AdvanceSequences),
         Arc::new(sequence_exit::ExitOnDealWon),

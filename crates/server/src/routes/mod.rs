@@ -5,6 +5,7 @@ pub mod analytics;
 pub mod api_keys;
 pub mod approvals;
 pub mod audit;
+pub mod calendar;
 pub mod auth;
 pub mod campaigns;
 pub mod companies;
