@@ -31,7 +31,12 @@ impl MigrationTrait for Migration {
         .await?;
         add_column(manager, "activities", col("location").string_len(500).null().to_owned()).await?;
         add_column(manager, "activities", col("time_zone").string_len(64).null().to_owned()).await?;
-        add_column(manager, "activities", col("reminder_minutes").integer().null().to_owned()).await?;
+        add_column(
+            manager,
+            "activities",
+            col("reminder_minutes").integer().null().to_owned(),
+        )
+        .await?;
         // When the reminder is due (start minus the minutes), so the reminder tick reads
         // an index instead of computing over every activity.
         add_column(manager, "activities", maybe_at("remind_at")).await?;

@@ -240,12 +240,24 @@ impl ActivityInput {
 pub fn check_times(start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>) -> Option<FieldError> {
     let end = end?;
     let Some(start) = start else {
-        return Some(FieldError::new("due_at", "required", "An event with an end needs its start."));
+        return Some(FieldError::new(
+            "due_at",
+            "required",
+            "An event with an end needs its start.",
+        ));
     };
     if end < start {
-        Some(FieldError::new("ends_at", "ends_before_start", "The end is before the start."))
+        Some(FieldError::new(
+            "ends_at",
+            "ends_before_start",
+            "The end is before the start.",
+        ))
     } else if end - start > chrono::Duration::days(MAX_EVENT_DAYS) {
-        Some(FieldError::new("ends_at", "too_long", "An event lasts at most 31 days."))
+        Some(FieldError::new(
+            "ends_at",
+            "too_long",
+            "An event lasts at most 31 days.",
+        ))
     } else {
         None
     }

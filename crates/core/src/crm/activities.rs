@@ -53,7 +53,10 @@ pub fn activity_dto(row: &activity::Model) -> ActivityDto {
 }
 
 /// The activities with the names of the records they are linked to and their attendees.
-pub(crate) async fn named(conn: &impl ConnectionTrait, rows: &[activity::Model]) -> Result<Vec<ActivityDto>, CoreError> {
+pub(crate) async fn named(
+    conn: &impl ConnectionTrait,
+    rows: &[activity::Model],
+) -> Result<Vec<ActivityDto>, CoreError> {
     let mut attendees = attendees::of(conn, &rows.iter().map(|a| a.id).collect::<Vec<_>>()).await?;
     let contacts = records::names::<contact::Entity>(conn, rows.iter().filter_map(|a| a.contact_id)).await?;
     let companies = records::names::<company::Entity>(conn, rows.iter().filter_map(|a| a.company_id)).await?;

@@ -3,8 +3,8 @@
 pub(crate) mod access;
 pub mod activities;
 pub mod board;
-pub mod calendar;
 pub mod bulk;
+pub mod calendar;
 pub mod companies;
 pub mod contacts;
 pub(crate) mod counts;

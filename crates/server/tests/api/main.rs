@@ -9,6 +9,7 @@ mod approvals;
 mod audit;
 mod auth;
 mod bulk;
+mod calendar;
 mod campaign_crash;
 mod campaigns;
 mod companies;

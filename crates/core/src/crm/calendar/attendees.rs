@@ -10,7 +10,10 @@ use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// The attendees of each of these activities, in the order they were added.
-pub(crate) async fn of(conn: &impl ConnectionTrait, activities: &[Uuid]) -> Result<HashMap<Uuid, Vec<Attendee>>, CoreError> {
+pub(crate) async fn of(
+    conn: &impl ConnectionTrait,
+    activities: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<Attendee>>, CoreError> {
     if activities.is_empty() {
         return Ok(HashMap::new());
     }
@@ -108,10 +111,21 @@ pub(crate) async fn replace(
     let mut errors = Vec::new();
     for (i, attendee) in inputs.iter().enumerate() {
         if attendee.contact_id.is_some_and(|id| !known_contacts.contains(&id)) {
-            errors.push(FieldError::new(&format!("attendees[{i}]"), "unknown_record", "No such contact."));
+            errors.push(FieldError::new(
+                &format!("attendees[{i}]"),
+                "unknown_record",
+                "No such contact.",
+            ));
         }
-        if attendee.user_id.is_some_and(|id| !known_users.contains(&id.into_uuid())) {
-            errors.push(FieldError::new(&format!("attendees[{i}]"), "unknown_user", "No such user."));
+        if attendee
+            .user_id
+            .is_some_and(|id| !known_users.contains(&id.into_uuid()))
+        {
+            errors.push(FieldError::new(
+                &format!("attendees[{i}]"),
+                "unknown_user",
+                "No such user.",
+            ));
         }
     }
     CoreError::validation(errors)?;

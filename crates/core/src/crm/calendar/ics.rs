@@ -96,7 +96,10 @@ pub(crate) fn event(activity: &ActivityDto, organizer: Option<&Organizer<'_>>) -
             );
         }
     }
-    if let Some(minutes) = activity.reminder_minutes.filter(|_| activity.kind != ActivityKind::Note) {
+    if let Some(minutes) = activity
+        .reminder_minutes
+        .filter(|_| activity.kind != ActivityKind::Note)
+    {
         event.alarm(Alarm::display(
             &activity.subject,
             Trigger::before_start(Duration::minutes(i64::from(minutes))),
@@ -159,7 +162,10 @@ mod tests {
             panic!("no zoned start in {text}");
         };
         // 08:00 UTC in July is 10:00 in Berlin.
-        assert_eq!((date_time.to_string().as_str(), tzid.as_str()), ("2026-07-01 10:00:00", "Europe/Berlin"));
+        assert_eq!(
+            (date_time.to_string().as_str(), tzid.as_str()),
+            ("2026-07-01 10:00:00", "Europe/Berlin")
+        );
         assert_eq!(event.get_attendees()[0].cal_address, "mailto:ada@example.com");
         assert!(text.contains("BEGIN:VALARM") && text.contains("TRIGGER"), "{text}");
         assert!(text.contains("METHOD:REQUEST"), "{text}");

@@ -74,7 +74,11 @@ impl CalendarService<'_> {
         require_edit(ctx, row.owner_id)?;
         let activity = named_one(&*txn, &row).await?;
         if activity.due_at.is_none() {
-            return Err(CoreError::field("due_at", "required", "An invitation needs a start time."));
+            return Err(CoreError::field(
+                "due_at",
+                "required",
+                "An invitation needs a start time.",
+            ));
         }
         let organizer_user = user::Entity::find_by_id(row.owner_id.unwrap_or(ctx.user_id.into_uuid()))
             .one(&*txn)
@@ -105,7 +109,12 @@ impl CalendarService<'_> {
         }
         let text = calendar.done().to_string();
         for to in &recipients {
-            mail::queue(self.kite, &*txn, &message(&activity, row.organization_id, &organizer, to, &text)).await?;
+            mail::queue(
+                self.kite,
+                &*txn,
+                &message(&activity, row.organization_id, &organizer, to, &text),
+            )
+            .await?;
         }
         audit::record(
             &*txn,

@@ -59,7 +59,11 @@ impl<'a> CalendarService<'a> {
     pub async fn events(&self, ctx: &Ctx, query: &CalendarQuery) -> Result<CalendarEvents, CoreError> {
         ctx.require(Permission::ReadRecords)?;
         if query.to <= query.from {
-            return Err(CoreError::field("to", "before_from", "The range ends before it starts."));
+            return Err(CoreError::field(
+                "to",
+                "before_from",
+                "The range ends before it starts.",
+            ));
         }
         if query.to - query.from > Duration::days(MAX_RANGE_DAYS) {
             return Err(CoreError::field("to", "range_too_long", "At most 100 days at once."));

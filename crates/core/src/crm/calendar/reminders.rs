@@ -4,10 +4,10 @@
 //! transaction that queues the email, so a retry or a second worker sends nothing more.
 
 use super::CalendarService;
+use crate::CoreError;
 use crate::events::Envelope;
 use crate::jobs::{JobPayload, NewJob};
 use crate::mail;
-use crate::CoreError;
 use chrono::{DateTime, Duration, Utc};
 use kite_email::EmailMessage;
 use kite_entity::{activity, user};

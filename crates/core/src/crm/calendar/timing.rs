@@ -40,7 +40,13 @@ impl Timing {
             // The end is exclusive: an event on the 3rd ends at 00:00 on the 4th.
             let end = start.map(|start| {
                 ends_at
-                    .map(|end| if end == midnight(end) { end } else { midnight(end) + Duration::days(1) })
+                    .map(|end| {
+                        if end == midnight(end) {
+                            end
+                        } else {
+                            midnight(end) + Duration::days(1)
+                        }
+                    })
                     .filter(|end| *end > start)
                     .unwrap_or(start + Duration::days(1))
             });
@@ -115,7 +121,8 @@ mod tests {
 
     #[test]
     fn an_unknown_zone_is_refused_naming_the_field() {
-        let Err(CoreError::Validation(errors)) = Timing::new(Some(at(3, 10)), None, false, Some("Mars/Base"), None) else {
+        let Err(CoreError::Validation(errors)) = Timing::new(Some(at(3, 10)), None, false, Some("Mars/Base"), None)
+        else {
             panic!("accepted an unknown zone");
         };
         assert_eq!(errors[0].field, "time_zone");
