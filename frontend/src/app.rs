@@ -4,6 +4,7 @@ use crate::layout::{AppShell, SettingsLayout};
 use crate::pages::activities::ActivitiesPage;
 use crate::pages::approvals::{ApprovalInbox, ApprovalRequestPage, ApprovalWorkflows};
 use crate::pages::auth::{AcceptInvite, ForgotPassword, Login, ResetPassword, Signup};
+use crate::pages::calendar::CalendarPage;
 use crate::pages::companies::{CompanyDetail, CompanyList};
 use crate::pages::contacts::{ContactDetail, ContactList};
 use crate::pages::deals::{DealBoard, DealDetail, DealList};
@@ -51,6 +52,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("deals/list") view=DealList />
                     <Route path=path!("deals/:id") view=DealDetail />
                     <Route path=path!("activities") view=ActivitiesPage />
+                    <Route path=path!("calendar") view=CalendarPage />
                     <Route path=path!("approvals") view=ApprovalInbox />
                     <Route path=path!("approvals/:id") view=ApprovalRequestPage />
                     <Route path=path!("imports") view=ImportHistory />

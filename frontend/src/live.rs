@@ -21,6 +21,7 @@ pub fn on_record_changes(entity_types: &'static [&'static str], on_change: Callb
         "record_changed",
         move |event| matches!(event, ServerEvent::RecordChanged { entity_type, .. } if entity_types.contains(&entity_type.as_str())),
         on_change,
+        None,
     );
 }
 
@@ -31,10 +32,27 @@ pub fn on_campaign_progress(campaign_id: uuid::Uuid, on_change: Callback<()>) {
         "campaign_progress",
         move |event| matches!(event, ServerEvent::CampaignProgress { campaign_id: id, .. } if *id == campaign_id),
         on_change,
+        None,
     );
 }
 
-fn follow(name: &'static str, wanted: impl Fn(&ServerEvent) -> bool + Copy + 'static, on_change: Callback<()>) {
+/// Calls `on_reminder` with each reminder for the signed-in user, as it arrives.
+pub fn on_reminders(on_reminder: Callback<ServerEvent>) {
+    follow(
+        "reminder",
+        |event| matches!(event, ServerEvent::Reminder { .. }),
+        Callback::new(|()| {}),
+        Some(on_reminder),
+    );
+}
+
+/// `each` hears every wanted event itself; `on_change` hears that some arrived.
+fn follow(
+    name: &'static str,
+    wanted: impl Fn(&ServerEvent) -> bool + Copy + 'static,
+    on_change: Callback<()>,
+    each: Option<Callback<ServerEvent>>,
+) {
     let stream = StoredValue::new_local(None::<EventStream>);
     let pending = StoredValue::new_local(None::<Timeout>);
     let reopen = StoredValue::new_local(None::<Timeout>);
@@ -57,6 +75,9 @@ fn follow(name: &'static str, wanted: impl Fn(&ServerEvent) -> bool + Copy + 'st
             let on_event = move |event: ServerEvent| {
                 if wanted(&event) {
                     changed();
+                    if let Some(each) = each {
+                        each.run(event);
+                    }
                 }
             };
             let on_open = changed;

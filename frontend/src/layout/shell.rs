@@ -13,7 +13,7 @@ struct NavItem {
     permission: Permission,
 }
 
-const NAV: [NavItem; 10] = [
+const NAV: [NavItem; 11] = [
     NavItem {
         href: "/",
         label: "Dashboard",
@@ -42,6 +42,12 @@ const NAV: [NavItem; 10] = [
         href: "/activities",
         label: "Activities",
         icon: icondata::LuCalendarCheck,
+        permission: Permission::ReadRecords,
+    },
+    NavItem {
+        href: "/calendar",
+        label: "Calendar",
+        icon: icondata::LuCalendarDays,
         permission: Permission::ReadRecords,
     },
     NavItem {
@@ -124,6 +130,22 @@ fn Splash() -> impl IntoView {
 fn Shell() -> impl IntoView {
     let session = use_session();
     let nav_open = RwSignal::new(false);
+    let toasts = crate::toast::use_toasts();
+    crate::live::on_reminders(Callback::new(move |event| {
+        if let kite_shared::jobs::ServerEvent::Reminder {
+            activity_kind,
+            subject,
+            due_at,
+            ..
+        } = event
+        {
+            toasts.success(format!(
+                "Reminder: {} “{subject}” at {}",
+                activity_kind.label(),
+                crate::format::due(&due_at)
+            ));
+        }
+    }));
     let org_name = move || session.me().map(|me| me.organization.name).unwrap_or_default();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>

@@ -3,6 +3,7 @@
 pub mod activities;
 pub mod approvals;
 pub mod auth;
+pub mod calendar;
 pub mod companies;
 pub mod contacts;
 mod dashboard;

@@ -87,14 +87,7 @@ fn related_link(activity: &ActivityDto) -> Option<AnyView> {
 /// Saving replaces every field, so marking done or open sends the activity as it is.
 fn with_done(activity: &ActivityDto, done: bool) -> ActivityInput {
     ActivityInput {
-        kind: Some(activity.kind),
-        subject: activity.subject.clone(),
-        body: activity.body.clone(),
-        due_at: activity.due_at,
         done: Some(done),
-        owner_id: activity.owner_id,
-        contact_id: activity.contact_id,
-        company_id: activity.company_id,
-        deal_id: activity.deal_id,
+        ..activity.to_input()
     }
 }
