@@ -67,5 +67,14 @@ mod tests {
         assert_eq!(need_for(&Method::GET, "/api/v1/audit-log"), Some(ScopeNeed::Full));
         assert_eq!(need_for(&Method::POST, "/api/v1/api-keys"), None);
         assert_eq!(need_for(&Method::GET, "/api/v1/me"), Some(ScopeNeed::AnyKey));
+        assert_eq!(need_for(&Method::POST, "/api/v1/calendar-feed"), None);
+    }
+
+    #[test]
+    fn the_calendar_is_part_of_the_activities_area() {
+        assert_eq!(
+            need_for(&Method::GET, "/api/v1/calendar"),
+            Some(ScopeNeed::Area(ApiArea::Activities, Access::Read))
+        );
     }
 }

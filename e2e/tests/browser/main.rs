@@ -4,6 +4,7 @@ mod activities;
 mod api_keys;
 mod approvals;
 mod auth;
+mod calendar;
 mod crm;
 mod dashboards;
 mod deals;

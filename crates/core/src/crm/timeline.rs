@@ -8,8 +8,8 @@ use crate::paging::{self, Cursor, PageRequest, invalid_cursor};
 use crate::{CoreError, Ctx, Kite};
 use chrono::{DateTime, SecondsFormat, Utc};
 use kite_entity::{
-    activity, approval_action, audit_log, campaign, company, contact, deal_stage_change, email, note, sequence, stage,
-    user,
+    activity, activity_attendee, approval_action, audit_log, campaign, company, contact, deal_stage_change, email,
+    note, sequence, stage, user,
 };
 use kite_shared::crm::activities::ActivityKind;
 use kite_shared::crm::notes::RecordKind;
@@ -17,7 +17,7 @@ use kite_shared::crm::timeline::TimelineEntry;
 use kite_shared::marketing::emails::EmailStatus;
 use kite_shared::page::{Page, PageQuery};
 use kite_shared::{Permission, UserId};
-use sea_orm::sea_query::Condition;
+use sea_orm::sea_query::{Condition, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -256,11 +256,25 @@ impl<'a> TimelineService<'a> {
             RecordKind::Company => activity::Column::CompanyId,
             RecordKind::Deal => activity::Column::DealId,
         };
+        // A contact's timeline also shows the meetings it attends without being linked.
+        let linked = if kind == RecordKind::Contact {
+            Condition::any().add(link.eq(id)).add(
+                activity::Column::Id.in_subquery(
+                    Query::select()
+                        .column(activity_attendee::Column::ActivityId)
+                        .from(activity_attendee::Entity)
+                        .and_where(activity_attendee::Column::ContactId.eq(id))
+                        .to_owned(),
+                ),
+            )
+        } else {
+            Condition::all().add(link.eq(id))
+        };
         let activities = older(
             activity::Entity::find()
                 .filter(activity::Column::OrganizationId.eq(org))
                 .filter(activity::Column::DeletedAt.is_null())
-                .filter(link.eq(id)),
+                .filter(linked),
             (activity::Column::CreatedAt, activity::Column::Id),
             after,
             limit,
@@ -274,7 +288,10 @@ impl<'a> TimelineService<'a> {
                 TimelineEntry {
                     at: a.created_at,
                     kind: "activity".into(),
-                    title: format!("{kind_label}: {}{done}", a.subject),
+                    title: match &a.location {
+                        Some(place) => format!("{kind_label}: {}{done} · {place}", a.subject),
+                        None => format!("{kind_label}: {}{done}", a.subject),
+                    },
                     body: a.body,
                     actor_id: a.owner_id.map(UserId),
                     actor_name: None,

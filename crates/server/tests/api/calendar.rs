@@ -121,6 +121,31 @@ async fn a_meeting_is_on_the_calendar_of_its_range_and_of_its_attendees(backend:
 }
 on_both_databases!(a_meeting_is_on_the_calendar_of_its_range_and_of_its_attendees);
 
+async fn a_meeting_is_on_the_timeline_of_each_contact_it_invites(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ann = app.signup("Acme", &unique_email("ann")).await;
+    let ada = contact(&app, &ann, "Ada", None).await;
+    meeting(
+        &app,
+        &ann,
+        json!({"kind": "meeting", "subject": "Roadmap", "due_at": july(1, 8), "location": "Room 4",
+               "attendees": [{"contact_id": ada}]}),
+    )
+    .await;
+    let timeline = app
+        .get(&format!("/api/v1/contacts/{ada}/timeline"), &ann.access_token)
+        .await;
+    assert_eq!(timeline.status, StatusCode::OK, "{}", timeline.body);
+    let titles: Vec<&str> = timeline.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|e| e["title"].as_str())
+        .collect();
+    assert!(titles.contains(&"Meeting: Roadmap · Room 4"), "{titles:?}");
+}
+on_both_databases!(a_meeting_is_on_the_timeline_of_each_contact_it_invites);
+
 async fn bad_calendar_input_is_refused_naming_the_field_and_writes_nothing(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let ann = app.signup("Acme", &unique_email("ann")).await;
