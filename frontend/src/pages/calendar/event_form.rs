@@ -41,10 +41,18 @@ const REMINDERS: [(&str, &str); 8] = [
 
 #[component]
 pub fn EventDialog(editing: RwSignal<Option<Editing>>, team: Team, on_saved: Callback<()>) -> impl IntoView {
+    // The dialog is open while something is being edited; closing it (Escape, the
+    // backdrop) ends the editing. Each side is set only when it differs, so the two
+    // effects settle instead of waking each other forever.
     let open = RwSignal::new(false);
-    Effect::new(move |_| open.set(editing.with(Option::is_some)));
     Effect::new(move |_| {
-        if !open.get() {
+        let want = editing.with(Option::is_some);
+        if open.get_untracked() != want {
+            open.set(want);
+        }
+    });
+    Effect::new(move |_| {
+        if !open.get() && editing.with_untracked(Option::is_some) {
             editing.set(None);
         }
     });
