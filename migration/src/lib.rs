@@ -22,6 +22,7 @@ mod m20261207_000019_assistant;
 mod m20261207_000020_api_keys;
 mod m20261207_000021_webhooks;
 mod m20261207_000022_calendar;
+mod m20261207_000023_custom_fields;
 
 mod columns;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000020_api_keys::Migration),
             Box::new(m20261207_000021_webhooks::Migration),
             Box::new(m20261207_000022_calendar::Migration),
+            Box::new(m20261207_000023_custom_fields::Migration),
         ]
     }
 }

@@ -91,6 +91,10 @@ impl Kite {
         crm::activities::ActivityService::new(self)
     }
 
+    pub fn custom_fields(&self) -> crm::custom_fields::CustomFieldService<'_> {
+        crm::custom_fields::CustomFieldService::new(self)
+    }
+
     pub fn calendar(&self) -> crm::calendar::CalendarService<'_> {
         crm::calendar::CalendarService::new(self)
     }

@@ -15,6 +15,7 @@ pub mod calendar_feed;
 pub mod campaign;
 pub mod company;
 pub mod contact;
+pub mod custom_field;
 pub mod dashboard;
 pub mod deal;
 pub mod deal_contact;

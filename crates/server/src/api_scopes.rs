@@ -23,6 +23,8 @@ pub fn need_for(method: &Method, path: &str) -> Option<ScopeNeed> {
         // A feed URL is a user's own secret, not an integration's.
         "api-keys" | "calendar-feed" => return None,
         "me" => return Some(ScopeNeed::AnyKey),
+        // Any key that reads records needs to know what their custom fields are.
+        "custom-fields" if access == Access::Read => return Some(ScopeNeed::AnyKey),
         "contacts" => ApiArea::Contacts,
         "companies" => ApiArea::Companies,
         "deals" | "board" | "pipelines" | "stages" => ApiArea::Deals,
@@ -68,6 +70,8 @@ mod tests {
         assert_eq!(need_for(&Method::POST, "/api/v1/api-keys"), None);
         assert_eq!(need_for(&Method::GET, "/api/v1/me"), Some(ScopeNeed::AnyKey));
         assert_eq!(need_for(&Method::POST, "/api/v1/calendar-feed"), None);
+        assert_eq!(need_for(&Method::GET, "/api/v1/custom-fields"), Some(ScopeNeed::AnyKey));
+        assert_eq!(need_for(&Method::POST, "/api/v1/custom-fields"), Some(ScopeNeed::Full));
     }
 
     #[test]

@@ -39,6 +39,7 @@ use utoipa::{Modify, OpenApi};
         (name = "insights", description = "Lead and deal scores: the models learnt from won and lost deals, their measurements and retraining"),
         (name = "assistant", description = "Next best actions for each user, and email drafts by an AI model or the built-in writer"),
         (name = "tags", description = "Labels on contacts, companies and deals"),
+        (name = "custom fields", description = "Fields an organization adds to contacts, companies and deals"),
         (name = "records", description = "Notes, timelines, bulk actions and the trash of contacts, companies and deals"),
         (name = "search", description = "One box over contacts, companies and deals"),
         (name = "imports", description = "CSV and spreadsheet imports: upload, mapping, dry run, run, report, undo"),

@@ -7,9 +7,9 @@ use crate::openapi::{ApiDoc, with_api_keys};
 use crate::rate_limit::{ClientIp, governor};
 use crate::routes::{
     activities, analytics, api_keys, approvals, audit, auth, calendar, campaigns, companies, contact_emails, contacts,
-    dashboards, deals, drafts, email_templates, events, exports, health, imports, inbound, insights, jobs, me, merge,
-    outbox, pipelines, provider_webhooks, records, scheduled_exports, sequences, stages, suggestions, suppressions,
-    tags, users, webhooks,
+    custom_fields, dashboards, deals, drafts, email_templates, events, exports, health, imports, inbound, insights,
+    jobs, me, merge, outbox, pipelines, provider_webhooks, records, scheduled_exports, sequences, stages, suggestions,
+    suppressions, tags, users, webhooks,
 };
 use crate::state::AppState;
 use crate::{calendar_feed, public_links, spa};
@@ -87,6 +87,7 @@ fn api(
         .configure(pipelines::configure)
         .configure(stages::configure)
         .configure(tags::configure)
+        .configure(custom_fields::configure)
         .configure(deals::configure)
         .configure(activities::configure)
         .configure(calendar::configure)

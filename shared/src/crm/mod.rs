@@ -4,6 +4,7 @@ pub mod activities;
 pub mod calendar;
 pub mod companies;
 pub mod contacts;
+pub mod custom_fields;
 pub mod deals;
 pub mod list;
 pub mod merge;

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod companies;
 pub mod contacts;
 pub(crate) mod counts;
+pub mod custom_fields;
 pub mod deals;
 pub mod demo;
 pub(crate) mod listing;

@@ -11,6 +11,7 @@ pub mod campaigns;
 pub mod companies;
 pub mod contact_emails;
 pub mod contacts;
+pub mod custom_fields;
 pub mod dashboards;
 pub mod deals;
 pub mod drafts;

@@ -15,6 +15,7 @@ mod campaigns;
 mod companies;
 mod contact_emails;
 mod contacts;
+mod custom_fields;
 mod dashboards;
 mod deals;
 mod demo;
