@@ -16,7 +16,7 @@ use crate::pages::marketing::{
 };
 use crate::pages::merge::{DuplicatesPage, MergeKind};
 use crate::pages::settings::{
-    ApiKeys, AuditLog, Outbox, Pipelines, Profile, ScheduledExports, Tags, Trash, Users, Webhooks,
+    ApiKeys, AuditLog, CustomFields, Outbox, Pipelines, Profile, ScheduledExports, Tags, Trash, Users, Webhooks,
 };
 use crate::pages::{Dashboard, NotFound, ReportsPage, Search};
 use crate::session::provide_session;
@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("scheduled-exports") view=ScheduledExports />
                         <Route path=path!("approvals") view=ApprovalWorkflows />
                         <Route path=path!("users") view=Users />
+                        <Route path=path!("custom-fields") view=CustomFields />
                         <Route path=path!("api-keys") view=ApiKeys />
                         <Route path=path!("webhooks") view=Webhooks />
                         <Route path=path!("audit-log") view=AuditLog />

@@ -79,18 +79,23 @@ pub fn with_api_keys(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::Open
     let bearer = SecurityRequirement::new("bearer_auth", Vec::<String>::new());
     let key = SecurityRequirement::new("api_key", Vec::<String>::new());
     for (path, item) in doc.paths.paths.iter_mut() {
-        if path.starts_with("/api/v1/api-keys") {
-            continue;
-        }
+        use actix_web::http::Method;
         let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-            &mut item.head,
+            (Method::GET, &mut item.get),
+            (Method::PUT, &mut item.put),
+            (Method::POST, &mut item.post),
+            (Method::DELETE, &mut item.delete),
+            (Method::PATCH, &mut item.patch),
+            (Method::HEAD, &mut item.head),
         ];
-        for operation in operations.into_iter().flatten() {
+        for (method, operation) in operations {
+            // Routes keys may not call at all (managing keys, a user's feed URL).
+            let Some(operation) = operation
+                .as_mut()
+                .filter(|_| crate::api_scopes::need_for(&method, path).is_some())
+            else {
+                continue;
+            };
             if let Some(security) = operation.security.as_mut()
                 && security.contains(&bearer)
             {

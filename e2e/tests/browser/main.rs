@@ -6,6 +6,7 @@ mod approvals;
 mod auth;
 mod calendar;
 mod crm;
+mod custom_fields;
 mod dashboards;
 mod deals;
 mod drafts;

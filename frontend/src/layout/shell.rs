@@ -291,6 +291,11 @@ pub fn SettingsLayout() -> impl IntoView {
             Some(Permission::EditAllRecords),
         ),
         ("/settings/users", "Users", Some(Permission::ManageUsers)),
+        (
+            "/settings/custom-fields",
+            "Custom fields",
+            Some(Permission::ManageOrganization),
+        ),
         ("/settings/api-keys", "API keys", Some(Permission::ManageOrganization)),
         ("/settings/webhooks", "Webhooks", Some(Permission::ManageOrganization)),
         ("/settings/audit-log", "Audit log", Some(Permission::ViewAuditLog)),

@@ -90,6 +90,12 @@ async fn the_document_declares_api_keys_on_every_route_a_key_may_call(backend: B
         ["bearer_auth"],
         "keys never manage keys"
     );
+    assert_eq!(
+        alternatives("/api/v1/calendar-feed", "post"),
+        ["bearer_auth"],
+        "a feed URL is a user's own"
+    );
+    assert_eq!(alternatives("/api/v1/calendar", "get"), ["bearer_auth", "api_key"]);
 }
 on_both_databases!(the_document_declares_api_keys_on_every_route_a_key_may_call);
 

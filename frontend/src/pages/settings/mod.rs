@@ -1,8 +1,9 @@
 //! Settings: the user's profile, the sales process (pipelines, tags), scheduled exports
-//! for managers, and the admin pages (users, API keys, webhooks, audit log, outbox, trash).
+//! for managers, and the admin pages (users, custom fields, API keys, webhooks, audit log, outbox, trash).
 
 mod api_keys;
 mod audit_log;
+mod custom_fields;
 mod outbox;
 mod pipelines;
 mod profile;
@@ -14,6 +15,7 @@ mod webhooks;
 
 pub use api_keys::ApiKeys;
 pub use audit_log::AuditLog;
+pub use custom_fields::CustomFields;
 pub use outbox::Outbox;
 pub use pipelines::Pipelines;
 pub use profile::Profile;
