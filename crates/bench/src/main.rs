@@ -222,6 +222,15 @@ async fn main() -> Result<()> {
     }
     const CONTACTS: &str = "/contacts?per_page=50&sort=-created_at&lifecycle_stage=lead";
     let pages = cursors(&client, &base, &token, CONTACTS, 20).await?;
+    let me = json(&client, Method::GET, format!("{base}/me"), &token, None).await?;
+    let my_id = me["user"]["id"].as_str().context("me")?.to_owned();
+    let now = chrono::Utc::now();
+    let range = |from: chrono::DateTime<chrono::Utc>, days: i64| {
+        let stamp = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        format!("from={}&to={}", stamp(from), stamp(from + chrono::Duration::days(days)))
+    };
+    let month = format!("/calendar?{}&user_id={my_id}", range(now - chrono::Duration::days(14), 35));
+    let week = format!("/calendar?{}", range(now, 7));
     let terms = [
         "ada", "berg", "nova", "harbor", "schmidt", "labs", "555 1", "renewal", "maya", "tanaka",
     ];
@@ -248,6 +257,16 @@ async fn main() -> Result<()> {
             name: "board load",
             method: Method::GET,
             request: Box::new(|_| ("/board".to_owned(), None)),
+        },
+        Scenario {
+            name: "calendar month (one user's, up to 2,000 events)",
+            method: Method::GET,
+            request: Box::new(move |_| (month.clone(), None)),
+        },
+        Scenario {
+            name: "calendar week (everyone's)",
+            method: Method::GET,
+            request: Box::new(move |_| (week.clone(), None)),
         },
         Scenario {
             name: "deal move",
