@@ -229,7 +229,10 @@ async fn main() -> Result<()> {
         let stamp = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
         format!("from={}&to={}", stamp(from), stamp(from + chrono::Duration::days(days)))
     };
-    let month = format!("/calendar?{}&user_id={my_id}", range(now - chrono::Duration::days(14), 35));
+    let month = format!(
+        "/calendar?{}&user_id={my_id}",
+        range(now - chrono::Duration::days(14), 35)
+    );
     let week = format!("/calendar?{}", range(now, 7));
     let terms = [
         "ada", "berg", "nova", "harbor", "schmidt", "labs", "555 1", "renewal", "maya", "tanaka",

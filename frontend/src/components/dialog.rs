@@ -55,3 +55,22 @@ pub fn ConfirmDialog(
         </Modal>
     }
 }
+
+/// The open state of a dialog that edits `editing`: open while it holds something, and
+/// closing the dialog (Escape, the backdrop, Cancel) clears it. Each side is set only
+/// when it differs, so the two effects settle instead of waking each other forever.
+pub fn open_while<T: Send + Sync + 'static>(editing: RwSignal<Option<T>>) -> RwSignal<bool> {
+    let open = RwSignal::new(false);
+    Effect::new(move |_| {
+        let want = editing.with(Option::is_some);
+        if open.get_untracked() != want {
+            open.set(want);
+        }
+    });
+    Effect::new(move |_| {
+        if !open.get() && editing.with_untracked(Option::is_some) {
+            editing.set(None);
+        }
+    });
+    open
+}

@@ -5,6 +5,7 @@ mod delete_record;
 mod details;
 mod dialog;
 mod draft_with_ai;
+mod drop_click;
 mod empty_state;
 mod field;
 mod inline_edit;
@@ -23,8 +24,9 @@ pub use data_table::{
 };
 pub use delete_record::DeleteRecord;
 pub use details::{Detail, or_dash};
-pub use dialog::{ConfirmDialog, Modal};
+pub use dialog::{ConfirmDialog, Modal, open_while};
 pub use draft_with_ai::DraftWithAi;
+pub use drop_click::DropClick;
 pub use empty_state::EmptyState;
 pub use field::{FormAlert, SelectField, TextAreaField, TextField};
 pub use inline_edit::InlineText;

@@ -285,17 +285,7 @@ impl<'a> ActivityService<'a> {
         if let Some(list) = &input.attendees {
             attendees::replace(&*txn, ctx, id, list).await?;
         }
-        audit::record(
-            &*txn,
-            &Actor::from(ctx),
-            Event::new("activity.updated", "activity", id)
-                .before(snapshot(&before))
-                .after(snapshot(&after)),
-        )
-        .await?;
-        txn.commit().await?;
-        self.kite.counts.invalidate(after.organization_id, KIND);
-        named_one(&self.kite.db, &after).await
+        self.updated(txn, ctx, &before, &after).await
     }
 
     /// Moves an activity to another time (a drag on the calendar), keeping its length
@@ -309,17 +299,28 @@ impl<'a> ActivityService<'a> {
         set_timing(&mut row, Some(&before), timing);
         row.updated_at = Set(Utc::now());
         let after = row.update(&*txn).await?;
+        self.updated(txn, ctx, &before, &after).await
+    }
+
+    /// Audits a change and commits it.
+    async fn updated(
+        &self,
+        txn: crate::txn::WriteTxn,
+        ctx: &Ctx,
+        before: &activity::Model,
+        after: &activity::Model,
+    ) -> Result<ActivityDto, CoreError> {
         audit::record(
             &*txn,
             &Actor::from(ctx),
-            Event::new("activity.updated", "activity", id)
-                .before(snapshot(&before))
-                .after(snapshot(&after)),
+            Event::new("activity.updated", "activity", after.id)
+                .before(snapshot(before))
+                .after(snapshot(after)),
         )
         .await?;
         txn.commit().await?;
         self.kite.counts.invalidate(after.organization_id, KIND);
-        named_one(&self.kite.db, &after).await
+        named_one(&self.kite.db, after).await
     }
 
     /// Reps delete their own activities; managers and admins any.

@@ -2,18 +2,16 @@
 //! WebDriver drives). A press becomes a drag only after the pointer travels a few
 //! pixels, so a click still opens the event; the day under the pointer is marked.
 
+use crate::components::DropClick;
 use chrono::NaiveDate;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos_use_document::use_document;
-use leptos_use_event_listener::{UseEventListenerOptions, use_event_listener, use_event_listener_with_options};
+use leptos_use_event_listener::use_event_listener;
 use uuid::Uuid;
-use wasm_bindgen::JsCast;
-use web_sys::{Element, PointerEvent};
+use web_sys::PointerEvent;
 
 const THRESHOLD_PX: f64 = 6.0;
-/// A click this soon after a drop is the tail of the drag, not a wish to open the event.
-const CLICK_AFTER_DROP_MS: f64 = 300.0;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Drag {
@@ -37,7 +35,7 @@ fn day_at(x: f64, y: f64) -> Option<NaiveDate> {
 impl DayDrag {
     pub fn new(on_drop: Callback<(Uuid, NaiveDate)>) -> Self {
         let state = RwSignal::new(None::<Drag>);
-        let dropped_at = StoredValue::new(f64::MIN);
+        let drop_click = DropClick::new("[data-event-id]");
         let _ = use_event_listener(use_document(), ev::pointermove, move |e: PointerEvent| {
             let Some(mut drag) = state.get_untracked() else { return };
             let (x, y) = (f64::from(e.client_x()), f64::from(e.client_y()));
@@ -55,7 +53,7 @@ impl DayDrag {
             if !drag.active {
                 return;
             }
-            dropped_at.set_value(js_sys::Date::now());
+            drop_click.dropped();
             if let Some(day) = drag.over {
                 on_drop.run((drag.event, day));
             }
@@ -68,25 +66,6 @@ impl DayDrag {
                 state.set(None);
             }
         });
-        // Capturing runs before the chip's own click, so the drop does not also open it.
-        let _ = use_event_listener_with_options(
-            use_document(),
-            ev::click,
-            move |e: ev::MouseEvent| {
-                let recent = js_sys::Date::now() - dropped_at.get_value() < CLICK_AFTER_DROP_MS;
-                dropped_at.set_value(f64::MIN);
-                let on_event = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<Element>().ok())
-                    .and_then(|t| t.closest("[data-event-id]").ok().flatten())
-                    .is_some();
-                if recent && on_event {
-                    e.prevent_default();
-                    e.stop_propagation();
-                }
-            },
-            UseEventListenerOptions::default().capture(true),
-        );
         Self { state }
     }
 

@@ -4,7 +4,7 @@
 
 use super::dates::{at_local, local_date, local_time};
 use crate::api;
-use crate::components::{FormAlert, Modal, SelectField, TextAreaField, TextField};
+use crate::components::{FormAlert, Modal, SelectField, TextAreaField, TextField, open_while};
 use crate::format::local_time_zone;
 use crate::forms::{FormState, optional};
 use crate::team::Team;
@@ -41,21 +41,7 @@ const REMINDERS: [(&str, &str); 8] = [
 
 #[component]
 pub fn EventDialog(editing: RwSignal<Option<Editing>>, team: Team, on_saved: Callback<()>) -> impl IntoView {
-    // The dialog is open while something is being edited; closing it (Escape, the
-    // backdrop) ends the editing. Each side is set only when it differs, so the two
-    // effects settle instead of waking each other forever.
-    let open = RwSignal::new(false);
-    Effect::new(move |_| {
-        let want = editing.with(Option::is_some);
-        if open.get_untracked() != want {
-            open.set(want);
-        }
-    });
-    Effect::new(move |_| {
-        if !open.get() && editing.with_untracked(Option::is_some) {
-            editing.set(None);
-        }
-    });
+    let open = open_while(editing);
     let title = Signal::derive(move || match editing.get() {
         Some(Editing::Existing(_)) => "Edit event".to_owned(),
         _ => "New event".to_owned(),

@@ -4,18 +4,17 @@
 //! the deal; while dragging, a floating copy follows the pointer and a marker shows
 //! where the card would land.
 
+use crate::components::DropClick;
 use kite_shared::crm::deals::DealCard;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos_use_document::use_document;
-use leptos_use_event_listener::{UseEventListenerOptions, use_event_listener, use_event_listener_with_options};
+use leptos_use_event_listener::use_event_listener;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, PointerEvent};
 
 const THRESHOLD_PX: f64 = 6.0;
-/// A click this soon after a drop ended is the tail of the drag, not a wish to open the deal.
-const CLICK_AFTER_DROP_MS: f64 = 300.0;
 /// Half the gap between cards, where the marker sits.
 const HALF_GAP_PX: f64 = 4.0;
 
@@ -58,13 +57,13 @@ pub struct Dropped {
 #[derive(Clone, Copy)]
 pub struct DragController {
     pub state: RwSignal<Option<Drag>>,
-    dropped_at: StoredValue<f64>,
+    drop_click: DropClick,
 }
 
 impl DragController {
     pub fn new(on_drop: Callback<Dropped>) -> Self {
         let state = RwSignal::new(None::<Drag>);
-        let dropped_at = StoredValue::new(f64::MIN);
+        let drop_click = DropClick::new("[data-deal-id]");
         // Listening on the document keeps the drag alive wherever the pointer goes.
         let _ = use_event_listener(use_document(), ev::pointermove, move |e: PointerEvent| {
             let Some(mut drag) = state.get_untracked() else { return };
@@ -87,7 +86,7 @@ impl DragController {
             if !drag.active {
                 return;
             }
-            dropped_at.set_value(js_sys::Date::now());
+            drop_click.dropped();
             if let Some(to) = drag.over {
                 on_drop.run(Dropped {
                     card: drag.card,
@@ -105,27 +104,7 @@ impl DragController {
                 state.set(None);
             }
         });
-        // Capturing runs before the router's link handling, so the drop is not also a click.
-        let _ = use_event_listener_with_options(
-            use_document(),
-            ev::click,
-            move |e: ev::MouseEvent| {
-                let recent = js_sys::Date::now() - dropped_at.get_value() < CLICK_AFTER_DROP_MS;
-                dropped_at.set_value(f64::MIN);
-                // Only a card's own link: the next click elsewhere (a dialog's button) is meant.
-                let on_card = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<Element>().ok())
-                    .and_then(|t| t.closest("[data-deal-id]").ok().flatten())
-                    .is_some();
-                if recent && on_card {
-                    e.prevent_default();
-                    e.stop_propagation();
-                }
-            },
-            UseEventListenerOptions::default().capture(true),
-        );
-        Self { state, dropped_at }
+        Self { state, drop_click }
     }
 
     /// A press on a card: remembered, and a drag once the pointer travels.
@@ -150,7 +129,7 @@ impl DragController {
         };
         let rect = element.get_bounding_client_rect();
         let (x, y) = (f64::from(e.client_x()), f64::from(e.client_y()));
-        self.dropped_at.set_value(f64::MIN);
+        self.drop_click.reset();
         self.state.set(Some(Drag {
             card,
             from,

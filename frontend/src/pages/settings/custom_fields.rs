@@ -3,7 +3,9 @@
 //! options and whether it is required can change, and archiving hides it.
 
 use crate::api;
-use crate::components::{EmptyState, FormAlert, Modal, SelectField, SkeletonTable, TextAreaField, TextField};
+use crate::components::{
+    EmptyState, FormAlert, Modal, SelectField, SkeletonTable, TextAreaField, TextField, open_while,
+};
 use crate::forms::FormState;
 use crate::toast::use_toasts;
 use kite_shared::crm::custom_fields::{
@@ -267,18 +269,7 @@ fn CreateFieldForm(open: RwSignal<bool>, entity: CustomFieldEntity, reload: RwSi
 
 #[component]
 fn EditFieldDialog(editing: RwSignal<Option<CustomFieldDto>>, reload: RwSignal<u32>) -> impl IntoView {
-    let open = RwSignal::new(false);
-    Effect::new(move |_| {
-        let want = editing.with(Option::is_some);
-        if open.get_untracked() != want {
-            open.set(want);
-        }
-    });
-    Effect::new(move |_| {
-        if !open.get() && editing.with_untracked(Option::is_some) {
-            editing.set(None);
-        }
-    });
+    let open = open_while(editing);
     view! {
         <Modal open=open title="Edit custom field">
             {move || editing.get().map(|field| view! { <EditFieldForm field=field open=open reload=reload /> })}
