@@ -69,6 +69,9 @@ impl MigrationTrait for Migration {
             .await?;
         let db = manager.get_connection();
         for sql in [
+            // Events that began before a range and run into it, found by their end.
+            "CREATE INDEX idx_activities_ends ON activities (organization_id, ends_at, due_at) \
+             WHERE ends_at IS NOT NULL AND deleted_at IS NULL",
             "CREATE INDEX idx_activities_remind ON activities (remind_at) \
              WHERE remind_at IS NOT NULL AND reminded_at IS NULL AND deleted_at IS NULL",
             "CREATE INDEX idx_activity_attendees_activity ON activity_attendees (activity_id)",
@@ -89,6 +92,7 @@ impl MigrationTrait for Migration {
         }
         let db = manager.get_connection();
         db.execute_unprepared("DROP INDEX idx_activities_remind").await?;
+        db.execute_unprepared("DROP INDEX idx_activities_ends").await?;
         for column in ACTIVITY_COLUMNS {
             drop_column(manager, "activities", column).await?;
         }

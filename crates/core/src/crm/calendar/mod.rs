@@ -21,7 +21,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Quer
 use uuid::Uuid;
 
 /// The most events one view shows; a team's month stays well below.
-const MAX_EVENTS: u64 = 2_000;
+const MAX_EVENTS: u64 = 1_000;
 
 pub struct CalendarService<'a> {
     kite: &'a Kite,
@@ -68,25 +68,33 @@ impl<'a> CalendarService<'a> {
         if query.to - query.from > Duration::days(MAX_RANGE_DAYS) {
             return Err(CoreError::field("to", "range_too_long", "At most 100 days at once."));
         }
-        // An event that started before the range may still run into it; none lasts longer
-        // than MAX_EVENT_DAYS, so the start index bounds the search.
-        let mut select = on_calendar(ctx.organization_id.into_uuid())
-            .filter(activity::Column::DueAt.gte(query.from - Duration::days(MAX_EVENT_DAYS)))
-            .filter(activity::Column::DueAt.lt(query.to))
-            .filter(
-                Condition::any()
-                    .add(activity::Column::DueAt.gte(query.from))
-                    .add(activity::Column::EndsAt.gt(query.from)),
-            );
-        if let Some(user) = query.user_id {
-            select = select.filter(of_user(user.into_uuid()));
-        }
-        let mut rows = select
-            .order_by_asc(activity::Column::DueAt)
-            .order_by_asc(activity::Column::Id)
-            .limit(MAX_EVENTS + 1)
-            .all(&self.kite.db)
-            .await?;
+        let org = ctx.organization_id.into_uuid();
+        let of = |select: sea_orm::Select<activity::Entity>| match query.user_id {
+            Some(user) => select.filter(of_user(user.into_uuid())),
+            None => select,
+        };
+        // Two index ranges instead of one scan: the events that start in the range (by
+        // start), and those that began before it and run into it (by end: an event
+        // lasts at most MAX_EVENT_DAYS, so its end lies within that much after `from`).
+        let starting = of(on_calendar(org)
+            .filter(activity::Column::DueAt.gte(query.from))
+            .filter(activity::Column::DueAt.lt(query.to)))
+        .order_by_asc(activity::Column::DueAt)
+        .order_by_asc(activity::Column::Id)
+        .limit(MAX_EVENTS + 1)
+        .all(&self.kite.db)
+        .await?;
+        let running = of(on_calendar(org)
+            .filter(activity::Column::EndsAt.gt(query.from))
+            .filter(activity::Column::EndsAt.lt(query.from + Duration::days(MAX_EVENT_DAYS)))
+            .filter(activity::Column::DueAt.lt(query.from)))
+        .order_by_asc(activity::Column::EndsAt)
+        .limit(MAX_EVENTS + 1)
+        .all(&self.kite.db)
+        .await?;
+        let mut rows = running;
+        rows.sort_by_key(|r| (r.due_at, r.id));
+        rows.extend(starting);
         let truncated = rows.len() as u64 > MAX_EVENTS;
         rows.truncate(MAX_EVENTS as usize);
         Ok(CalendarEvents {
