@@ -25,7 +25,7 @@ use uuid::Uuid;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Editing {
     New(NaiveDate),
-    Existing(ActivityDto),
+    Existing(Box<ActivityDto>),
 }
 
 const REMINDERS: [(&str, &str); 8] = [
@@ -57,7 +57,7 @@ pub fn EventDialog(editing: RwSignal<Option<Editing>>, team: Team, on_saved: Cal
 fn EventForm(editing: Editing, open: RwSignal<bool>, team: Team, on_saved: Callback<()>) -> impl IntoView {
     let toasts = use_toasts();
     let existing = match &editing {
-        Editing::Existing(e) => Some(e.clone()),
+        Editing::Existing(e) => Some((**e).clone()),
         Editing::New(_) => None,
     };
     let id = existing.as_ref().map(|e| e.id);

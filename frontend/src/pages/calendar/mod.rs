@@ -135,7 +135,7 @@ pub fn CalendarPage() -> impl IntoView {
         });
     });
     let actions = DayActions {
-        open: Callback::new(move |event| editing.set(Some(Editing::Existing(event)))),
+        open: Callback::new(move |event| editing.set(Some(Editing::Existing(Box::new(event))))),
         add: Callback::new(move |day| editing.set(Some(Editing::New(day)))),
         move_to,
         drag: DayDrag::new(move_to),
