@@ -4,6 +4,7 @@ mod api;
 mod app;
 mod charts;
 mod components;
+mod custom_fields;
 mod event_stream;
 mod format;
 mod forms;

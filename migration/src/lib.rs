@@ -23,6 +23,7 @@ mod m20261207_000020_api_keys;
 mod m20261207_000021_webhooks;
 mod m20261207_000022_calendar;
 mod m20261207_000023_custom_fields;
+mod m20261207_000024_custom_field_values;
 
 mod columns;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000021_webhooks::Migration),
             Box::new(m20261207_000022_calendar::Migration),
             Box::new(m20261207_000023_custom_fields::Migration),
+            Box::new(m20261207_000024_custom_field_values::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@
 
 use crate::audit::{self, Actor, Event};
 use crate::blobs::{Area, BlobError, BlobKey};
+use crate::crm::custom_fields::filters::split_query;
 use crate::exports::{ExportQuery, ExportService};
 use crate::jobs::{JobPayload, NewJob};
 use crate::paging::{self, Ordering, PageRequest, Total};
@@ -15,6 +16,7 @@ use crate::{CoreError, Ctx, Kite, schedules};
 use chrono::{DateTime, Duration, Utc};
 use kite_email::{Attachment, EmailMessage};
 use kite_entity::{export_run, scheduled_export};
+use kite_shared::crm::custom_values::{CustomFieldFilter, CustomFiltered};
 use kite_shared::imports::ImportEntity;
 use kite_shared::page::{Page, PageQuery};
 use kite_shared::scheduled_exports::{
@@ -59,11 +61,17 @@ pub fn export_query(entity: ImportEntity, filters: &str) -> Result<ExportQuery, 
             format!("These filters do not fit the {} list: {e}.", entity.as_str()),
         )])
     };
-    let filters = filters.trim().trim_start_matches('?');
+    let (filters, custom) = split_query(filters.trim().trim_start_matches('?'));
+    fn parse<Q: serde::de::DeserializeOwned + CustomFiltered>(
+        filters: &str,
+        custom: Vec<CustomFieldFilter>,
+    ) -> Result<Q, serde_urlencoded::de::Error> {
+        Ok(serde_urlencoded::from_str::<Q>(filters)?.with_custom_filters(custom))
+    }
     Ok(match entity {
-        ImportEntity::Contacts => ExportQuery::Contacts(serde_urlencoded::from_str(filters).map_err(invalid)?),
-        ImportEntity::Companies => ExportQuery::Companies(serde_urlencoded::from_str(filters).map_err(invalid)?),
-        ImportEntity::Deals => ExportQuery::Deals(serde_urlencoded::from_str(filters).map_err(invalid)?),
+        ImportEntity::Contacts => ExportQuery::Contacts(parse(&filters, custom).map_err(invalid)?),
+        ImportEntity::Companies => ExportQuery::Companies(parse(&filters, custom).map_err(invalid)?),
+        ImportEntity::Deals => ExportQuery::Deals(parse(&filters, custom).map_err(invalid)?),
     })
 }
 

@@ -16,6 +16,7 @@ pub mod campaign;
 pub mod company;
 pub mod contact;
 pub mod custom_field;
+pub mod custom_field_value;
 pub mod dashboard;
 pub mod deal;
 pub mod deal_contact;

@@ -9,7 +9,9 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::future::{LocalBoxFuture, Ready, ready};
+use kite_core::crm::custom_fields::filters::split_query;
 use kite_core::{AuthFailure, ClientInfo, CoreError, Ctx};
+use kite_shared::crm::custom_values::CustomFiltered;
 use kite_shared::integrations::api_keys::SECRET_PREFIX;
 use kite_shared::page::{PAGE_KEYS, PageQuery};
 use serde::de::DeserializeOwned;
@@ -124,6 +126,25 @@ impl<Q: DeserializeOwned> ListQuery<Q> {
             filters,
             page: page.into_inner(),
         })
+    }
+}
+
+/// The query string of a list of contacts, companies or deals: a [`ListQuery`] whose
+/// `cf.<key>` parameters become its custom field filters.
+pub struct RecordListQuery<Q>(pub ListQuery<Q>);
+
+impl<Q: DeserializeOwned + CustomFiltered> FromRequest for RecordListQuery<Q> {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let (rest, custom) = split_query(req.query_string());
+        ready(ListQuery::<Q>::parse(&rest, req).map(|list| {
+            RecordListQuery(ListQuery {
+                filters: list.filters.with_custom_filters(custom),
+                page: list.page,
+            })
+        }))
     }
 }
 

@@ -14,7 +14,7 @@ pub mod marketing;
 pub mod merge;
 mod not_found;
 mod record;
-mod record_list;
+pub mod record_list;
 mod reports;
 mod search;
 pub mod settings;

@@ -7,6 +7,7 @@ use crate::components::{EmptyState, ListRow, SkeletonRows};
 use crate::forms::FormState;
 use crate::session::Session;
 use crate::toast::{Toasts, use_toasts};
+use kite_shared::crm::custom_values::CustomValues;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::{FieldError, Permission, UserId};
 use leptos::ev::SubmitEvent;
@@ -100,18 +101,48 @@ struct SavedTags {
     tags: Vec<String>,
 }
 
-/// Changes only the tags of a record. The update replaces every field, so the others go
-/// along as the server has them now (an edit made meanwhile in another tab is kept):
-/// `with_tags` turns the record as read into its update with the new tags.
+/// Changes part of a record: the update replaces every field, so the others go along as
+/// the server has them now (an edit made meanwhile in another tab is kept).
+async fn save_part<T: DeserializeOwned, B: Serialize, R: DeserializeOwned>(
+    kind: RecordKind,
+    id: Uuid,
+    change: impl FnOnce(T) -> B,
+) -> Result<R, ApiError> {
+    let path = format!("/{}/{id}", kind.plural());
+    let now = api::get::<T>(&path).await?;
+    api::put::<R>(&path, &change(now)).await
+}
+
+/// Changes only the tags of a record; the tags as saved.
 pub async fn save_tags<T: DeserializeOwned, B: Serialize>(
     kind: RecordKind,
     id: Uuid,
     tags: Vec<String>,
     with_tags: fn(T, Vec<String>) -> B,
 ) -> Result<Vec<String>, ApiError> {
-    let path = format!("/{}/{id}", kind.plural());
-    let now = api::get::<T>(&path).await?;
-    Ok(api::put::<SavedTags>(&path, &with_tags(now, tags)).await?.tags)
+    Ok(save_part::<T, B, SavedTags>(kind, id, |now| with_tags(now, tags))
+        .await?
+        .tags)
+}
+
+/// What a custom value's change reads back of the saved record.
+#[derive(Deserialize)]
+struct SavedCustom {
+    custom_fields: CustomValues,
+}
+
+/// Changes one custom value of a record; the record's values as saved.
+pub async fn save_custom_value<T: DeserializeOwned, B: Serialize>(
+    kind: RecordKind,
+    id: Uuid,
+    key: String,
+    value: serde_json::Value,
+    with_custom: fn(T, CustomValues) -> B,
+) -> Result<CustomValues, ApiError> {
+    let change = CustomValues::from([(key, value)]);
+    Ok(save_part::<T, B, SavedCustom>(kind, id, |now| with_custom(now, change))
+        .await?
+        .custom_fields)
 }
 
 /// Mirrors the server's rule so nobody is offered an edit that would be refused: reps

@@ -1,3 +1,4 @@
+use super::custom_values::{CustomFieldFilter, CustomValues};
 use super::tags::check_tags;
 use crate::validation::{self, check_name};
 use crate::{FieldError, UserId};
@@ -23,6 +24,33 @@ pub struct CompanyDto {
     pub tags: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Custom field values by the field's key (`GET /custom-fields` lists the fields and
+    /// their types): text, long text, URL, email and user (an id) as strings, numbers and
+    /// currency amounts as numbers, dates as `YYYY-MM-DD`, yes/no as booleans, a single
+    /// select as the option's name and a multi select as a list of names. Fields without a
+    /// value are left out.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, crate::crm::custom_values::CustomFieldValue>))]
+    pub custom_fields: CustomValues,
+}
+
+impl CompanyDto {
+    /// The input that saves the company as it is (its tags and custom values left alone).
+    pub fn to_input(self) -> CompanyInput {
+        CompanyInput {
+            name: self.name,
+            domain: self.domain,
+            industry: self.industry,
+            size: self.size,
+            phone: self.phone,
+            address: self.address,
+            website: self.website,
+            owner_id: self.owner_id,
+            notes: self.notes,
+            tags: None,
+            custom_fields: CustomValues::new(),
+        }
+    }
 }
 
 /// Create, or (with every field optional in meaning) replace the editable fields.
@@ -51,6 +79,12 @@ pub struct CompanyInput {
     /// Replaces the record's tags (created when new); left out, the tags stay as they are.
     #[serde(default)]
     pub tags: Option<Vec<String>>,
+    /// Custom field values by key, typed as in the record's `custom_fields`; a key left
+    /// out keeps its value, `null` clears it. A wrong type, an unknown option or key is a
+    /// 422 naming `custom_fields.<key>`.
+    #[serde(default, skip_serializing_if = "CustomValues::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, crate::crm::custom_values::CustomFieldValue>))]
+    pub custom_fields: CustomValues,
 }
 
 /// `acme.com` from `https://www.Acme.com/about`, or None when it is not a domain.
@@ -120,6 +154,11 @@ pub struct CompanyListQuery {
     /// `name`, `domain`, `industry`, `created_at`, `updated_at`; `-` in front for descending.
     #[serde(default)]
     pub sort: Option<String>,
+    /// `cf.<key>=…` parameters, which the server splits off the query string (see
+    /// [`crate::crm::custom_values`]).
+    #[serde(skip)]
+    #[cfg_attr(feature = "openapi", param(ignore))]
+    pub custom_fields: Vec<CustomFieldFilter>,
 }
 
 #[cfg(test)]

@@ -1,3 +1,4 @@
+use super::custom_values::{CustomFieldFilter, CustomValues};
 use super::tags::check_tags;
 use crate::validation::{self, NAME_MAX_CHARS, check_email};
 use crate::{FieldError, UserId};
@@ -106,9 +107,36 @@ pub struct ContactDto {
     pub score: Option<crate::insights::RecordScore>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Custom field values by the field's key (`GET /custom-fields` lists the fields and
+    /// their types): text, long text, URL, email and user (an id) as strings, numbers and
+    /// currency amounts as numbers, dates as `YYYY-MM-DD`, yes/no as booleans, a single
+    /// select as the option's name and a multi select as a list of names. Fields without a
+    /// value are left out.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, crate::crm::custom_values::CustomFieldValue>))]
+    pub custom_fields: CustomValues,
 }
 
 impl ContactDto {
+    /// The input that saves the contact as it is (its tags and custom values left alone).
+    pub fn to_input(self) -> ContactInput {
+        ContactInput {
+            first_name: self.first_name,
+            last_name: self.last_name,
+            email: self.email,
+            other_emails: self.other_emails,
+            phone: self.phone,
+            other_phones: self.other_phones,
+            title: self.title,
+            company_id: self.company_id,
+            owner_id: self.owner_id,
+            lifecycle_stage: Some(self.lifecycle_stage),
+            source: self.source,
+            tags: None,
+            custom_fields: CustomValues::new(),
+        }
+    }
+
     pub fn full_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name).trim().to_owned()
     }
@@ -142,6 +170,12 @@ pub struct ContactInput {
     /// Replaces the record's tags (created when new); left out, the tags stay as they are.
     #[serde(default)]
     pub tags: Option<Vec<String>>,
+    /// Custom field values by key, typed as in the record's `custom_fields`; a key left
+    /// out keeps its value, `null` clears it. A wrong type, an unknown option or key is a
+    /// 422 naming `custom_fields.<key>`.
+    #[serde(default, skip_serializing_if = "CustomValues::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, crate::crm::custom_values::CustomFieldValue>))]
+    pub custom_fields: CustomValues,
 }
 
 impl ContactInput {
@@ -217,4 +251,9 @@ pub struct ContactListQuery {
     /// `updated_at`; `-` in front for descending. Unscored contacts come last either way.
     #[serde(default)]
     pub sort: Option<String>,
+    /// `cf.<key>=…` parameters, which the server splits off the query string (see
+    /// [`crate::crm::custom_values`]).
+    #[serde(skip)]
+    #[cfg_attr(feature = "openapi", param(ignore))]
+    pub custom_fields: Vec<CustomFieldFilter>,
 }

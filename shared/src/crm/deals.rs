@@ -1,3 +1,4 @@
+use super::custom_values::{CustomFieldFilter, CustomValues};
 use super::money::{CurrencyTotal, Money, check_money};
 use super::pipelines::{PipelineDto, StageDto};
 use super::tags::check_tags;
@@ -65,6 +66,36 @@ pub struct DealDto {
     pub score: Option<crate::insights::RecordScore>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Custom field values by the field's key (`GET /custom-fields` lists the fields and
+    /// their types): text, long text, URL, email and user (an id) as strings, numbers and
+    /// currency amounts as numbers, dates as `YYYY-MM-DD`, yes/no as booleans, a single
+    /// select as the option's name and a multi select as a list of names. Fields without a
+    /// value are left out.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, crate::crm::custom_values::CustomFieldValue>))]
+    pub custom_fields: CustomValues,
+}
+
+impl DealDto {
+    /// The input that saves the deal as it is: its stage goes along too, and the same
+    /// stage is no move, so a move made meanwhile is kept (its tags and custom values
+    /// are left alone).
+    pub fn to_input(self) -> DealInput {
+        DealInput {
+            title: self.title,
+            value: Some(self.value),
+            pipeline_id: Some(self.pipeline_id),
+            stage_id: Some(self.stage_id),
+            probability: Some(self.probability),
+            discount_percent: self.discount_percent,
+            expected_close: self.expected_close,
+            owner_id: self.owner_id,
+            company_id: self.company_id,
+            contact_ids: self.contact_ids,
+            tags: None,
+            custom_fields: CustomValues::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -96,6 +127,12 @@ pub struct DealInput {
     /// Replaces the record's tags (created when new); left out, the tags stay as they are.
     #[serde(default)]
     pub tags: Option<Vec<String>>,
+    /// Custom field values by key, typed as in the record's `custom_fields`; a key left
+    /// out keeps its value, `null` clears it. A wrong type, an unknown option or key is a
+    /// 422 naming `custom_fields.<key>`.
+    #[serde(default, skip_serializing_if = "CustomValues::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, crate::crm::custom_values::CustomFieldValue>))]
+    pub custom_fields: CustomValues,
 }
 
 impl DealInput {
@@ -260,4 +297,9 @@ pub struct DealListQuery {
     /// `updated_at`. Deals without a score come last either way.
     #[serde(default)]
     pub sort: Option<String>,
+    /// `cf.<key>=…` parameters, which the server splits off the query string (see
+    /// [`crate::crm::custom_values`]).
+    #[serde(skip)]
+    #[cfg_attr(feature = "openapi", param(ignore))]
+    pub custom_fields: Vec<CustomFieldFilter>,
 }

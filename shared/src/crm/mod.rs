@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod companies;
 pub mod contacts;
 pub mod custom_fields;
+pub mod custom_values;
 pub mod deals;
 pub mod list;
 pub mod merge;

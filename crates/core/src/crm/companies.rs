@@ -1,6 +1,7 @@
 //! Companies: the organizations contacts work for and deals are made with.
 
 use super::access::{require_edit, resolve_owner};
+use super::custom_fields::{filters as custom_filters, values as custom_values};
 use super::listing::{self, RecordList};
 use super::records;
 use super::tags;
@@ -11,6 +12,8 @@ use crate::{CoreError, Ctx, Kite};
 use chrono::Utc;
 use kite_entity::company;
 use kite_shared::crm::companies::{CompanyDto, CompanyInput, CompanyListQuery};
+use kite_shared::crm::custom_fields::CustomFieldEntity;
+use kite_shared::crm::custom_values::CustomValues;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::page::{Page, PageQuery};
 use kite_shared::{Permission, UserId};
@@ -22,8 +25,9 @@ use write::CompanyFields;
 pub(crate) mod write;
 
 pub const KIND: &str = "companies";
+const FIELDS: CustomFieldEntity = CustomFieldEntity::Company;
 
-pub fn company_dto(row: &company::Model, tags: Vec<String>) -> CompanyDto {
+pub fn company_dto(row: &company::Model, tags: Vec<String>, custom_fields: CustomValues) -> CompanyDto {
     CompanyDto {
         id: row.id,
         name: row.name.clone(),
@@ -36,13 +40,14 @@ pub fn company_dto(row: &company::Model, tags: Vec<String>) -> CompanyDto {
         owner_id: row.owner_id.map(UserId),
         notes: row.notes.clone(),
         tags,
+        custom_fields,
         created_at: row.created_at,
         updated_at: row.updated_at,
     }
 }
 
-fn snapshot(row: &company::Model, tags: &[String]) -> serde_json::Value {
-    serde_json::to_value(company_dto(row, tags.to_vec())).unwrap_or_default()
+fn snapshot(row: &company::Model, tags: &[String], custom: &CustomValues) -> serde_json::Value {
+    serde_json::to_value(company_dto(row, tags.to_vec(), custom.clone())).unwrap_or_default()
 }
 
 pub(crate) async fn find_live(conn: &impl ConnectionTrait, ctx: &Ctx, id: Uuid) -> Result<company::Model, CoreError> {
@@ -89,9 +94,15 @@ impl RecordList for company::Entity {
             let org = ctx.organization_id.into_uuid();
             select = select.filter(tags::filter(&kite.db, org, company::Column::Id, tag).await?);
         }
+        let org = ctx.organization_id.into_uuid();
+        for condition in
+            custom_filters::conditions(&kite.db, org, FIELDS, company::Column::Id, &query.custom_fields).await?
+        {
+            select = select.filter(condition);
+        }
         let key = format!(
-            "q={:?}&owner={:?}&industry={:?}&tag={:?}",
-            query.q, query.owner_id, query.industry, query.tag
+            "q={:?}&owner={:?}&industry={:?}&tag={:?}&cf={:?}",
+            query.q, query.owner_id, query.industry, query.tag, query.custom_fields
         );
         Ok((select, key))
     }
@@ -99,9 +110,19 @@ impl RecordList for company::Entity {
     async fn dtos(conn: &DatabaseConnection, rows: Vec<company::Model>) -> Result<Vec<CompanyDto>, CoreError> {
         let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
         let mut tag_names = tags::names_of(conn, &ids).await?;
+        let mut custom = match rows.first() {
+            Some(row) => custom_values::of_records(conn, row.organization_id, FIELDS, &ids).await?,
+            None => Default::default(),
+        };
         Ok(rows
             .iter()
-            .map(|c| company_dto(c, tag_names.remove(&c.id).unwrap_or_default()))
+            .map(|c| {
+                company_dto(
+                    c,
+                    tag_names.remove(&c.id).unwrap_or_default(),
+                    custom.remove(&c.id).unwrap_or_default(),
+                )
+            })
             .collect())
     }
 }
@@ -127,13 +148,18 @@ impl<'a> CompanyService<'a> {
     pub async fn get(&self, ctx: &Ctx, id: Uuid) -> Result<CompanyDto, CoreError> {
         ctx.require(Permission::ReadRecords)?;
         let row = find_live(&self.kite.db, ctx, id).await?;
-        Ok(company_dto(&row, tags::names_of_one(&self.kite.db, id).await?))
+        Ok(company_dto(
+            &row,
+            tags::names_of_one(&self.kite.db, id).await?,
+            custom_values::of_record(&self.kite.db, row.organization_id, FIELDS, id).await?,
+        ))
     }
 
     pub async fn create(&self, ctx: &Ctx, input: &CompanyInput) -> Result<CompanyDto, CoreError> {
         ctx.require(Permission::EditOwnRecords)?;
         let mut fields = CompanyFields::parse(input).map_err(CoreError::Validation)?;
         let txn = self.kite.begin().await?;
+        let custom = custom_values::check(&*txn, ctx, FIELDS, &input.custom_fields, true).await?;
         fields.owner_id = resolve_owner(&*txn, ctx, input.owner_id, None).await?;
         let row = write::build_new(Uuid::now_v7(), fields, &Origin::of(ctx))
             .insert(&*txn)
@@ -142,15 +168,16 @@ impl<'a> CompanyService<'a> {
             Some(names) => tags::replace(&*txn, row.organization_id, RecordKind::Company, row.id, names).await?,
             None => Vec::new(),
         };
+        let custom_fields = custom_values::store_new(&*txn, row.organization_id, row.id, &custom).await?;
         audit::record(
             &*txn,
             &Actor::from(ctx),
-            Event::new("company.created", "company", row.id).after(snapshot(&row, &tag_names)),
+            Event::new("company.created", "company", row.id).after(snapshot(&row, &tag_names, &custom_fields)),
         )
         .await?;
         txn.commit().await?;
         self.kite.counts.invalidate(row.organization_id, KIND);
-        Ok(company_dto(&row, tag_names))
+        Ok(company_dto(&row, tag_names, custom_fields))
     }
 
     pub async fn update(&self, ctx: &Ctx, id: Uuid, input: &CompanyInput) -> Result<CompanyDto, CoreError> {
@@ -158,8 +185,14 @@ impl<'a> CompanyService<'a> {
         let txn = self.kite.begin().await?;
         let before = find_live(&*txn, ctx, id).await?;
         require_edit(ctx, before.owner_id)?;
+        let custom = custom_values::check(&*txn, ctx, FIELDS, &input.custom_fields, false).await?;
         fields.owner_id = resolve_owner(&*txn, ctx, input.owner_id, before.owner_id).await?;
-        let row = write::apply_update(&before, fields, Edit::Save, Utc::now());
+        let (custom_before, custom_after) =
+            custom_values::store_update(&*txn, before.organization_id, FIELDS, id, &custom).await?;
+        let mut row = write::apply_update(&before, fields, Edit::Save, Utc::now());
+        if custom_after != custom_before {
+            row.updated_at = sea_orm::Set(Utc::now());
+        }
         let after = row.update(&*txn).await?;
         let tags_before = tags::names_of_one(&*txn, id).await?;
         let tags_after = match &input.tags {
@@ -170,18 +203,19 @@ impl<'a> CompanyService<'a> {
             &*txn,
             &Actor::from(ctx),
             Event::new("company.updated", "company", id)
-                .before(snapshot(&before, &tags_before))
-                .after(snapshot(&after, &tags_after)),
+                .before(snapshot(&before, &tags_before, &custom_before))
+                .after(snapshot(&after, &tags_after, &custom_after)),
         )
         .await?;
         txn.commit().await?;
         self.kite.counts.invalidate(after.organization_id, KIND);
-        Ok(company_dto(&after, tags_after))
+        Ok(company_dto(&after, tags_after, custom_after))
     }
 
     /// Moves the company to the trash; admins can restore it.
     pub async fn delete(&self, ctx: &Ctx, id: Uuid) -> Result<(), CoreError> {
-        records::soft_delete::<company::Entity>(self.kite, ctx, id, |row| snapshot(row, &[])).await
+        records::soft_delete::<company::Entity>(self.kite, ctx, id, |row| snapshot(row, &[], &CustomValues::new()))
+            .await
     }
 
     pub async fn restore(&self, ctx: &Ctx, id: Uuid) -> Result<CompanyDto, CoreError> {

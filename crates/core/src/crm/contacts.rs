@@ -2,6 +2,7 @@
 //! organization.
 
 use super::access::{check_company, require_edit, resolve_owner};
+use super::custom_fields::{filters as custom_filters, values as custom_values};
 use super::listing::{self, RecordList};
 use super::records;
 use super::tags;
@@ -12,6 +13,8 @@ use crate::{CoreError, Ctx, Kite};
 use chrono::Utc;
 use kite_entity::{company, contact};
 use kite_shared::crm::contacts::{ContactDto, ContactInput, ContactListQuery, LifecycleStage};
+use kite_shared::crm::custom_fields::CustomFieldEntity;
+use kite_shared::crm::custom_values::CustomValues;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::page::{Page, PageQuery};
 use kite_shared::{Permission, UserId};
@@ -27,6 +30,7 @@ use write::ContactFields;
 pub(crate) mod write;
 
 pub const KIND: &str = "contacts";
+const FIELDS: CustomFieldEntity = CustomFieldEntity::Contact;
 
 fn json_list(raw: &str) -> Vec<String> {
     serde_json::from_str(raw).unwrap_or_default()
@@ -49,14 +53,16 @@ pub fn contact_dto(row: &contact::Model, company_name: Option<String>) -> Contac
         source: row.source.clone(),
         tags: Vec::new(),
         score: super::record_score(row.score_detail.as_deref()),
+        custom_fields: CustomValues::new(),
         created_at: row.created_at,
         updated_at: row.updated_at,
     }
 }
 
-fn snapshot(row: &contact::Model, tags: &[String]) -> serde_json::Value {
+fn snapshot(row: &contact::Model, tags: &[String], custom: &CustomValues) -> serde_json::Value {
     let dto = ContactDto {
         tags: tags.to_vec(),
+        custom_fields: custom.clone(),
         // Derived by the scorer, not edited: kept out of the audit trail.
         score: None,
         ..contact_dto(row, None)
@@ -160,9 +166,15 @@ impl RecordList for contact::Entity {
         if let Some(to) = query.created_to {
             select = select.filter(contact::Column::CreatedAt.lt(to));
         }
+        let org = ctx.organization_id.into_uuid();
+        for condition in
+            custom_filters::conditions(&kite.db, org, FIELDS, contact::Column::Id, &query.custom_fields).await?
+        {
+            select = select.filter(condition);
+        }
         let select = listing::score_range(select, contact::Column::Score, query.min_score, query.max_score)?;
         let key = format!(
-            "q={:?}&owner={:?}&company={:?}&stage={:?}&tag={:?}&from={:?}&to={:?}&score={:?}",
+            "q={:?}&owner={:?}&company={:?}&stage={:?}&tag={:?}&from={:?}&to={:?}&score={:?}&cf={:?}",
             query.q,
             query.owner_id,
             query.company_id,
@@ -170,7 +182,8 @@ impl RecordList for contact::Entity {
             query.tag,
             query.created_from,
             query.created_to,
-            (query.min_score, query.max_score)
+            (query.min_score, query.max_score),
+            query.custom_fields
         );
         Ok((select, key))
     }
@@ -179,10 +192,15 @@ impl RecordList for contact::Entity {
         let names = records::names::<company::Entity>(conn, rows.iter().filter_map(|c| c.company_id)).await?;
         let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
         let mut tag_names = tags::names_of(conn, &ids).await?;
+        let mut custom = match rows.first() {
+            Some(row) => custom_values::of_records(conn, row.organization_id, FIELDS, &ids).await?,
+            None => Default::default(),
+        };
         Ok(rows
             .iter()
             .map(|c| ContactDto {
                 tags: tag_names.remove(&c.id).unwrap_or_default(),
+                custom_fields: custom.remove(&c.id).unwrap_or_default(),
                 ..contact_dto(c, c.company_id.and_then(|id| names.get(&id).cloned()))
             })
             .collect())
@@ -213,6 +231,7 @@ impl<'a> ContactService<'a> {
         let names = records::names::<company::Entity>(&self.kite.db, row.company_id).await?;
         Ok(ContactDto {
             tags: tags::names_of_one(&self.kite.db, id).await?,
+            custom_fields: custom_values::of_record(&self.kite.db, row.organization_id, FIELDS, id).await?,
             ..contact_dto(&row, row.company_id.and_then(|id| names.get(&id).cloned()))
         })
     }
@@ -221,6 +240,7 @@ impl<'a> ContactService<'a> {
         ctx.require(Permission::EditOwnRecords)?;
         let mut fields = ContactFields::parse(input).map_err(CoreError::Validation)?;
         let txn = self.kite.begin().await?;
+        let custom = custom_values::check(&*txn, ctx, FIELDS, &input.custom_fields, true).await?;
         if let Some(email) = fields.stored_email()
             && let Some(existing) = email_holder(&*txn, ctx, &email, None).await?
         {
@@ -237,16 +257,18 @@ impl<'a> ContactService<'a> {
             Some(names) => tags::replace(&*txn, row.organization_id, RecordKind::Contact, row.id, names).await?,
             None => Vec::new(),
         };
+        let custom_fields = custom_values::store_new(&*txn, row.organization_id, row.id, &custom).await?;
         audit::record(
             &*txn,
             &Actor::from(ctx),
-            Event::new("contact.created", "contact", row.id).after(snapshot(&row, &tag_names)),
+            Event::new("contact.created", "contact", row.id).after(snapshot(&row, &tag_names, &custom_fields)),
         )
         .await?;
         txn.commit().await?;
         self.kite.counts.invalidate(row.organization_id, KIND);
         Ok(ContactDto {
             tags: tag_names,
+            custom_fields,
             ..contact_dto(&row, company.map(|c| c.name))
         })
     }
@@ -256,6 +278,7 @@ impl<'a> ContactService<'a> {
         let txn = self.kite.begin().await?;
         let before = find_live(&*txn, ctx, id).await?;
         require_edit(ctx, before.owner_id)?;
+        let custom = custom_values::check(&*txn, ctx, FIELDS, &input.custom_fields, false).await?;
         if let Some(email) = fields.stored_email()
             && let Some(existing) = email_holder(&*txn, ctx, &email, Some(id)).await?
         {
@@ -264,7 +287,12 @@ impl<'a> ContactService<'a> {
         let company = check_company(&*txn, ctx, "company_id", input.company_id).await?;
         fields.company_id = company.as_ref().map(|c| c.id);
         fields.owner_id = resolve_owner(&*txn, ctx, input.owner_id, before.owner_id).await?;
-        let row = write::apply_update(&before, fields, Edit::Save, Utc::now());
+        let (custom_before, custom_after) =
+            custom_values::store_update(&*txn, before.organization_id, FIELDS, id, &custom).await?;
+        let mut row = write::apply_update(&before, fields, Edit::Save, Utc::now());
+        if custom_after != custom_before {
+            row.updated_at = sea_orm::Set(Utc::now());
+        }
         let after = row
             .update(&*txn)
             .await
@@ -278,20 +306,22 @@ impl<'a> ContactService<'a> {
             &*txn,
             &Actor::from(ctx),
             Event::new("contact.updated", "contact", id)
-                .before(snapshot(&before, &tags_before))
-                .after(snapshot(&after, &tags_after)),
+                .before(snapshot(&before, &tags_before, &custom_before))
+                .after(snapshot(&after, &tags_after, &custom_after)),
         )
         .await?;
         txn.commit().await?;
         self.kite.counts.invalidate(after.organization_id, KIND);
         Ok(ContactDto {
             tags: tags_after,
+            custom_fields: custom_after,
             ..contact_dto(&after, company.map(|c| c.name))
         })
     }
 
     pub async fn delete(&self, ctx: &Ctx, id: Uuid) -> Result<(), CoreError> {
-        records::soft_delete::<contact::Entity>(self.kite, ctx, id, |row| snapshot(row, &[])).await
+        records::soft_delete::<contact::Entity>(self.kite, ctx, id, |row| snapshot(row, &[], &CustomValues::new()))
+            .await
     }
 
     /// Brings a contact back from the trash, unless its email was taken meanwhile.

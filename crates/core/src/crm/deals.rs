@@ -2,6 +2,7 @@
 //! change, which velocity and conversion analytics are computed from.
 
 use super::access::{check_company, require_edit, resolve_owner};
+use super::custom_fields::{filters as custom_filters, values as custom_values};
 use super::listing::{self, RecordList};
 use super::pipelines::{find_pipeline, find_stage, stages_of};
 use super::records;
@@ -14,6 +15,8 @@ use crate::{CoreError, Ctx, Kite};
 use chrono::Utc;
 use kite_entity::{company, contact, deal, deal_contact, deal_stage_change, stage};
 use kite_shared::crm::Money;
+use kite_shared::crm::custom_fields::CustomFieldEntity;
+use kite_shared::crm::custom_values::CustomValues;
 use kite_shared::crm::deals::{
     DealDto, DealInput, DealListQuery, DealStatus, MoveDealRequest, PendingApproval, StageChangeDto,
 };
@@ -35,14 +38,25 @@ pub(crate) mod history;
 pub(crate) mod write;
 
 pub const KIND: &str = "deals";
+const FIELDS: CustomFieldEntity = CustomFieldEntity::Deal;
 
-fn deal_dto(
-    row: &deal::Model,
+/// What a deal's DTO shows besides its own row.
+struct Related {
     company_name: Option<String>,
     contact_ids: Vec<Uuid>,
     tags: Vec<String>,
     pending_approval: Option<PendingApproval>,
-) -> DealDto {
+    custom_fields: CustomValues,
+}
+
+fn deal_dto(row: &deal::Model, related: Related) -> DealDto {
+    let Related {
+        company_name,
+        contact_ids,
+        tags,
+        pending_approval,
+        custom_fields,
+    } = related;
     DealDto {
         id: row.id,
         title: row.title.clone(),
@@ -65,6 +79,7 @@ fn deal_dto(
         pending_approval,
         tags,
         score: super::record_score(row.score_detail.as_deref()),
+        custom_fields,
         created_at: row.created_at,
         updated_at: row.updated_at,
     }
@@ -87,12 +102,15 @@ pub(crate) async fn find_live(conn: &impl ConnectionTrait, ctx: &Ctx, id: Uuid) 
 async fn full_dto(conn: &impl ConnectionTrait, row: &deal::Model) -> Result<DealDto, CoreError> {
     Ok(deal_dto(
         row,
-        company_name(conn, row.company_id).await?,
-        contact_ids_of(conn, row.id).await?,
-        tags::names_of_one(conn, row.id).await?,
-        approvals::pending_for(conn, row.organization_id, &[row.id])
-            .await?
-            .remove(&row.id),
+        Related {
+            company_name: company_name(conn, row.company_id).await?,
+            contact_ids: contact_ids_of(conn, row.id).await?,
+            tags: tags::names_of_one(conn, row.id).await?,
+            pending_approval: approvals::pending_for(conn, row.organization_id, &[row.id])
+                .await?
+                .remove(&row.id),
+            custom_fields: custom_values::of_record(conn, row.organization_id, FIELDS, row.id).await?,
+        },
     ))
 }
 
@@ -309,9 +327,15 @@ impl RecordList for deal::Entity {
         if let Some(to) = query.close_to {
             select = select.filter(deal::Column::ExpectedClose.lte(to));
         }
+        let org = ctx.organization_id.into_uuid();
+        for condition in
+            custom_filters::conditions(&kite.db, org, FIELDS, deal::Column::Id, &query.custom_fields).await?
+        {
+            select = select.filter(condition);
+        }
         let select = listing::score_range(select, deal::Column::Score, query.min_score, query.max_score)?;
         let key = format!(
-            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
             query.q,
             (query.tag.as_ref(), query.contact_id),
             query.pipeline_id,
@@ -324,7 +348,8 @@ impl RecordList for deal::Entity {
             query.max_value,
             query.close_from,
             query.close_to,
-            (query.min_score, query.max_score)
+            (query.min_score, query.max_score),
+            query.custom_fields
         );
         Ok((select, key))
     }
@@ -335,15 +360,19 @@ impl RecordList for deal::Entity {
         let mut tag_names = tags::names_of(conn, &ids).await?;
         let organization = rows.first().map(|d| d.organization_id).unwrap_or_default();
         let mut pending = approvals::pending_for(conn, organization, &ids).await?;
+        let mut custom = custom_values::of_records(conn, organization, FIELDS, &ids).await?;
         Ok(rows
             .iter()
             .map(|d| {
                 deal_dto(
                     d,
-                    d.company_id.and_then(|c| names.get(&c).cloned()),
-                    Vec::new(),
-                    tag_names.remove(&d.id).unwrap_or_default(),
-                    pending.remove(&d.id),
+                    Related {
+                        company_name: d.company_id.and_then(|c| names.get(&c).cloned()),
+                        contact_ids: Vec::new(),
+                        tags: tag_names.remove(&d.id).unwrap_or_default(),
+                        pending_approval: pending.remove(&d.id),
+                        custom_fields: custom.remove(&d.id).unwrap_or_default(),
+                    },
                 )
             })
             .collect())
@@ -374,6 +403,7 @@ impl<'a> DealService<'a> {
         ctx.require(Permission::EditOwnRecords)?;
         let mut fields = DealFields::parse(input).map_err(CoreError::Validation)?;
         let txn = self.kite.begin().await?;
+        let custom = custom_values::check(&*txn, ctx, FIELDS, &input.custom_fields, true).await?;
         let pipeline = find_pipeline(&*txn, ctx, input.pipeline_id)
             .await?
             .ok_or_else(|| CoreError::field("pipeline_id", "unknown_pipeline", "No such pipeline."))?;
@@ -398,10 +428,12 @@ impl<'a> DealService<'a> {
             Some(names) => tags::replace(&*txn, row.organization_id, RecordKind::Deal, row.id, names).await?,
             None => Vec::new(),
         };
+        let custom_fields = custom_values::store_new(&*txn, row.organization_id, row.id, &custom).await?;
+        let after = custom_values::annotate(tags::annotate(snapshot(&row), &tag_names), &custom_fields);
         audit::record(
             &*txn,
             &Actor::from(ctx),
-            Event::new("deal.created", "deal", row.id).after(tags::annotate(snapshot(&row), &tag_names)),
+            Event::new("deal.created", "deal", row.id).after(after),
         )
         .await?;
         txn.commit().await?;
@@ -422,6 +454,7 @@ impl<'a> DealService<'a> {
                 "Move the deal to a stage of the other pipeline instead.",
             ));
         }
+        let custom = custom_values::check(&*txn, ctx, FIELDS, &input.custom_fields, false).await?;
         let company = check_company(&*txn, ctx, "company_id", input.company_id).await?;
         fields.company_id = company.as_ref().map(|c| c.id);
         fields.owner_id = resolve_owner(&*txn, ctx, input.owner_id, before.owner_id).await?;
@@ -443,7 +476,12 @@ impl<'a> DealService<'a> {
             None => None,
         };
         let moving = entering.as_ref().map_or(StageMove::Stay, StageMove::Enter);
+        let (custom_before, custom_after) =
+            custom_values::store_update(&*txn, before.organization_id, FIELDS, id, &custom).await?;
         let mut row = write::apply_update(&before, fields, moving, Edit::Save, Utc::now());
+        if custom_after != custom_before {
+            row.updated_at = Set(Utc::now());
+        }
         if let Some(stage) = &entering {
             row.position = Set(position_in(&*txn, stage.id, None, Some(id)).await?);
             record_stage_change(&*txn, ctx, id, Some(before.stage_id), stage.id).await?;
@@ -463,8 +501,14 @@ impl<'a> DealService<'a> {
             &*txn,
             &Actor::from(ctx),
             Event::new("deal.updated", "deal", id)
-                .before(tags::annotate(snapshot(&before), &tags_before))
-                .after(tags::annotate(snapshot(&after), &tags_after)),
+                .before(custom_values::annotate(
+                    tags::annotate(snapshot(&before), &tags_before),
+                    &custom_before,
+                ))
+                .after(custom_values::annotate(
+                    tags::annotate(snapshot(&after), &tags_after),
+                    &custom_after,
+                )),
         )
         .await?;
         txn.commit().await?;

@@ -120,6 +120,8 @@ async fn absorb_common(
         .filter(record_tag::Column::RecordId.eq(merged))
         .exec(conn)
         .await?;
+    // The survivor keeps its own custom values and gains those only the other had.
+    super::custom_fields::values::fill_from(conn, merged, survivor).await?;
     Ok(())
 }
 
@@ -335,8 +337,9 @@ impl<'a> MergeService<'a> {
             .exec(&*txn)
             .await?;
         absorb_common(&txn, ctx, RecordKind::Company, survivor.id, merged.id).await?;
-        let dto =
-            |row: &company::Model| serde_json::to_value(companies::company_dto(row, Vec::new())).unwrap_or_default();
+        let dto = |row: &company::Model| {
+            serde_json::to_value(companies::company_dto(row, Vec::new(), Default::default())).unwrap_or_default()
+        };
         record_merge(
             &txn,
             ctx,

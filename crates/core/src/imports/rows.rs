@@ -187,6 +187,7 @@ pub fn contact(
         lifecycle_stage: mapping.get(cells, "lifecycle_stage").map(lifecycle).transpose()?,
         source: mapping.get(cells, "source").map(str::to_owned),
         tags: tags(mapping, cells),
+        custom_fields: Default::default(),
     };
     Ok(Prepared {
         id,
@@ -222,6 +223,7 @@ pub fn company(
         owner_id: owner(mapping, cells, users)?,
         notes: mapping.get(cells, "notes").map(str::to_owned),
         tags: tags(mapping, cells),
+        custom_fields: Default::default(),
     };
     Ok(Prepared {
         id,

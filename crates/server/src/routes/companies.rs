@@ -1,7 +1,7 @@
 //! `/api/v1/companies`.
 
 use crate::error::ApiError;
-use crate::extract::{Auth, ListQuery};
+use crate::extract::{Auth, RecordListQuery};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use kite_shared::ErrorBody;
@@ -14,14 +14,18 @@ use uuid::Uuid;
 #[utoipa::path(
     tag = "companies",
     security(("bearer_auth" = [])),
-    params(CompanyListQuery, PageQuery),
+    params(
+        CompanyListQuery,
+        PageQuery,
+        ("cf.<key>" = Option<String>, Query, description = "A custom field's value (`cf.tier=Gold`): a text contains it, a select has the option, yes/no is `true` or `false`; `cf.<key>.min` and `cf.<key>.max` bound numbers, amounts and dates. Repeat for more fields."),
+    ),
     responses((status = 200, body = Page<CompanyDto>), (status = 422, body = ErrorBody))
 )]
 #[get("/companies")]
 pub async fn list_companies(
     state: web::Data<AppState>,
     Auth(ctx): Auth,
-    query: ListQuery<CompanyListQuery>,
+    RecordListQuery(query): RecordListQuery<CompanyListQuery>,
 ) -> Result<web::Json<Page<CompanyDto>>, ApiError> {
     Ok(web::Json(
         state.kite.companies().list(&ctx, &query.filters, &query.page).await?,

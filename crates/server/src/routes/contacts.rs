@@ -1,7 +1,7 @@
 //! `/api/v1/contacts`.
 
 use crate::error::ApiError;
-use crate::extract::{Auth, ListQuery};
+use crate::extract::{Auth, RecordListQuery};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use kite_shared::ErrorBody;
@@ -14,14 +14,18 @@ use uuid::Uuid;
 #[utoipa::path(
     tag = "contacts",
     security(("bearer_auth" = [])),
-    params(ContactListQuery, PageQuery),
+    params(
+        ContactListQuery,
+        PageQuery,
+        ("cf.<key>" = Option<String>, Query, description = "A custom field's value (`cf.tier=Gold`): a text contains it, a select has the option, yes/no is `true` or `false`; `cf.<key>.min` and `cf.<key>.max` bound numbers, amounts and dates. Repeat for more fields."),
+    ),
     responses((status = 200, body = Page<ContactDto>), (status = 422, body = ErrorBody))
 )]
 #[get("/contacts")]
 pub async fn list_contacts(
     state: web::Data<AppState>,
     Auth(ctx): Auth,
-    query: ListQuery<ContactListQuery>,
+    RecordListQuery(query): RecordListQuery<ContactListQuery>,
 ) -> Result<web::Json<Page<ContactDto>>, ApiError> {
     Ok(web::Json(
         state.kite.contacts().list(&ctx, &query.filters, &query.page).await?,

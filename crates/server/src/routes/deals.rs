@@ -1,7 +1,7 @@
 //! `/api/v1/deals`.
 
 use crate::error::ApiError;
-use crate::extract::{Auth, ListQuery};
+use crate::extract::{Auth, RecordListQuery};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use kite_shared::ErrorBody;
@@ -126,14 +126,18 @@ pub async fn delete_deal(
 #[utoipa::path(
     tag = "deals",
     security(("bearer_auth" = [])),
-    params(DealListQuery, PageQuery),
+    params(
+        DealListQuery,
+        PageQuery,
+        ("cf.<key>" = Option<String>, Query, description = "A custom field's value (`cf.tier=Gold`): a text contains it, a select has the option, yes/no is `true` or `false`; `cf.<key>.min` and `cf.<key>.max` bound numbers, amounts and dates. Repeat for more fields."),
+    ),
     responses((status = 200, body = Page<DealDto>), (status = 422, body = ErrorBody))
 )]
 #[get("/deals")]
 pub async fn list_deals(
     state: web::Data<AppState>,
     Auth(ctx): Auth,
-    query: ListQuery<DealListQuery>,
+    RecordListQuery(query): RecordListQuery<DealListQuery>,
 ) -> Result<web::Json<Page<DealDto>>, ApiError> {
     Ok(web::Json(
         state.kite.deals().list(&ctx, &query.filters, &query.page).await?,

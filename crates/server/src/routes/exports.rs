@@ -7,11 +7,13 @@ use crate::state::AppState;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use futures_util::StreamExt;
+use kite_core::crm::custom_fields::filters::split_query;
 use kite_core::exports::{ExportQuery, ExportService};
 use kite_core::{CoreError, Ctx};
 use kite_shared::ErrorBody;
 use kite_shared::crm::companies::CompanyListQuery;
 use kite_shared::crm::contacts::ContactListQuery;
+use kite_shared::crm::custom_values::CustomFiltered;
 use kite_shared::crm::deals::DealListQuery;
 use std::sync::Arc;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -94,8 +96,10 @@ pub async fn export_contacts(
     req: HttpRequest,
 ) -> Result<HttpResponse, actix_web::Error> {
     let (rest, format) = split_format(&req)?;
+    let (rest, custom) = split_query(&rest);
     let query = web::Query::<ContactListQuery>::from_query(&rest).map_err(|e| query_error(e, &req))?;
-    Ok(export(state, ctx, ExportQuery::Contacts(query.into_inner()), format).await?)
+    let query = query.into_inner().with_custom_filters(custom);
+    Ok(export(state, ctx, ExportQuery::Contacts(query), format).await?)
 }
 
 /// Companies matching the list's filters, as CSV or XLSX.
@@ -112,8 +116,10 @@ pub async fn export_companies(
     req: HttpRequest,
 ) -> Result<HttpResponse, actix_web::Error> {
     let (rest, format) = split_format(&req)?;
+    let (rest, custom) = split_query(&rest);
     let query = web::Query::<CompanyListQuery>::from_query(&rest).map_err(|e| query_error(e, &req))?;
-    Ok(export(state, ctx, ExportQuery::Companies(query.into_inner()), format).await?)
+    let query = query.into_inner().with_custom_filters(custom);
+    Ok(export(state, ctx, ExportQuery::Companies(query), format).await?)
 }
 
 /// Deals matching the list's filters, as CSV or XLSX.
@@ -130,8 +136,10 @@ pub async fn export_deals(
     req: HttpRequest,
 ) -> Result<HttpResponse, actix_web::Error> {
     let (rest, format) = split_format(&req)?;
+    let (rest, custom) = split_query(&rest);
     let query = web::Query::<DealListQuery>::from_query(&rest).map_err(|e| query_error(e, &req))?;
-    Ok(export(state, ctx, ExportQuery::Deals(query.into_inner()), format).await?)
+    let query = query.into_inner().with_custom_filters(custom);
+    Ok(export(state, ctx, ExportQuery::Deals(query), format).await?)
 }
 
 /// This module's routes, in the order they must be matched.

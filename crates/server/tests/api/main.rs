@@ -16,6 +16,7 @@ mod companies;
 mod contact_emails;
 mod contacts;
 mod custom_fields;
+mod custom_values;
 mod dashboards;
 mod deals;
 mod demo;

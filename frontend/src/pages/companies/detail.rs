@@ -1,15 +1,18 @@
 use super::form::CompanyDialog;
 use crate::api;
 use crate::components::{DeleteRecord, Detail, RecordTimeline, SkeletonRows, TagEditor, or_dash};
+use crate::custom_fields::{CustomFieldDetails, CustomFieldList};
 use crate::format::date_time;
 use crate::pages::contacts::StageBadge;
 use crate::pages::merge::{MergeKind, MergeWith};
-use crate::pages::record::{RecordPage, can_edit, load_record, save_tags};
+use crate::pages::record::{RecordPage, can_edit, load_record, save_custom_value, save_tags};
 use crate::session::use_session;
 use crate::team::Team;
 use kite_shared::Permission;
 use kite_shared::crm::companies::{CompanyDto, CompanyInput};
 use kite_shared::crm::contacts::ContactDto;
+use kite_shared::crm::custom_fields::CustomFieldEntity;
+use kite_shared::crm::custom_values::CustomValues;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::page::Page;
 use leptos::prelude::*;
@@ -39,16 +42,16 @@ pub fn CompanyDetail() -> impl IntoView {
 /// The company as it is, with other tags.
 fn with_tags(c: CompanyDto, tags: Vec<String>) -> CompanyInput {
     CompanyInput {
-        name: c.name,
-        domain: c.domain,
-        industry: c.industry,
-        size: c.size,
-        phone: c.phone,
-        address: c.address,
-        website: c.website,
-        owner_id: c.owner_id,
-        notes: c.notes,
         tags: Some(tags),
+        ..c.to_input()
+    }
+}
+
+/// The company as it is, with other custom values.
+fn with_custom(c: CompanyDto, custom_fields: CustomValues) -> CompanyInput {
+    CompanyInput {
+        custom_fields,
+        ..c.to_input()
     }
 }
 
@@ -139,6 +142,13 @@ fn CompanyView(company: CompanyDto, team: Team, reload: RwSignal<u32>) -> impl I
                     <Detail label="Created">{date_time(&company.created_at)}</Detail>
                     <Detail label="Updated">{date_time(&company.updated_at)}</Detail>
                 </dl>
+                <CustomFieldDetails
+                    fields=CustomFieldList::load(CustomFieldEntity::Company)
+                    values=company.custom_fields.clone()
+                    editable=editable
+                    team=team
+                    save=move |key, value| save_custom_value(RecordKind::Company, company_id, key, value, with_custom)
+                />
                 <div class="record-tags">
                     <h3 class="detail-heading">"Tags"</h3>
                     <TagEditor tags=company.tags.clone() editable=editable save=move |tags| save_tags(RecordKind::Company, company_id, tags, with_tags) />

@@ -1,10 +1,12 @@
 use crate::components::{FormAlert, Modal, SelectField, TextAreaField, TextField};
+use crate::custom_fields::{CustomFieldInputs, CustomFieldList, check_values};
 use crate::forms::{FormState, optional, text};
 use crate::pages::record::RecordSave;
 use crate::session::use_session;
 use crate::team::Team;
 use kite_shared::UserId;
 use kite_shared::crm::companies::{CompanyDto, CompanyInput};
+use kite_shared::crm::custom_fields::CustomFieldEntity;
 use kite_shared::crm::notes::RecordKind;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -53,6 +55,8 @@ fn CompanyForm(
     let notes = field(|c| &c.notes);
     let current_owner = company.as_ref().map_or(me, |c| c.owner_id);
     let owner = RwSignal::new(current_owner.map(|o| o.to_string()).unwrap_or_default());
+    let custom_fields = CustomFieldList::load(CustomFieldEntity::Company);
+    let custom = RwSignal::new(company.as_ref().map(|c| c.custom_fields.clone()).unwrap_or_default());
     let form = FormState::new();
     let save = RecordSave::new(RecordKind::Company, id, form, open, on_saved);
     let request = move || CompanyInput {
@@ -67,8 +71,13 @@ fn CompanyForm(
         notes: optional(&notes.get()),
         // The form does not edit tags; left out, the server keeps them.
         tags: None,
+        custom_fields: custom.get(),
     };
-    let errors = Memo::new(move |_| request().validate());
+    let errors = Memo::new(move |_| {
+        let mut errors = request().validate();
+        errors.extend(custom.with(|values| check_values(&custom_fields.get(), values, id.is_none())));
+        errors
+    });
     let error = move |field: &'static str| Signal::derive(move || form.error(field, &errors.get()));
     let on_submit = move |ev: SubmitEvent| save.submit(ev, &errors.get_untracked(), request(), |_| {});
     let owners = Signal::derive(move || team.owner_options(current_owner));
@@ -114,6 +123,7 @@ fn CompanyForm(
                 error=error("owner_id")
             />
             <TextAreaField name="notes" label="Notes" value=notes form=form error=error("notes") />
+            <CustomFieldInputs fields=custom_fields values=custom form=form errors=errors team=team />
             <div class="modal-actions">
                 <button type="button" class="btn btn-ghost" on:click=move |_| open.set(false)>"Cancel"</button>
                 <button type="submit" class="btn btn-primary" disabled=move || form.busy.get()>

@@ -7,6 +7,7 @@ use crate::pages::record_list::{ListPage, RecordListPage, typed};
 use crate::tag_list::TagList;
 use crate::team::Team;
 use kite_shared::crm::companies::CompanyDto;
+use kite_shared::crm::custom_fields::CustomFieldEntity;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::imports::ImportEntity;
 use leptos::prelude::*;
@@ -70,7 +71,7 @@ fn columns(team: Team, tags: TagList) -> Vec<Column<CompanyDto>> {
 
 #[component]
 pub fn CompanyList() -> impl IntoView {
-    let page = ListPage::new("name");
+    let page = ListPage::new("name", CustomFieldEntity::Company);
     let industry = RwSignal::new(String::new());
     let industry_q = typed(industry);
     let filters = page.filters(move || vec![("industry", industry_q.get())]);
@@ -95,6 +96,7 @@ pub fn CompanyList() -> impl IntoView {
                 }
             }
             new_icon=icondata::LuPlus
+            custom_values=|r: &CompanyDto| &r.custom_fields
             columns=columns(page.team, page.tags)
             filters=filters
             empty=empty

@@ -2,14 +2,17 @@ use super::form::ContactDialog;
 use super::stage::StageBadge;
 use crate::api;
 use crate::components::{DeleteRecord, Detail, NextActions, RecordTimeline, ScorePanel, TagEditor, or_dash};
+use crate::custom_fields::{CustomFieldDetails, CustomFieldList};
 use crate::format::{date_time, initials};
 use crate::pages::marketing::{EmailContactDialog, EnrollDialog};
 use crate::pages::merge::{MergeKind, MergeWith};
-use crate::pages::record::{RecordPage, can_edit, load_record, save_tags};
+use crate::pages::record::{RecordPage, can_edit, load_record, save_custom_value, save_tags};
 use crate::session::use_session;
 use crate::team::Team;
 use kite_shared::Permission;
 use kite_shared::crm::contacts::{ContactDto, ContactInput};
+use kite_shared::crm::custom_fields::CustomFieldEntity;
+use kite_shared::crm::custom_values::CustomValues;
 use kite_shared::crm::notes::RecordKind;
 use leptos::prelude::*;
 use leptos_icons::Icon;
@@ -38,18 +41,16 @@ pub fn ContactDetail() -> impl IntoView {
 /// The contact as it is, with other tags.
 fn with_tags(c: ContactDto, tags: Vec<String>) -> ContactInput {
     ContactInput {
-        first_name: c.first_name,
-        last_name: c.last_name,
-        email: c.email,
-        other_emails: c.other_emails,
-        phone: c.phone,
-        other_phones: c.other_phones,
-        title: c.title,
-        company_id: c.company_id,
-        owner_id: c.owner_id,
-        lifecycle_stage: Some(c.lifecycle_stage),
-        source: c.source,
         tags: Some(tags),
+        ..c.to_input()
+    }
+}
+
+/// The contact as it is, with other custom values.
+fn with_custom(c: ContactDto, custom_fields: CustomValues) -> ContactInput {
+    ContactInput {
+        custom_fields,
+        ..c.to_input()
     }
 }
 
@@ -167,6 +168,13 @@ fn ContactView(contact: ContactDto, team: Team, reload: RwSignal<u32>) -> impl I
                 <Detail label="Created">{date_time(&contact.created_at)}</Detail>
                 <Detail label="Updated">{date_time(&contact.updated_at)}</Detail>
             </dl>
+            <CustomFieldDetails
+                fields=CustomFieldList::load(CustomFieldEntity::Contact)
+                values=contact.custom_fields.clone()
+                editable=editable
+                team=team
+                save=move |key, value| save_custom_value(RecordKind::Contact, contact_id, key, value, with_custom)
+            />
             <div class="record-tags">
                 <h3 class="detail-heading">"Tags"</h3>
                 <TagEditor tags=contact.tags.clone() editable=editable save=move |tags| save_tags(RecordKind::Contact, contact_id, tags, with_tags) />

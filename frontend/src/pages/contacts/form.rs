@@ -1,6 +1,7 @@
 use super::stage::stage_options;
 use crate::api::{self, ApiError};
 use crate::components::{FormAlert, Modal, SelectField, TextField};
+use crate::custom_fields::{CustomFieldInputs, CustomFieldList, check_values};
 use crate::forms::{FormState, optional, text};
 use crate::pages::record::RecordSave;
 use crate::session::use_session;
@@ -8,6 +9,7 @@ use crate::team::Team;
 use kite_shared::UserId;
 use kite_shared::crm::companies::CompanyDto;
 use kite_shared::crm::contacts::{ContactDto, ContactInput, LifecycleStage};
+use kite_shared::crm::custom_fields::CustomFieldEntity;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::page::Page;
 use leptos::ev::SubmitEvent;
@@ -77,6 +79,8 @@ fn ContactForm(
     let own_company = contact
         .as_ref()
         .and_then(|c| Some((c.company_id?, c.company_name.clone()?)));
+    let custom_fields = CustomFieldList::load(CustomFieldEntity::Contact);
+    let custom = RwSignal::new(contact.as_ref().map(|c| c.custom_fields.clone()).unwrap_or_default());
     let form = FormState::new();
     let save = RecordSave::new(RecordKind::Contact, id, form, open, on_saved);
     let duplicate = RwSignal::new(None::<(Uuid, String)>);
@@ -93,9 +97,14 @@ fn ContactForm(
         lifecycle_stage: stage.get().parse().ok(),
         source: source.clone(),
         tags: None,
+        custom_fields: custom.get(),
     };
     let request = StoredValue::new(request);
-    let errors = Memo::new(move |_| request.with_value(|r| r()).validate());
+    let errors = Memo::new(move |_| {
+        let mut errors = request.with_value(|r| r()).validate();
+        errors.extend(custom.with(|values| check_values(&custom_fields.get(), values, id.is_none())));
+        errors
+    });
     let error = move |field: &'static str| Signal::derive(move || form.error(field, &errors.get()));
     Effect::new(move |_| {
         email.track();
@@ -213,6 +222,7 @@ fn ContactForm(
                     error=error("owner_id")
                 />
             </div>
+            <CustomFieldInputs fields=custom_fields values=custom form=form errors=errors team=team />
             <div class="modal-actions">
                 <button type="button" class="btn btn-ghost" on:click=move |_| open.set(false)>"Cancel"</button>
                 <button type="submit" class="btn btn-primary" disabled=move || form.busy.get()>

@@ -13,6 +13,7 @@ use crate::tag_list::TagList;
 use crate::team::Team;
 use kite_shared::Permission;
 use kite_shared::crm::contacts::ContactDto;
+use kite_shared::crm::custom_fields::CustomFieldEntity;
 use kite_shared::crm::notes::RecordKind;
 use kite_shared::imports::ImportEntity;
 use leptos::prelude::*;
@@ -95,7 +96,7 @@ fn columns(team: Team, tags: TagList) -> Vec<Column<ContactDto>> {
 
 #[component]
 pub fn ContactList() -> impl IntoView {
-    let page = ListPage::new("last_name");
+    let page = ListPage::new("last_name", CustomFieldEntity::Contact);
     let stage = RwSignal::new(String::new());
     let band = RwSignal::new(String::new());
     let filters = page.filters(move || {
@@ -149,6 +150,7 @@ pub fn ContactList() -> impl IntoView {
                 }
             }
             new_icon=icondata::LuUserPlus
+            custom_values=|r: &ContactDto| &r.custom_fields
             columns=columns(page.team, page.tags)
             filters=filters
             empty=empty

@@ -6,15 +6,18 @@ use super::stage_bar::StageBar;
 use super::status::status_badge_parts;
 use crate::api::{self, ApiError};
 use crate::components::{DeleteRecord, Detail, NextActions, RecordTimeline, ScorePanel, TagEditor};
+use crate::custom_fields::{CustomFieldDetails, CustomFieldList};
 use crate::format::{date_time, day};
 use crate::pages::approvals::RequestProgress;
-use crate::pages::record::{RecordPage, can_edit, load_record, save_tags};
+use crate::pages::record::{RecordPage, can_edit, load_record, save_custom_value, save_tags};
 use crate::session::use_session;
 use crate::team::Team;
 use crate::toast::use_toasts;
 use kite_shared::Permission;
 use kite_shared::approvals::ApprovalRequestDto;
 use kite_shared::crm::contacts::ContactDto;
+use kite_shared::crm::custom_fields::CustomFieldEntity;
+use kite_shared::crm::custom_values::CustomValues;
 use kite_shared::crm::deals::{DealDto, DealInput, DealStatus, MoveDealRequest, PendingApproval};
 use kite_shared::crm::money::format_money;
 use kite_shared::crm::notes::RecordKind;
@@ -77,21 +80,19 @@ fn status_badge(deal: &DealDto) -> impl IntoView + use<> {
     view! { <span class=class data-testid="deal-status">{label}</span> }
 }
 
-/// The deal as it is, with other tags: its stage goes along too, and the same stage is no
-/// move, so a move made meanwhile is kept.
+/// The deal as it is, with other tags.
 fn with_tags(d: DealDto, tags: Vec<String>) -> DealInput {
     DealInput {
-        title: d.title,
-        value: Some(d.value),
-        pipeline_id: Some(d.pipeline_id),
-        stage_id: Some(d.stage_id),
-        probability: Some(d.probability),
-        discount_percent: d.discount_percent,
-        expected_close: d.expected_close,
-        owner_id: d.owner_id,
-        company_id: d.company_id,
-        contact_ids: d.contact_ids,
         tags: Some(tags),
+        ..d.to_input()
+    }
+}
+
+/// The deal as it is, with other custom values.
+fn with_custom(d: DealDto, custom_fields: CustomValues) -> DealInput {
+    DealInput {
+        custom_fields,
+        ..d.to_input()
     }
 }
 
@@ -227,6 +228,13 @@ fn DealView(deal: DealDto, pipeline: PipelineDto, team: Team, reload: RwSignal<u
                         <Detail label="Created">{created}</Detail>
                         <Detail label="Updated">{updated}</Detail>
                     </dl>
+                    <CustomFieldDetails
+                        fields=CustomFieldList::load(CustomFieldEntity::Deal)
+                        values=deal.custom_fields.clone()
+                        editable=editable
+                        team=team
+                        save=move |key, value| save_custom_value(RecordKind::Deal, deal_id, key, value, with_custom)
+                    />
                     <div class="record-tags">
                         <h3 class="detail-heading">"Tags"</h3>
                         <TagEditor tags=deal.tags.clone() editable=editable save=move |tags| save_tags(RecordKind::Deal, deal_id, tags, with_tags) />

@@ -1,12 +1,14 @@
 use super::money::{amount_text, currency_code, parse_amount};
 use crate::api;
 use crate::components::{FormAlert, Modal, SelectField, TextField};
+use crate::custom_fields::{CustomFieldInputs, CustomFieldList, check_values};
 use crate::forms::FormState;
 use crate::pages::record::RecordSave;
 use crate::session::use_session;
 use crate::team::Team;
 use kite_shared::crm::companies::CompanyDto;
 use kite_shared::crm::contacts::ContactDto;
+use kite_shared::crm::custom_fields::CustomFieldEntity;
 use kite_shared::crm::deals::{DealDto, DealInput};
 use kite_shared::crm::money::Money;
 use kite_shared::crm::notes::RecordKind;
@@ -100,6 +102,8 @@ fn DealForm(open: RwSignal<bool>, team: Team, deal: Option<DealDto>, on_saved: C
         }
         options
     });
+    let custom_fields = CustomFieldList::load(CustomFieldEntity::Deal);
+    let custom = RwSignal::new(deal.as_ref().map(|d| d.custom_fields.clone()).unwrap_or_default());
     let form = FormState::new();
     let save = RecordSave::new(RecordKind::Deal, id, form, open, on_saved);
     let request = move || {
@@ -130,10 +134,12 @@ fn DealForm(open: RwSignal<bool>, team: Team, deal: Option<DealDto>, on_saved: C
             company_id: company.get().parse().ok(),
             contact_ids: contacts.get(),
             tags: None,
+            custom_fields: custom.get(),
         }
     };
     let errors = Memo::new(move |_| {
         let mut errors = request().validate();
+        errors.extend(custom.with(|values| check_values(&custom_fields.get(), values, id.is_none())));
         if parse_amount(&amount.get()).is_none() {
             errors.push(FieldError::new(
                 "value.minor",
@@ -179,6 +185,7 @@ fn DealForm(open: RwSignal<bool>, team: Team, deal: Option<DealDto>, on_saved: C
             </div>
             <SelectField name="company_id" label="Company" value=company options=company_options form=form error=error("company_id") />
             <ContactPicker company=company chosen=contacts />
+            <CustomFieldInputs fields=custom_fields values=custom form=form errors=errors team=team />
             <div class="modal-actions">
                 <button type="button" class="btn btn-ghost" on:click=move |_| open.set(false)>"Cancel"</button>
                 <button type="submit" class="btn btn-primary" disabled=move || form.busy.get()>

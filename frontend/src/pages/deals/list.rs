@@ -13,6 +13,7 @@ use crate::format::{date, day};
 use crate::pages::record_list::{ListPage, RecordListPage};
 use crate::tag_list::TagList;
 use crate::team::Team;
+use kite_shared::crm::custom_fields::CustomFieldEntity;
 use kite_shared::crm::deals::DealDto;
 use kite_shared::crm::money::format_money;
 use kite_shared::crm::notes::RecordKind;
@@ -104,7 +105,7 @@ fn columns(team: Team, pipelines: Pipelines, tags: TagList) -> Vec<Column<DealDt
 
 #[component]
 pub fn DealList() -> impl IntoView {
-    let page = ListPage::new("-created_at");
+    let page = ListPage::new("-created_at", CustomFieldEntity::Deal);
     let pipelines: Pipelines = LocalResource::new(|| api::get::<Vec<PipelineDto>>("/pipelines"));
     let status = RwSignal::new(String::new());
     let pipeline = RwSignal::new(String::new());
@@ -192,6 +193,7 @@ pub fn DealList() -> impl IntoView {
                 }
             }
             new_icon=icondata::LuPlus
+            custom_values=|r: &DealDto| &r.custom_fields
             columns=columns(page.team, pipelines, page.tags)
             filters=filters
             empty=empty

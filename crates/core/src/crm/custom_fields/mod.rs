@@ -16,6 +16,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+pub mod filters;
+pub(crate) mod values;
+
 pub fn dto(row: &custom_field::Model) -> CustomFieldDto {
     CustomFieldDto {
         id: row.id,
@@ -35,6 +38,32 @@ pub fn dto(row: &custom_field::Model) -> CustomFieldDto {
 
 fn snapshot(row: &custom_field::Model) -> serde_json::Value {
     serde_json::to_value(dto(row)).unwrap_or_default()
+}
+
+/// An option records still hold stays: removing it would leave them holding a value the
+/// field no longer offers.
+async fn refuse_removing_used_options(
+    conn: &impl ConnectionTrait,
+    before: &custom_field::Model,
+    input: &UpdateCustomField,
+) -> Result<(), CoreError> {
+    let kept = clean_options(&input.options);
+    let options: Vec<String> = serde_json::from_value(before.options.clone()).unwrap_or_default();
+    for option in &options {
+        if kept.contains(option) {
+            continue;
+        }
+        let uses = values::option_uses(conn, before.id, option).await?;
+        if uses > 0 {
+            let records = if uses == 1 { "record" } else { "records" };
+            return Err(CoreError::Validation(vec![kite_shared::FieldError::new(
+                "options",
+                "option_in_use",
+                format!("{uses} {records} hold \"{option}\": change them before removing it."),
+            )]));
+        }
+    }
+    Ok(())
 }
 
 pub struct CustomFieldService<'a> {
@@ -144,6 +173,7 @@ impl<'a> CustomFieldService<'a> {
         let before = find(&*txn, ctx, id).await?;
         let field_type = CustomFieldType::parse(&before.field_type).unwrap_or(CustomFieldType::Text);
         CoreError::validation(input.validate(field_type))?;
+        refuse_removing_used_options(&*txn, &before, input).await?;
         let mut row = before.clone().into_active_model();
         row.label = Set(input.label.trim().to_owned());
         row.required = Set(input.required);
