@@ -367,6 +367,8 @@ where
 {
     let saved = RwSignal::new(values);
     let problems = RwSignal::new(Vec::<FieldError>::new());
+    // The field saved last, which says so until another is.
+    let just_saved = RwSignal::new(None::<String>);
     move || {
         let shown = fields.get();
         (!shown.is_empty()).then(|| {
@@ -392,17 +394,20 @@ where
                                 return;
                             }
                             let (key, name) = (key.clone(), name.clone());
+                            just_saved.set(None);
                             leptos::task::spawn_local(async move {
-                                match save(key, v).await {
+                                match save(key.clone(), v).await {
                                     Ok(values) => {
                                         problems.set(Vec::new());
                                         saved.set(values);
+                                        just_saved.set(Some(key));
                                     }
                                     Err(e) if !e.errors.is_empty() => problems.set(e.errors),
                                     Err(e) => problems.set(vec![FieldError::new(&name, "failed", e.message)]),
                                 }
                             });
                         });
+                        let this = field.key.clone();
                         view! {
                             <CustomFieldControl
                                 field=field.clone()
@@ -412,6 +417,9 @@ where
                                 id=format!("custom-{}", field.key)
                                 invalid=Signal::derive(move || error.get().is_some())
                             />
+                            <span class="muted small" role="status">
+                                {move || just_saved.with(|k| k.as_deref() == Some(this.as_str())).then_some("Saved")}
+                            </span>
                             <p class="field-error" role="alert">
                                 {move || error.get()}
                             </p>

@@ -222,6 +222,11 @@ async fn main() -> Result<()> {
     }
     const CONTACTS: &str = "/contacts?per_page=50&sort=-created_at&lifecycle_stage=lead";
     let pages = cursors(&client, &base, &token, CONTACTS, 20).await?;
+    // The seed gives every contact a tier (one of four) and 1–100 seats.
+    const BY_TIER: &str = "/contacts?per_page=50&sort=-created_at&cf.tier=Gold";
+    let tier_pages = cursors(&client, &base, &token, BY_TIER, 20).await?;
+    const BY_SEATS: &str = "/contacts?per_page=50&sort=last_name&cf.seats.min=90&cf.seats.max=95";
+    let seat_pages = cursors(&client, &base, &token, BY_SEATS, 20).await?;
     let me = json(&client, Method::GET, format!("{base}/me"), &token, None).await?;
     let my_id = me["user"]["id"].as_str().context("me")?.to_owned();
     let now = chrono::Utc::now();
@@ -244,6 +249,22 @@ async fn main() -> Result<()> {
             request: Box::new(move |i| match &pages[i % pages.len()] {
                 Some(cursor) => (format!("{CONTACTS}&cursor={cursor}"), None),
                 None => (CONTACTS.to_owned(), None),
+            }),
+        },
+        Scenario {
+            name: "contacts list (50, filtered by a custom select)",
+            method: Method::GET,
+            request: Box::new(move |i| match &tier_pages[i % tier_pages.len()] {
+                Some(cursor) => (format!("{BY_TIER}&cursor={cursor}"), None),
+                None => (BY_TIER.to_owned(), None),
+            }),
+        },
+        Scenario {
+            name: "contacts list (50, filtered by a custom number range)",
+            method: Method::GET,
+            request: Box::new(move |i| match &seat_pages[i % seat_pages.len()] {
+                Some(cursor) => (format!("{BY_SEATS}&cursor={cursor}"), None),
+                None => (BY_SEATS.to_owned(), None),
             }),
         },
         Scenario {

@@ -2,6 +2,7 @@
 //! importer recognises, so an export imported back in update mode changes nothing.
 
 use crate::audit::{self, Actor, Event};
+use crate::crm::custom_fields::values as custom_values;
 use crate::crm::listing;
 use crate::paging::PageRequest;
 use crate::{CoreError, Ctx, Kite};
@@ -10,6 +11,8 @@ use kite_shared::Permission;
 use kite_shared::analytics::tables::ReportTable;
 use kite_shared::crm::companies::CompanyListQuery;
 use kite_shared::crm::contacts::ContactListQuery;
+use kite_shared::crm::custom_fields::CustomFieldEntity;
+use kite_shared::crm::custom_values::CustomValues;
 use kite_shared::crm::deals::DealListQuery;
 use kite_shared::crm::money::amount_text;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -33,8 +36,17 @@ impl ExportQuery {
         }
     }
 
-    /// Column titles: the import's field labels, so they map back by themselves.
-    pub fn headers(&self) -> &'static [&'static str] {
+    fn custom_entity(&self) -> CustomFieldEntity {
+        match self {
+            ExportQuery::Contacts(_) => CustomFieldEntity::Contact,
+            ExportQuery::Companies(_) => CustomFieldEntity::Company,
+            ExportQuery::Deals(_) => CustomFieldEntity::Deal,
+        }
+    }
+
+    /// Titles of the built-in columns: the import's field labels, so they map back by
+    /// themselves.
+    fn built_in_headers(&self) -> &'static [&'static str] {
         match self {
             ExportQuery::Contacts(_) => &[
                 "Kite id",
@@ -126,6 +138,20 @@ impl<'a> ExportService<'a> {
             .collect())
     }
 
+    /// Column titles: the built-in ones, then each live custom field's label.
+    pub async fn headers(&self, ctx: &Ctx, query: &ExportQuery) -> Result<Vec<String>, CoreError> {
+        let mut headers: Vec<String> = query.built_in_headers().iter().map(|h| (*h).to_owned()).collect();
+        let fields = custom_values::fields(
+            &self.kite.db,
+            ctx.organization_id.into_uuid(),
+            query.custom_entity(),
+            false,
+        )
+        .await?;
+        headers.extend(fields.into_iter().map(|f| f.label));
+        Ok(headers)
+    }
+
     /// Records the export in the audit log (who took which data out, with what filter).
     pub async fn start(&self, ctx: &Ctx, query: &ExportQuery, format: &str) -> Result<(), CoreError> {
         let filters = match query {
@@ -174,6 +200,19 @@ impl<'a> ExportService<'a> {
         let owner =
             |id: Option<kite_shared::UserId>| id.and_then(|o| owners.get(&o.into_uuid()).cloned()).unwrap_or_default();
         let at = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let fields = custom_values::fields(
+            &self.kite.db,
+            ctx.organization_id.into_uuid(),
+            query.custom_entity(),
+            false,
+        )
+        .await?;
+        let custom = |values: &CustomValues| -> Vec<String> {
+            fields
+                .iter()
+                .map(|f| custom_values::cell_text(values.get(&f.key)))
+                .collect()
+        };
         let (rows, next): (Vec<Vec<String>>, Option<String>) = match query {
             ExportQuery::Contacts(q) => {
                 let page = listing::list::<contact::Entity>(self.kite, ctx, q, &paging).await?;
@@ -197,6 +236,9 @@ impl<'a> ExportService<'a> {
                             c.tags.join(", "),
                             at(c.created_at),
                         ]
+                        .into_iter()
+                        .chain(custom(&c.custom_fields))
+                        .collect()
                     })
                     .collect();
                 (rows, page.next_cursor)
@@ -221,6 +263,9 @@ impl<'a> ExportService<'a> {
                             c.tags.join(", "),
                             at(c.created_at),
                         ]
+                        .into_iter()
+                        .chain(custom(&c.custom_fields))
+                        .collect()
                     })
                     .collect();
                 (rows, page.next_cursor)
@@ -262,6 +307,9 @@ impl<'a> ExportService<'a> {
                             d.tags.join(", "),
                             at(d.created_at),
                         ]
+                        .into_iter()
+                        .chain(custom(&d.custom_fields))
+                        .collect()
                     })
                     .collect();
                 (rows, page.next_cursor)
@@ -275,7 +323,7 @@ impl<'a> ExportService<'a> {
     }
 
     /// CSV text for rows, with the header (and a BOM, so spreadsheets read UTF-8) first.
-    pub fn csv_chunk(headers: Option<&[&str]>, rows: &[Vec<String>]) -> Result<Vec<u8>, CoreError> {
+    pub fn csv_chunk(headers: Option<&[String]>, rows: &[Vec<String>]) -> Result<Vec<u8>, CoreError> {
         let mut out = Vec::new();
         if headers.is_some() {
             out.extend_from_slice(b"\xEF\xBB\xBF");
@@ -296,7 +344,7 @@ impl<'a> ExportService<'a> {
     /// one page of rows is held at a time.
     pub async fn xlsx(&self, ctx: &Ctx, query: &ExportQuery) -> Result<(Vec<u8>, u64), CoreError> {
         let (pages, received) = tokio::sync::mpsc::channel::<Vec<Vec<String>>>(2);
-        let headers: Vec<String> = query.headers().iter().map(|h| (*h).to_owned()).collect();
+        let headers = self.headers(ctx, query).await?;
         let name = query.name();
         let writer = tokio::task::spawn_blocking(move || workbook(name, &headers, received));
         let mut rows = 0u64;
@@ -379,6 +427,7 @@ pub fn table_csv(table: &ReportTable) -> Result<Vec<u8>, CoreError> {
                 .collect()
         })
         .collect();
+    let headers: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
     ExportService::csv_chunk(Some(&headers), &rows)
 }
 

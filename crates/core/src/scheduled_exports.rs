@@ -493,7 +493,8 @@ impl<'a> ScheduledExportService<'a> {
         let (bytes, rows) = match format {
             ExportFormat::Xlsx => exports.xlsx(&ctx, &query).await?,
             ExportFormat::Csv => {
-                let mut out = ExportService::csv_chunk(Some(query.headers()), &[])?;
+                let headers = exports.headers(&ctx, &query).await?;
+                let mut out = ExportService::csv_chunk(Some(&headers), &[])?;
                 let mut rows = 0u64;
                 let mut cursor = None;
                 loop {

@@ -9,11 +9,13 @@ use super::write::Origin;
 use super::{companies, contacts, deals};
 use crate::CoreError;
 use chrono::{Duration, Utc};
-use kite_entity::{activity, company, contact, deal, deal_contact, deal_stage_change, stage};
+use kite_entity::{
+    activity, company, contact, custom_field, custom_field_value, deal, deal_contact, deal_stage_change, stage,
+};
 use kite_shared::crm::activities::ActivityKind;
 use kite_shared::crm::contacts::LifecycleStage;
 use kite_shared::crm::pipelines::StageKind;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -136,6 +138,62 @@ fn pick<'a>(rng: &mut fastrand::Rng, list: &[&'a str]) -> &'a str {
 }
 
 /// Fills `organization` with `plan`'s records, owned by `owners` in turn, in batches.
+const TIERS: [&str; 4] = ["Gold", "Silver", "Bronze", "Platinum"];
+
+/// A benchmark's custom fields on contacts, a tier (select) and seats (number), with a
+/// value of each on every contact, as a team that uses them would have.
+async fn custom_values(
+    conn: &impl ConnectionTrait,
+    organization: Uuid,
+    contact_ids: &[Uuid],
+    rng: &mut fastrand::Rng,
+) -> Result<(), CoreError> {
+    let now = Utc::now();
+    let field = |position: i32, key: &str, label: &str, field_type: &str, options: &[&str]| custom_field::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(organization),
+        entity: Set("contact".into()),
+        key: Set(key.into()),
+        label: Set(label.into()),
+        field_type: Set(field_type.into()),
+        required: Set(false),
+        options: Set(serde_json::json!(options)),
+        currency: Set(None),
+        position: Set(position),
+        archived_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let tier = field(0, "tier", "Tier", "single_select", &TIERS).insert(conn).await?;
+    let seats = field(1, "seats", "Seats", "number", &[]).insert(conn).await?;
+    let value = |field_id: Uuid, record_id: Uuid| custom_field_value::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(organization),
+        field_id: Set(field_id),
+        record_id: Set(record_id),
+        value_text: Set(None),
+        value_number: Set(None),
+        value_long: Set(None),
+    };
+    let mut rows = Vec::with_capacity(contact_ids.len() * 2);
+    for id in contact_ids {
+        rows.push(custom_field_value::ActiveModel {
+            value_text: Set(Some(pick(rng, &TIERS).to_owned())),
+            ..value(tier.id, *id)
+        });
+        rows.push(custom_field_value::ActiveModel {
+            value_number: Set(Some(f64::from(rng.u32(1..=100)))),
+            ..value(seats.id, *id)
+        });
+    }
+    for batch in rows.chunks(BATCH) {
+        custom_field_value::Entity::insert_many(batch.to_vec())
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}
+
 pub async fn fill(
     conn: &impl ConnectionTrait,
     organization: Uuid,
@@ -229,6 +287,9 @@ pub async fn fill(
     }
     for batch in contacts.chunks(BATCH) {
         contact::Entity::insert_many(batch.to_vec()).exec(conn).await?;
+    }
+    if unique {
+        custom_values(conn, organization, &contact_ids, &mut rng).await?;
     }
 
     let stages = default_stages(conn, organization).await?;

@@ -56,7 +56,8 @@ async fn export(
     // download; the rest follows page by page (each after the cursor of the one before)
     // and never sits whole in memory.
     let (first, next) = kite.exports().rows(&ctx, &query, None).await?;
-    let first = ExportService::csv_chunk(Some(query.headers()), &first)?;
+    let headers = kite.exports().headers(&ctx, &query).await?;
+    let first = ExportService::csv_chunk(Some(&headers), &first)?;
     let query = Arc::new(query);
     let rest = futures_util::stream::unfold(next, move |cursor| {
         let (kite, ctx, query) = (kite.clone(), ctx.clone(), query.clone());

@@ -440,3 +440,54 @@ async fn a_merge_keeps_the_survivors_values_and_takes_the_ones_it_lacks(backend:
     );
 }
 on_both_databases!(a_merge_keeps_the_survivors_values_and_takes_the_ones_it_lacks);
+
+async fn an_export_has_a_column_per_custom_field_and_keeps_the_filter(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    define(
+        &app,
+        &admin,
+        json!({"entity": "contact", "label": "Tier", "field_type": "single_select", "options": ["Gold", "Silver"]}),
+    )
+    .await;
+    define(
+        &app,
+        &admin,
+        json!({"entity": "contact", "label": "Channels", "field_type": "multi_select", "options": ["Email", "Phone"]}),
+    )
+    .await;
+    define(
+        &app,
+        &admin,
+        json!({"entity": "contact", "label": "Seats", "field_type": "number"}),
+    )
+    .await;
+    for (name, values) in [
+        (
+            "Ada",
+            json!({"tier": "Gold", "channels": ["Email", "Phone"], "seats": 12}),
+        ),
+        ("Grace", json!({"tier": "Silver"})),
+    ] {
+        app.post(
+            "/api/v1/contacts",
+            Some(&admin.access_token),
+            json!({"first_name": name, "custom_fields": values}),
+        )
+        .await;
+    }
+    let (status, bytes) = app
+        .download(&admin, "/api/v1/contacts/export?format=csv&cf.tier=Gold")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let csv = String::from_utf8(bytes).expect("utf-8");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].ends_with("Created at,Tier,Channels,Seats"), "{}", lines[0]);
+    assert_eq!(lines.len(), 2, "only the filtered contact: {csv}");
+    assert!(
+        lines[1].contains("Ada") && lines[1].ends_with(",Gold,Email; Phone,12"),
+        "{}",
+        lines[1]
+    );
+}
+on_both_databases!(an_export_has_a_column_per_custom_field_and_keeps_the_filter);

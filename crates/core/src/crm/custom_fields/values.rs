@@ -339,6 +339,23 @@ pub(crate) async fn option_uses(conn: &impl ConnectionTrait, field_id: Uuid, opt
         .await?)
 }
 
+/// A value as a spreadsheet cell, in the form the importer reads back: options joined
+/// by `; `, yes/no, whole numbers without decimals.
+pub(crate) fn cell_text(value: Option<&serde_json::Value>) -> String {
+    use serde_json::Value;
+    match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(text)) => text.clone(),
+        Some(Value::Bool(b)) => if *b { "yes" } else { "no" }.to_owned(),
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+            _ => n.to_string(),
+        },
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("; "),
+        Some(other) => other.to_string(),
+    }
+}
+
 /// A snapshot (audit, webhooks) with the record's custom values in it.
 pub(crate) fn annotate(mut snapshot: serde_json::Value, values: &CustomValues) -> serde_json::Value {
     if let Some(object) = snapshot.as_object_mut() {
