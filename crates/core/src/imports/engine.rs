@@ -4,9 +4,11 @@
 //! a row twice. A dry run takes the same decisions without writing. What differs between
 //! contacts, companies and deals is their [`RecordImport`].
 
+use super::custom::CustomColumns;
 use super::files::Row;
 use super::rows::{Mapping, RowFailure};
 use super::snapshot::Snapshot;
+use crate::crm::custom_fields::values::{self as custom_values, ValueChange};
 use crate::crm::records::{self, CrmEntity};
 use crate::crm::tags;
 use crate::crm::write::Origin;
@@ -188,6 +190,7 @@ pub struct Runner<'a> {
     pub duplicates: DuplicateMode,
     /// Active users by lower-cased email, for the owner column.
     pub users: HashMap<String, Uuid>,
+    pub custom: CustomColumns,
 }
 
 enum Decision<'k, M> {
@@ -304,9 +307,16 @@ impl Runner<'_> {
         rows: &[Row],
         dry_run: bool,
     ) -> Result<Vec<(u64, RowFailure)>, CoreError> {
+        let mut custom: HashMap<u64, ValueChange> = HashMap::new();
         let read = rows
             .iter()
-            .map(|(n, cells)| (*n, K::READ(&self.mapping, cells, self.width, &self.users)))
+            .map(|(n, cells)| {
+                let row = K::READ(&self.mapping, cells, self.width, &self.users).and_then(|row| {
+                    custom.insert(*n, self.custom.read(cells, &self.users)?);
+                    Ok(row)
+                });
+                (*n, row)
+            })
             .collect();
         let (known, ready) = kind.look_up(self, conn, state, read, dry_run).await?;
         let origin = self.origin();
@@ -315,6 +325,7 @@ impl Runner<'_> {
         let mut extras = K::Extras::default();
         let mut creates = Vec::new();
         let mut tagged: Vec<(Uuid, Vec<String>)> = Vec::new();
+        let (mut valued_new, mut valued_changed) = (Vec::new(), Vec::new());
         for (number, ready) in ready {
             let row = match ready {
                 Ok(row) => row,
@@ -327,7 +338,12 @@ impl Runner<'_> {
             let in_file = key
                 .as_ref()
                 .is_some_and(|k| keys.contains(k) || (dry_run && state.seen.contains(&key_hash(k))));
-            match self.decide::<K>(kind.existing(&known, &row), in_file, key.is_some()) {
+            let values = custom.remove(&number).unwrap_or_default();
+            let mut decision = self.decide::<K>(kind.existing(&known, &row), in_file, key.is_some());
+            if let (Decision::Create, Some(failure)) = (&decision, self.custom.missing_on_create(&values)) {
+                decision = Decision::Fail(failure);
+            }
+            match decision {
                 Decision::Fail(failure) => failures.push((number, failure)),
                 Decision::Skip => state.counts.skipped += 1,
                 Decision::Create => {
@@ -345,6 +361,9 @@ impl Runner<'_> {
                     if let Some(tags) = K::tags(&row) {
                         tagged.push((id, tags.clone()));
                     }
+                    if !values.is_empty() {
+                        valued_new.push((id, values));
+                    }
                     creates.push(kind.create(self, conn, &mut extras, state, (id, row), &origin).await?);
                 }
                 Decision::Update(found) => {
@@ -361,6 +380,9 @@ impl Runner<'_> {
                         tagged.push((id, tags.clone()));
                     }
                     self.remember::<K>(conn, found).await?;
+                    if !values.is_empty() {
+                        valued_changed.push((id, values));
+                    }
                     let change = kind.update(self, &mut extras, state, found, row, origin.at);
                     save::<K::Entity>(conn, id, change).await?;
                 }
@@ -376,6 +398,7 @@ impl Runner<'_> {
         }
         kind.finish(conn, extras).await?;
         self.tag(conn, K::Entity::KIND, tagged).await?;
+        custom_values::store_imported(conn, self.import.organization_id, &valued_new, &valued_changed).await?;
         let organization = self.import.organization_id;
         self.kite.counts.invalidate(organization, K::Entity::KIND.plural());
         if K::NAMES_COMPANIES {
@@ -435,6 +458,9 @@ impl Runner<'_> {
         let before = Snapshot {
             record: K::before(found),
             tags: tags::names_of_one(conn, id).await?,
+            custom_fields: Some(
+                custom_values::of_record(conn, self.import.organization_id, self.custom.entity, id).await?,
+            ),
         };
         import_change::Entity::insert(import_change::ActiveModel {
             import_id: Set(self.import.id),
@@ -495,6 +521,9 @@ pub(super) async fn undo<K: RecordImport>(
     conn: &impl ConnectionTrait,
     import: &import::Model,
 ) -> Result<(u64, u64), CoreError> {
+    let entity = kite_shared::imports::ImportEntity::parse(&import.entity)
+        .unwrap_or(kite_shared::imports::ImportEntity::Contacts);
+    let custom_entity = super::custom::entity_of(entity);
     let changes = import_change::Entity::find()
         .filter(import_change::Column::ImportId.eq(import.id))
         .all(conn)
@@ -527,6 +556,9 @@ pub(super) async fn undo<K: RecordImport>(
             &snapshot.tags,
         )
         .await?;
+        if let Some(saved) = &snapshot.custom_fields {
+            custom_values::restore(conn, import.organization_id, custom_entity, change.record_id, saved).await?;
+        }
         restored += 1;
     }
     Ok((removed, restored))

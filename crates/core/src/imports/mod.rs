@@ -3,6 +3,7 @@
 
 mod companies;
 mod contacts;
+mod custom;
 mod deals;
 mod engine;
 pub mod files;
@@ -18,6 +19,7 @@ use crate::jobs::{JobPayload, NewJob};
 use crate::paging::{self, Ordering, PageRequest, Total};
 use crate::{CoreError, Ctx, Kite};
 use chrono::Utc;
+use custom::CustomColumns;
 use engine::{RunState, Runner};
 use files::FileError;
 use kinds::Kind;
@@ -158,17 +160,20 @@ impl<'a> ImportService<'a> {
                 return Err(error.into());
             }
         };
+        let custom_fields = custom::live(&self.kite.db, ctx.organization_id.into_uuid(), upload.entity).await?;
         let suggested: BTreeMap<String, String> = {
             let mut taken = Vec::new();
             inspected
                 .headers
                 .iter()
                 .filter_map(|h| {
-                    let field = suggest_field(upload.entity, h)?;
+                    let field = suggest_field(upload.entity, h)
+                        .map(str::to_owned)
+                        .or_else(|| custom::suggest(&custom_fields, h))?;
                     // Two columns never map to one field: the first wins.
                     (!taken.contains(&field)).then(|| {
-                        taken.push(field);
-                        (h.clone(), field.to_owned())
+                        taken.push(field.clone());
+                        (h.clone(), field)
                     })
                 })
                 .collect()
@@ -230,7 +235,13 @@ impl<'a> ImportService<'a> {
             columns,
             preview_rows: inspected.preview,
             suggested_mapping: suggested,
-            fields: upload.entity.fields().iter().map(FieldOption::from).collect(),
+            fields: upload
+                .entity
+                .fields()
+                .iter()
+                .map(FieldOption::from)
+                .chain(custom::options(&custom_fields))
+                .collect(),
         })
     }
 
@@ -282,6 +293,7 @@ impl<'a> ImportService<'a> {
         }
         let entity = ImportEntity::parse(&row.entity).unwrap_or(ImportEntity::Contacts);
         let headers: Vec<String> = serde_json::from_str(&row.headers).unwrap_or_default();
+        let custom_fields = custom::live(&self.kite.db, row.organization_id, entity).await?;
         let mut errors = Vec::new();
         let mut used: HashMap<&str, &str> = HashMap::new();
         let mapping: BTreeMap<String, String> = request
@@ -297,7 +309,8 @@ impl<'a> ImportService<'a> {
                     "unknown_column",
                     "The file has no such column.",
                 ));
-            } else if !entity.fields().iter().any(|f| f.key == field) {
+            } else if !entity.fields().iter().any(|f| f.key == field) && !custom::is_mapping_key(&custom_fields, field)
+            {
                 errors.push(FieldError::new(
                     &format!("mapping.{column}"),
                     "unknown_field",
@@ -372,6 +385,12 @@ impl<'a> ImportService<'a> {
             kite: self.kite,
             ctx,
             mapping: rows::Mapping::new(entity, &headers, &mapping),
+            custom: CustomColumns::new(
+                entity,
+                custom::live(&self.kite.db, row.organization_id, entity).await?,
+                &headers,
+                &mapping,
+            ),
             width: headers.len(),
             duplicates: DuplicateMode::parse(&row.duplicates),
             users,

@@ -15,6 +15,10 @@ pub(super) struct Snapshot<B> {
     #[serde(flatten)]
     pub record: B,
     pub tags: Vec<String>,
+    /// Its custom values; absent in snapshots older than custom fields, whose undo
+    /// leaves the values alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<kite_shared::crm::custom_values::CustomValues>,
 }
 
 /// A snapshot of an import's change that cannot be read: the row was damaged or written

@@ -491,3 +491,96 @@ async fn an_export_has_a_column_per_custom_field_and_keeps_the_filter(backend: B
     );
 }
 on_both_databases!(an_export_has_a_column_per_custom_field_and_keeps_the_filter);
+
+async fn an_export_imported_back_sets_and_undoes_custom_values(backend: Backend) {
+    use crate::imports::{id, map, run, upload};
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    define(
+        &app,
+        &admin,
+        json!({"entity": "contact", "label": "Tier", "field_type": "single_select", "options": ["Gold", "Silver"]}),
+    )
+    .await;
+    define(
+        &app,
+        &admin,
+        json!({"entity": "contact", "label": "Seats", "field_type": "number"}),
+    )
+    .await;
+    define(
+        &app,
+        &admin,
+        json!({"entity": "contact", "label": "VIP", "field_type": "boolean"}),
+    )
+    .await;
+    let ada = app
+        .post(
+            "/api/v1/contacts",
+            Some(&admin.access_token),
+            json!({"first_name": "Ada", "email": "ada@example.com", "custom_fields": {"tier": "Silver", "seats": 3}}),
+        )
+        .await;
+    let ada = format!("/api/v1/contacts/{}", id(&ada.body));
+
+    let file = "Email,First name,Tier,Seats,VIP\nada@example.com,Ada,gold,12,yes\nbob@example.com,Bob,Silver,,no\ncy@example.com,Cy,Platinum,1,\n";
+    let uploaded = upload(&app, &admin, "contacts", "people.csv", file.as_bytes().to_vec()).await;
+    assert_eq!(uploaded.status, StatusCode::CREATED, "{}", uploaded.body);
+    assert_eq!(
+        uploaded.body["suggested_mapping"]["Tier"], "cf.tier",
+        "a column named like a custom field maps to it: {}",
+        uploaded.body
+    );
+    assert!(
+        uploaded.body["fields"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|o| o["key"] == "cf.vip" && o["label"] == "VIP")),
+        "the mapping screen offers the custom fields"
+    );
+    let import = id(&uploaded.body);
+    let mapped = map(
+        &app,
+        &admin,
+        &import,
+        json!({"Email": "email", "First name": "first_name", "Tier": "cf.tier", "Seats": "cf.seats", "VIP": "cf.vip"}),
+        "update",
+    )
+    .await;
+    assert_eq!(mapped.status, StatusCode::OK, "{}", mapped.body);
+    let done = run(&app, &admin, &import).await;
+    assert_eq!(
+        done["counts"],
+        json!({"rows": 3, "created": 1, "updated": 1, "skipped": 0, "failed": 1}),
+        "{done}"
+    );
+    assert_eq!(
+        app.get(&ada, &admin.access_token).await.body["custom_fields"],
+        json!({"tier": "Gold", "seats": 12.0, "vip": true})
+    );
+    let bob = app.get("/api/v1/contacts?q=bob", &admin.access_token).await;
+    assert_eq!(
+        bob.body["items"][0]["custom_fields"],
+        json!({"tier": "Silver", "vip": false})
+    );
+
+    let (_, bytes) = app
+        .download(&admin, "/api/v1/contacts/export?format=csv&sort=first_name")
+        .await;
+    let csv = String::from_utf8(bytes).expect("utf-8");
+    assert!(csv.contains(",Gold,12,yes"), "{csv}");
+
+    let undone = app
+        .post(
+            &format!("/api/v1/imports/{import}/undo"),
+            Some(&admin.access_token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(undone.status, StatusCode::OK, "{}", undone.body);
+    assert_eq!(
+        app.get(&ada, &admin.access_token).await.body["custom_fields"],
+        json!({"tier": "Silver", "seats": 3.0}),
+        "undo puts the values back"
+    );
+}
+on_both_databases!(an_export_imported_back_sets_and_undoes_custom_values);

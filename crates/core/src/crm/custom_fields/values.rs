@@ -41,8 +41,25 @@ pub(crate) struct ValueChange {
 }
 
 impl ValueChange {
+    /// `given` checked by the shared rules alone, against `fields` (the caller has
+    /// resolved users); the first error.
+    pub fn checked(fields: &[CustomFieldDto], given: &CustomValues) -> Result<ValueChange, FieldError> {
+        let mut changes = Vec::new();
+        for field in fields {
+            if let Some(value) = given.get(&field.key) {
+                changes.push((field.clone(), parse_value(field, value)?));
+            }
+        }
+        Ok(ValueChange { changes })
+    }
+
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
+    }
+
+    /// Whether this change gives `key` a value.
+    pub fn sets(&self, key: &str) -> bool {
+        self.changes.iter().any(|(f, v)| f.key == key && v.is_some())
     }
 
     /// `before` with this change applied, as the DTO shows it.
@@ -234,6 +251,58 @@ pub(crate) async fn store_update(
         write(conn, organization, record_id, change).await?;
     }
     Ok((before, after))
+}
+
+/// Stores an import batch's values: those of new records in a few inserts, those of
+/// changed records each replacing the fields it names.
+pub(crate) async fn store_imported(
+    conn: &impl ConnectionTrait,
+    organization: Uuid,
+    created: &[(Uuid, ValueChange)],
+    updated: &[(Uuid, ValueChange)],
+) -> Result<(), CoreError> {
+    for (record_id, change) in updated {
+        write(conn, organization, *record_id, change).await?;
+    }
+    let rows: Vec<_> = created
+        .iter()
+        .flat_map(|(record_id, change)| {
+            change
+                .changes
+                .iter()
+                .filter_map(|(field, value)| Some(rows_of(organization, *record_id, field, value.as_ref()?)))
+                .flatten()
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    // Seven columns a row: well under SQLite's limit of bound values per statement.
+    for chunk in rows.chunks(1000) {
+        custom_field_value::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Puts a record's values back to `saved` (an import's undo), in its live fields.
+pub(crate) async fn restore(
+    conn: &impl ConnectionTrait,
+    organization: Uuid,
+    entity: CustomFieldEntity,
+    record_id: Uuid,
+    saved: &CustomValues,
+) -> Result<(), CoreError> {
+    let changes = fields(conn, organization, entity, false)
+        .await?
+        .into_iter()
+        .map(|field| {
+            let value = saved
+                .get(&field.key)
+                .and_then(|v| parse_value(&field, v).ok().flatten());
+            (field, value)
+        })
+        .collect();
+    write(conn, organization, record_id, &ValueChange { changes }).await
 }
 
 /// Moves every value of `from` onto `to` where `to` has none of that field (a merge).
