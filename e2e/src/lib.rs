@@ -340,6 +340,17 @@ impl Browser {
         }
     }
 
+    /// Picks `label` in the select `css` once that option has arrived (options often
+    /// come from the API after the select is shown).
+    pub async fn choose(&self, css: &str, label: &str) {
+        self.wait_for_text(css, label).await;
+        self.find(css)
+            .await
+            .select_by_label(label)
+            .await
+            .expect("choose an option");
+    }
+
     /// Waits until `css` shows text containing `expected`.
     pub async fn wait_for_text(&self, css: &str, expected: &str) {
         let deadline = Instant::now() + WAIT;

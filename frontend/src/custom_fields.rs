@@ -147,6 +147,17 @@ pub fn CustomFieldControl(
     let field_type = field.field_type;
     let name = field.key.clone();
     let aria_invalid = move || if invalid.get() { "true" } else { "false" };
+    let report = move |ev: leptos::ev::Event| on_change.run(typed_value(field_type, event_target_value(&ev)));
+    let on_input = move |ev| {
+        if live {
+            report(ev)
+        }
+    };
+    let on_commit = move |ev| {
+        if !live {
+            report(ev)
+        }
+    };
     match field_type {
         CustomFieldType::Boolean => view! {
             <input
@@ -229,29 +240,18 @@ pub fn CustomFieldControl(
             }
             .into_any()
         }
-        CustomFieldType::LongText => {
-            let report = move |ev| on_change.run(typed_value(field_type, event_target_value(&ev)));
-            view! {
-                <textarea
-                    id=id
-                    name=name
-                    rows="3"
-                    aria-invalid=aria_invalid
-                    prop:value=move || as_text(&value.get())
-                    on:input=move |ev| {
-                        if live {
-                            report(ev)
-                        }
-                    }
-                    on:change=move |ev| {
-                        if !live {
-                            report(ev)
-                        }
-                    }
-                ></textarea>
-            }
-            .into_any()
+        CustomFieldType::LongText => view! {
+            <textarea
+                id=id
+                name=name
+                rows="3"
+                aria-invalid=aria_invalid
+                prop:value=move || as_text(&value.get())
+                on:input=on_input
+                on:change=on_commit
+            ></textarea>
         }
+        .into_any(),
         _ => {
             let (input_type, inputmode) = match field_type {
                 CustomFieldType::Date => ("date", None),
@@ -260,7 +260,6 @@ pub fn CustomFieldControl(
                 CustomFieldType::Number | CustomFieldType::Currency => ("text", Some("decimal")),
                 _ => ("text", None),
             };
-            let report = move |ev| on_change.run(typed_value(field_type, event_target_value(&ev)));
             view! {
                 <input
                     id=id
@@ -270,16 +269,8 @@ pub fn CustomFieldControl(
                     autocomplete="off"
                     aria-invalid=aria_invalid
                     prop:value=move || as_text(&value.get())
-                    on:input=move |ev| {
-                        if live {
-                            report(ev)
-                        }
-                    }
-                    on:change=move |ev| {
-                        if !live {
-                            report(ev)
-                        }
-                    }
+                    on:input=on_input
+                    on:change=on_commit
                     on:keydown=move |ev| {
                         if !live && ev.key() == "Enter" {
                             ev.prevent_default();

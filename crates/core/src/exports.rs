@@ -11,7 +11,7 @@ use kite_shared::Permission;
 use kite_shared::analytics::tables::ReportTable;
 use kite_shared::crm::companies::CompanyListQuery;
 use kite_shared::crm::contacts::ContactListQuery;
-use kite_shared::crm::custom_fields::CustomFieldEntity;
+use kite_shared::crm::custom_fields::{CustomFieldDto, CustomFieldEntity};
 use kite_shared::crm::custom_values::CustomValues;
 use kite_shared::crm::deals::DealListQuery;
 use kite_shared::crm::money::amount_text;
@@ -138,17 +138,21 @@ impl<'a> ExportService<'a> {
             .collect())
     }
 
-    /// Column titles: the built-in ones, then each live custom field's label.
-    pub async fn headers(&self, ctx: &Ctx, query: &ExportQuery) -> Result<Vec<String>, CoreError> {
-        let mut headers: Vec<String> = query.built_in_headers().iter().map(|h| (*h).to_owned()).collect();
-        let fields = custom_values::fields(
+    /// The custom fields the export has a column for, after the built-in columns.
+    async fn custom_fields(&self, ctx: &Ctx, query: &ExportQuery) -> Result<Vec<CustomFieldDto>, CoreError> {
+        custom_values::fields(
             &self.kite.db,
             ctx.organization_id.into_uuid(),
             query.custom_entity(),
             false,
         )
-        .await?;
-        headers.extend(fields.into_iter().map(|f| f.label));
+        .await
+    }
+
+    /// Column titles: the built-in ones, then each live custom field's label.
+    pub async fn headers(&self, ctx: &Ctx, query: &ExportQuery) -> Result<Vec<String>, CoreError> {
+        let mut headers: Vec<String> = query.built_in_headers().iter().map(|h| (*h).to_owned()).collect();
+        headers.extend(self.custom_fields(ctx, query).await?.into_iter().map(|f| f.label));
         Ok(headers)
     }
 
@@ -200,13 +204,7 @@ impl<'a> ExportService<'a> {
         let owner =
             |id: Option<kite_shared::UserId>| id.and_then(|o| owners.get(&o.into_uuid()).cloned()).unwrap_or_default();
         let at = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let fields = custom_values::fields(
-            &self.kite.db,
-            ctx.organization_id.into_uuid(),
-            query.custom_entity(),
-            false,
-        )
-        .await?;
+        let fields = self.custom_fields(ctx, query).await?;
         let custom = |values: &CustomValues| -> Vec<String> {
             fields
                 .iter()

@@ -1,17 +1,6 @@
 use kite_e2e::{Browser, PASSWORD, Server, unique_email};
 use serde_json::json;
 
-/// Picks `label` in a select whose options arrive from the API.
-async fn choose(browser: &Browser, css: &str, label: &str) {
-    browser.wait_for_text(css, label).await;
-    browser
-        .find(css)
-        .await
-        .select_by_label(label)
-        .await
-        .expect("choose an option");
-}
-
 #[tokio::test]
 async fn a_company_and_its_contact_are_created_through_the_ui() {
     let server = Server::start().await;
@@ -49,7 +38,7 @@ async fn a_company_and_its_contact_are_created_through_the_ui() {
         browser.fill(".modal #field-email", address).await;
         browser.fill(".modal #field-title", "Engineer").await;
         if let Some(company) = company {
-            choose(&browser, ".modal #field-company_id", company).await;
+            browser.choose(".modal #field-company_id", company).await;
         }
         browser.click(".modal button[type=submit]").await;
         browser

@@ -5,17 +5,6 @@
 use kite_e2e::{Browser, PASSWORD, Server};
 use serde_json::{Value, json};
 
-/// Picks `label` in a select once its options have arrived.
-async fn choose(browser: &Browser, css: &str, label: &str) {
-    browser.wait_for_text(css, label).await;
-    browser
-        .find(css)
-        .await
-        .select_by_label(label)
-        .await
-        .expect("choose an option");
-}
-
 #[tokio::test]
 async fn an_admin_adds_edits_and_archives_a_custom_field() {
     let server = Server::start().await;
@@ -98,23 +87,20 @@ async fn a_custom_field_is_filled_on_a_contact_shown_as_a_column_and_filtered_on
     browser.click("[data-testid=new-contact]").await;
     browser.fill(".modal #field-first_name", "Ada").await;
     browser.fill(".modal #field-last_name", "Lovelace").await;
-    choose(&browser, ".modal select[name=tier]", "Gold").await;
+    browser.choose(".modal select[name=tier]", "Gold").await;
     browser.click_text(".modal button[type=submit]", "Create contact").await;
     browser.wait_gone(".modal").await;
     browser.wait_for_text("table tbody", "Ada Lovelace").await;
 
-    choose(
-        &browser,
-        "[data-testid=custom-filter] select[aria-label='Filter by a custom field']",
-        "Tier",
-    )
-    .await;
-    choose(
-        &browser,
-        "[data-testid=custom-filter] select[aria-label='Tier is']",
-        "Gold",
-    )
-    .await;
+    browser
+        .choose(
+            "[data-testid=custom-filter] select[aria-label='Filter by a custom field']",
+            "Tier",
+        )
+        .await;
+    browser
+        .choose("[data-testid=custom-filter] select[aria-label='Tier is']", "Gold")
+        .await;
     browser.wait_for_text_gone("table tbody", "Grace").await;
     browser.wait_for_text("td[data-column='cf.tier']", "Gold").await;
     browser.screenshots_in_both_themes("contacts-custom-field-filter").await;

@@ -39,13 +39,7 @@ async fn rows_on_screen(browser: &Browser) -> Vec<String> {
 }
 
 async fn choose_tag_filter(browser: &Browser, tag: &str) {
-    browser.wait_for_text("[data-testid=tag-filter]", tag).await;
-    browser
-        .find("[data-testid=tag-filter]")
-        .await
-        .select_by_label(tag)
-        .await
-        .expect("choose a tag");
+    browser.choose("[data-testid=tag-filter]", tag).await;
 }
 
 /// Gibbons, Nagheenanajar (with `tags`) and Bolton (with `bolton_tags`), in that order.

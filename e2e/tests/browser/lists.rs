@@ -4,17 +4,6 @@
 use kite_e2e::{Browser, PASSWORD, Server, unique_email};
 use serde_json::{Value, json};
 
-/// Picks `label` in a select whose options arrive from the API.
-async fn choose(browser: &Browser, css: &str, label: &str) {
-    browser.wait_for_text(css, label).await;
-    browser
-        .find(css)
-        .await
-        .select_by_label(label)
-        .await
-        .expect("choose an option");
-}
-
 async fn create(server: &Server, token: &str, path: &str, body: Value) -> String {
     let record = server.api("POST", path, Some(token), body).await;
     record["id"].as_str().expect("an id").to_owned()
@@ -76,7 +65,7 @@ async fn two_selected_contacts_are_assigned_to_another_user_at_once() {
         .await;
     browser.screenshot("contacts-selected-light").await;
     browser.click("[data-testid=bulk-assign]").await;
-    choose(&browser, ".modal #field-new_owner", "Test sales_rep").await;
+    browser.choose(".modal #field-new_owner", "Test sales_rep").await;
     browser.click("[data-testid=bulk-assign-confirm]").await;
     browser
         .wait_for_text(".toast", "2 contacts assigned to Test sales_rep")

@@ -7,16 +7,6 @@ use serde_json::{Value, json};
 
 const PAGE: &str = "/settings/scheduled-exports";
 
-/// Picks `label` in the select `css`.
-async fn choose(browser: &Browser, css: &str, label: &str) {
-    browser
-        .find(css)
-        .await
-        .select_by_label(label)
-        .await
-        .expect("choose an option");
-}
-
 fn row(name: &str) -> String {
     format!("[data-testid=schedule][data-name='{name}']")
 }
@@ -36,8 +26,8 @@ async fn an_admin_schedules_a_weekly_export_and_sees_when_it_runs_next() {
     browser.click("[data-testid=new-schedule]").await;
     browser.fill(".modal #field-name", "Weekly VIPs").await;
     browser.fill(".modal #field-filters", "tag=vip").await;
-    choose(&browser, ".modal #field-frequency", "Every week").await;
-    choose(&browser, ".modal #field-weekday", "Monday").await;
+    browser.choose(".modal #field-frequency", "Every week").await;
+    browser.choose(".modal #field-weekday", "Monday").await;
     assert_eq!(browser.value(".modal #field-time").await, "08:00");
     browser.fill(".modal #field-time_zone", "Europe/Berlin").await;
     assert_eq!(
@@ -108,7 +98,7 @@ async fn an_admin_schedules_a_weekly_export_and_sees_when_it_runs_next() {
     // A cron expression only the server can read is refused next to the field.
     browser.click(&format!("{listed} [data-testid=edit-schedule]")).await;
     assert_eq!(browser.value(".modal #field-name").await, "Weekly VIPs");
-    choose(&browser, ".modal #field-frequency", "Cron expression").await;
+    browser.choose(".modal #field-frequency", "Cron expression").await;
     browser.fill(".modal #field-cron", "every monday morning").await;
     browser.click(".modal button[type=submit]").await;
     browser

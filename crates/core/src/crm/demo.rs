@@ -166,15 +166,7 @@ async fn custom_values(
     };
     let tier = field(0, "tier", "Tier", "single_select", &TIERS).insert(conn).await?;
     let seats = field(1, "seats", "Seats", "number", &[]).insert(conn).await?;
-    let value = |field_id: Uuid, record_id: Uuid| custom_field_value::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        organization_id: Set(organization),
-        field_id: Set(field_id),
-        record_id: Set(record_id),
-        value_text: Set(None),
-        value_number: Set(None),
-        value_long: Set(None),
-    };
+    let value = |field_id: Uuid, record_id: Uuid| super::custom_fields::values::row(organization, field_id, record_id);
     let mut rows = Vec::with_capacity(contact_ids.len() * 2);
     for id in contact_ids {
         rows.push(custom_field_value::ActiveModel {

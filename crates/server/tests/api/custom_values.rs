@@ -15,6 +15,19 @@ async fn define(app: &TestApp, admin: &Session, field: Value) -> String {
     created.body["key"].as_str().expect("key").to_owned()
 }
 
+/// A new contact with custom `values`, as the API answers it.
+async fn contact_with(app: &TestApp, admin: &Session, first_name: &str, values: Value) -> Value {
+    let created = app
+        .post(
+            "/api/v1/contacts",
+            Some(&admin.access_token),
+            json!({"first_name": first_name, "custom_fields": values}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    created.body
+}
+
 /// A field of every type on contacts; `tier` is required.
 async fn every_type(app: &TestApp, admin: &Session) {
     for (label, field_type, extra) in [
@@ -63,14 +76,7 @@ async fn values_of_every_type_are_stored_typed_and_partly_updated(backend: Backe
         "billing_email": "Billing@Ada.Example",
         "account_manager": admin.user_id,
     });
-    let created = app
-        .post(
-            "/api/v1/contacts",
-            Some(&admin.access_token),
-            json!({"first_name": "Ada", "custom_fields": values}),
-        )
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let created = contact_with(&app, &admin, "Ada", values).await;
     let expected = json!({
         "tier": "Gold",
         "nickname": "Countess",
@@ -85,10 +91,10 @@ async fn values_of_every_type_are_stored_typed_and_partly_updated(backend: Backe
         "account_manager": admin.user_id,
     });
     assert_eq!(
-        created.body["custom_fields"], expected,
+        created["custom_fields"], expected,
         "options take the field's spelling and order"
     );
-    let id = created.body["id"].as_str().expect("id").to_owned();
+    let id = created["id"].as_str().expect("id").to_owned();
     let read = app.get(&format!("/api/v1/contacts/{id}"), &admin.access_token).await;
     assert_eq!(read.body["custom_fields"], expected);
     let listed = app.get("/api/v1/contacts", &admin.access_token).await;
@@ -107,7 +113,7 @@ async fn values_of_every_type_are_stored_typed_and_partly_updated(backend: Backe
     assert!(updated.body["custom_fields"].get("bio").is_none(), "{}", updated.body);
     assert_eq!(updated.body["custom_fields"]["tier"], "Gold");
     assert_ne!(
-        updated.body["updated_at"], created.body["updated_at"],
+        updated.body["updated_at"], created["updated_at"],
         "a change of custom values alone is a change of the record"
     );
     assert_eq!(
@@ -190,14 +196,8 @@ async fn wrong_values_are_refused_naming_the_field_and_write_nothing(backend: Ba
     assert_eq!(app.count_rows("contacts", "").await, 0, "nothing half-written");
     assert_eq!(app.count_rows("custom_field_values", "").await, 0);
 
-    let created = app
-        .post(
-            "/api/v1/contacts",
-            Some(&admin.access_token),
-            json!({"first_name": "Ada", "custom_fields": {"tier": "Gold"}}),
-        )
-        .await;
-    let id = created.body["id"].as_str().expect("id");
+    let created = contact_with(&app, &admin, "Ada", json!({"tier": "Gold"})).await;
+    let id = created["id"].as_str().expect("id");
     let cleared = app
         .put(
             &format!("/api/v1/contacts/{id}"),
@@ -236,14 +236,7 @@ async fn lists_filter_on_custom_fields_of_every_kind(backend: Backend) {
         ),
         ("Edsger", json!({"tier": "Gold", "seats": 500, "nickname": "EWD"})),
     ] {
-        let created = app
-            .post(
-                "/api/v1/contacts",
-                Some(&admin.access_token),
-                json!({"first_name": name, "custom_fields": values}),
-            )
-            .await;
-        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        contact_with(&app, &admin, name, values).await;
     }
     let names = |body: &Value| -> Vec<String> {
         let mut names: Vec<String> = body["items"]
@@ -356,14 +349,8 @@ async fn an_option_records_hold_cannot_be_removed(backend: Backend) {
         )
         .await;
     let field = created.body["id"].as_str().expect("id").to_owned();
-    let contact = app
-        .post(
-            "/api/v1/contacts",
-            Some(&admin.access_token),
-            json!({"first_name": "Ada", "custom_fields": {"tier": "Silver"}}),
-        )
-        .await;
-    let contact = contact.body["id"].as_str().expect("id").to_owned();
+    let contact = contact_with(&app, &admin, "Ada", json!({"tier": "Silver"})).await;
+    let contact = contact["id"].as_str().expect("id").to_owned();
     let refused = app
         .put(
             &format!("/api/v1/custom-fields/{field}"),
@@ -414,14 +401,8 @@ async fn a_merge_keeps_the_survivors_values_and_takes_the_ones_it_lacks(backend:
         ("Ada", json!({"nickname": "Countess"})),
         ("Ada L.", json!({"nickname": "Enchantress", "seats": 3})),
     ] {
-        let created = app
-            .post(
-                "/api/v1/contacts",
-                Some(&admin.access_token),
-                json!({"first_name": name, "custom_fields": values}),
-            )
-            .await;
-        ids.push(created.body["id"].as_str().expect("id").to_owned());
+        let created = contact_with(&app, &admin, name, values).await;
+        ids.push(created["id"].as_str().expect("id").to_owned());
     }
     let merged = app
         .post(
@@ -469,12 +450,7 @@ async fn an_export_has_a_column_per_custom_field_and_keeps_the_filter(backend: B
         ),
         ("Grace", json!({"tier": "Silver"})),
     ] {
-        app.post(
-            "/api/v1/contacts",
-            Some(&admin.access_token),
-            json!({"first_name": name, "custom_fields": values}),
-        )
-        .await;
+        contact_with(&app, &admin, name, values).await;
     }
     let (status, bytes) = app
         .download(&admin, "/api/v1/contacts/export?format=csv&cf.tier=Gold")

@@ -153,7 +153,8 @@ async fn unknown_users(
         .collect())
 }
 
-fn row(organization: Uuid, field_id: Uuid, record_id: Uuid) -> custom_field_value::ActiveModel {
+/// A value row without its value, which the caller sets.
+pub(crate) fn row(organization: Uuid, field_id: Uuid, record_id: Uuid) -> custom_field_value::ActiveModel {
     custom_field_value::ActiveModel {
         id: Set(Uuid::now_v7()),
         organization_id: Set(organization),
