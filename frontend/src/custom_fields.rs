@@ -440,7 +440,8 @@ where
     }
 }
 
-/// A list column per field, after the built-in ones; the first few show by default.
+/// A list column per field, after the built-in ones, sorted by the field where one value
+/// orders it; the first few show by default.
 pub fn columns<T: 'static>(fields: &[CustomFieldDto], team: Team, values: fn(&T) -> &CustomValues) -> Vec<Column<T>> {
     fields
         .iter()
@@ -454,6 +455,13 @@ pub fn columns<T: 'static>(fields: &[CustomFieldDto], team: Team, values: fn(&T)
             )
             .class("hide-narrow")
             .cell_class("muted cell-truncate");
+            // Several values, or long text, have no one place in an order.
+            let sortable = !matches!(field.field_type, CustomFieldType::MultiSelect | CustomFieldType::LongText);
+            let column = if sortable {
+                column.sort(intern(format!("cf.{}", field.key)))
+            } else {
+                column
+            };
             if i < 3 { column } else { column.hidden() }
         })
         .collect()

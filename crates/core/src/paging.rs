@@ -376,7 +376,30 @@ where
     E::Model: Send + Sync,
 {
     let after = request.cursor.as_deref().map(|raw| order.decode(raw)).transpose()?;
-    let total = match (request.with_total, total) {
+    let total = count(kite, &select, request, total).await?;
+    let rows = order
+        .seek(&kite.db, select, after, request.per_page.saturating_add(1))
+        .await?;
+    let (items, next_cursor) = cut(rows, request.per_page, |row| order.cursor_after(row))?;
+    Ok(Page {
+        items,
+        next_cursor,
+        total,
+    })
+}
+
+/// The total of `select` when the request asks for it.
+pub(crate) async fn count<E>(
+    kite: &Kite,
+    select: &Select<E>,
+    request: &PageRequest,
+    total: Total,
+) -> Result<Option<u64>, CoreError>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+{
+    Ok(match (request.with_total, total) {
         (false, _) => None,
         (true, Total::Exact) => Some(select.clone().count(&kite.db).await?),
         (
@@ -399,15 +422,6 @@ where
                     .await?,
             )
         }
-    };
-    let rows = order
-        .seek(&kite.db, select, after, request.per_page.saturating_add(1))
-        .await?;
-    let (items, next_cursor) = cut(rows, request.per_page, |row| order.cursor_after(row))?;
-    Ok(Page {
-        items,
-        next_cursor,
-        total,
     })
 }
 

@@ -3,6 +3,8 @@
 //! become DTOs; paging, the sort whitelist and the cached total are here. Exports walk
 //! the same list, so a download is always the list on screen.
 
+use super::custom_fields::entity_of;
+use super::custom_fields::sorting::CustomSort;
 use super::records::{self, CrmEntity};
 use crate::paging::{self, Ordering, PageRequest, Total};
 use crate::{CoreError, Ctx, Kite};
@@ -46,14 +48,29 @@ pub(crate) async fn list<E: RecordList>(
 ) -> Result<Page<E::Dto>, CoreError> {
     ctx.require(Permission::ReadRecords)?;
     let list = E::KIND.plural();
-    let order = Ordering::parse(list, E::sort(query), E::DEFAULT_SORT, E::SORTS, E::id_col())?;
+    let organization = ctx.organization_id.into_uuid();
+    let custom_sort = CustomSort::parse(&kite.db, organization, entity_of(E::KIND), list, E::sort(query)).await?;
+    let order = match custom_sort {
+        Some(_) => None,
+        None => Some(Ordering::parse(
+            list,
+            E::sort(query),
+            E::DEFAULT_SORT,
+            E::SORTS,
+            E::id_col(),
+        )?),
+    };
     let (select, filter) = E::filter(kite, ctx, query, records::live::<E>(ctx)).await?;
     let total = Total::Cached {
-        organization: ctx.organization_id.into_uuid(),
+        organization,
         kind: list,
         filter,
     };
-    let rows = paging::page(kite, select, &order, request, total).await?;
+    let rows = match (&custom_sort, &order) {
+        (Some(sort), _) => sort.page(kite, select, request, total).await?,
+        (None, Some(order)) => paging::page(kite, select, order, request, total).await?,
+        (None, None) => return Err(CoreError::Internal("a list without an order".into())),
+    };
     Ok(Page {
         items: E::dtos(&kite.db, rows.items).await?,
         next_cursor: rows.next_cursor,

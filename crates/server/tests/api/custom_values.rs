@@ -560,3 +560,95 @@ async fn an_export_imported_back_sets_and_undoes_custom_values(backend: Backend)
     );
 }
 on_both_databases!(an_export_imported_back_sets_and_undoes_custom_values);
+
+/// Every page of `path` (which sorts), by first name.
+async fn walk(app: &TestApp, admin: &Session, path: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = match &cursor {
+            Some(c) => format!("{path}&cursor={c}"),
+            None => path.to_owned(),
+        };
+        let listed = app.get(&page, &admin.access_token).await;
+        assert_eq!(listed.status, StatusCode::OK, "{page}: {}", listed.body);
+        names.extend(
+            listed.body["items"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|c| c["first_name"].as_str().map(str::to_owned)),
+        );
+        match listed.body["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return names,
+        }
+    }
+}
+
+async fn lists_sort_by_a_custom_field_with_the_records_without_one_last(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    define(
+        &app,
+        &admin,
+        json!({"entity": "contact", "label": "Seats", "field_type": "number"}),
+    )
+    .await;
+    define(
+        &app,
+        &admin,
+        json!({"entity": "contact", "label": "Tier", "field_type": "single_select", "options": ["Gold", "Silver"]}),
+    )
+    .await;
+    define(
+        &app,
+        &admin,
+        json!({"entity": "contact", "label": "Channels", "field_type": "multi_select", "options": ["Email"]}),
+    )
+    .await;
+    for (name, values) in [
+        ("Ann", json!({"seats": 50, "tier": "Gold"})),
+        ("Bob", json!({"seats": 5, "tier": "Silver"})),
+        ("Cy", json!({"tier": "Gold"})),
+        ("Di", json!({"seats": 500})),
+        ("Ed", json!({"seats": 50, "tier": "Gold"})),
+    ] {
+        contact_with(&app, &admin, name, values).await;
+    }
+    for (sort, expected) in [
+        ("cf.seats", ["Bob", "Ann", "Ed", "Di", "Cy"]),
+        ("-cf.seats", ["Di", "Ed", "Ann", "Bob", "Cy"]),
+        ("cf.tier", ["Ann", "Cy", "Ed", "Bob", "Di"]),
+    ] {
+        let names = walk(&app, &admin, &format!("/api/v1/contacts?per_page=2&sort={sort}")).await;
+        assert_eq!(names, expected, "{sort}, two to a page");
+    }
+    let gold = walk(&app, &admin, "/api/v1/contacts?per_page=1&sort=-cf.seats&cf.tier=Gold").await;
+    assert_eq!(gold, ["Ed", "Ann", "Cy"], "sorted and filtered");
+    for (sort, code) in [("cf.channels", "not_sortable"), ("cf.shoe_size", "unknown_column")] {
+        let refused = app
+            .get(&format!("/api/v1/contacts?sort={sort}"), &admin.access_token)
+            .await;
+        assert_eq!(
+            refused.field_codes(),
+            vec![("sort".to_owned(), code.to_owned())],
+            "{sort}"
+        );
+    }
+    let first = app
+        .get("/api/v1/contacts?per_page=2&sort=cf.seats", &admin.access_token)
+        .await;
+    let cursor = first.body["next_cursor"].as_str().expect("a next page");
+    let other_order = app
+        .get(
+            &format!("/api/v1/contacts?per_page=2&sort=-cf.seats&cursor={cursor}"),
+            &admin.access_token,
+        )
+        .await;
+    assert_eq!(
+        other_order.field_codes(),
+        vec![("cursor".to_owned(), "cursor_mismatch".to_owned())]
+    );
+}
+on_both_databases!(lists_sort_by_a_custom_field_with_the_records_without_one_last);

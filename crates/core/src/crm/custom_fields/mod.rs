@@ -17,7 +17,18 @@ use sea_orm::{
 use uuid::Uuid;
 
 pub mod filters;
+pub(crate) mod sorting;
 pub(crate) mod values;
+
+/// The kind of record whose custom fields a record kind has.
+pub(crate) fn entity_of(kind: kite_shared::crm::notes::RecordKind) -> CustomFieldEntity {
+    use kite_shared::crm::notes::RecordKind;
+    match kind {
+        RecordKind::Contact => CustomFieldEntity::Contact,
+        RecordKind::Company => CustomFieldEntity::Company,
+        RecordKind::Deal => CustomFieldEntity::Deal,
+    }
+}
 
 pub fn dto(row: &custom_field::Model) -> CustomFieldDto {
     CustomFieldDto {
