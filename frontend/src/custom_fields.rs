@@ -456,7 +456,10 @@ pub fn columns<T: 'static>(fields: &[CustomFieldDto], team: Team, values: fn(&T)
             .class("hide-narrow")
             .cell_class("muted cell-truncate");
             // Several values, or long text, have no one place in an order.
-            let sortable = !matches!(field.field_type, CustomFieldType::MultiSelect | CustomFieldType::LongText);
+            let sortable = !matches!(
+                field.field_type,
+                CustomFieldType::MultiSelect | CustomFieldType::LongText
+            );
             let column = if sortable {
                 column.sort(intern(format!("cf.{}", field.key)))
             } else {

@@ -227,6 +227,8 @@ async fn main() -> Result<()> {
     let tier_pages = cursors(&client, &base, &token, BY_TIER, 20).await?;
     const BY_SEATS: &str = "/contacts?per_page=50&sort=last_name&cf.seats.min=90&cf.seats.max=95";
     let seat_pages = cursors(&client, &base, &token, BY_SEATS, 20).await?;
+    const SORTED_BY_SEATS: &str = "/contacts?per_page=50&sort=-cf.seats";
+    let sorted_pages = cursors(&client, &base, &token, SORTED_BY_SEATS, 20).await?;
     let me = json(&client, Method::GET, format!("{base}/me"), &token, None).await?;
     let my_id = me["user"]["id"].as_str().context("me")?.to_owned();
     let now = chrono::Utc::now();
@@ -265,6 +267,14 @@ async fn main() -> Result<()> {
             request: Box::new(move |i| match &seat_pages[i % seat_pages.len()] {
                 Some(cursor) => (format!("{BY_SEATS}&cursor={cursor}"), None),
                 None => (BY_SEATS.to_owned(), None),
+            }),
+        },
+        Scenario {
+            name: "contacts list (50, sorted by a custom number)",
+            method: Method::GET,
+            request: Box::new(move |i| match &sorted_pages[i % sorted_pages.len()] {
+                Some(cursor) => (format!("{SORTED_BY_SEATS}&cursor={cursor}"), None),
+                None => (SORTED_BY_SEATS.to_owned(), None),
             }),
         },
         Scenario {

@@ -123,6 +123,27 @@ fn value_condition(field: &CustomFieldDto, filter: &CustomFieldFilter) -> Result
     })
 }
 
+/// How many matches make a value common, for [`conditions`].
+const FEW: u64 = 1000;
+
+/// How many value rows `values` selects, counted only up to just past [`FEW`].
+async fn matches(
+    conn: &impl ConnectionTrait,
+    mut values: sea_orm::sea_query::SelectStatement,
+) -> Result<u64, CoreError> {
+    let capped = values.expr(Expr::val(1)).limit(FEW + 1).to_owned();
+    let count = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from_subquery(capped, sea_orm::sea_query::Alias::new("found"))
+        .to_owned();
+    let row = conn.query_one(&count).await?;
+    let found: i64 = match row {
+        Some(row) => row.try_get_by_index(0)?,
+        None => 0,
+    };
+    Ok(u64::try_from(found).unwrap_or(0))
+}
+
 /// The conditions on a list's `id_column` that `filters` ask for, refused with the
 /// parameter at fault when a key names no live field or a value does not fit its field.
 pub(crate) async fn conditions(
@@ -145,17 +166,26 @@ pub(crate) async fn conditions(
                 format!("{} have no custom field \"{}\".", entity.label(), filter.key),
             )
         })?;
-        let matching = Query::select()
-            .column(Column::RecordId)
-            .from(custom_field_value::Entity)
-            .and_where(Column::FieldId.eq(field.id))
-            .and_where(value_condition(field, filter)?)
-            .to_owned();
+        let condition = value_condition(field, filter)?;
         let negated = field.field_type == CustomFieldType::Boolean && filter.value.trim() == "false";
-        conditions.push(if negated {
-            id_column.not_in_subquery(matching)
+        let values = || {
+            Query::select()
+                .from(custom_field_value::Entity)
+                .and_where(Column::FieldId.eq(field.id))
+                .and_where(condition.clone())
+                .to_owned()
+        };
+        // A value held by many records is best found from the list's side: walking the
+        // list in its order and asking of each record whether it holds the value stops
+        // after a page. A rare one is best read off the value index, then looked up.
+        let this_record =
+            Expr::col((custom_field_value::Entity, Column::RecordId)).equals((id_column.entity_name(), id_column));
+        let held_by_few = !negated && matches(conn, values()).await? <= FEW;
+        conditions.push(if held_by_few {
+            id_column.in_subquery(values().column(Column::RecordId).to_owned())
         } else {
-            id_column.in_subquery(matching)
+            let exists = Expr::exists(values().expr(Expr::val(1)).and_where(this_record).to_owned());
+            if negated { exists.not() } else { exists }
         });
     }
     Ok(conditions)
