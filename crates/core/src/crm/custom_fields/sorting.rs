@@ -90,7 +90,7 @@ impl CustomSort {
     }
 
     fn value(&self) -> SimpleExpr {
-        Expr::col((sorted_by(), self.column)).into()
+        Expr::col((sorted_by(), self.column))
     }
 
     fn id_after<E: CrmEntity>(&self, id: Uuid) -> SimpleExpr {
