@@ -244,6 +244,11 @@ impl Browser {
                     "--disable-component-update",
                     "--disable-sync",
                     "--disable-dev-shm-usage",
+                    // A test that switches tabs reloads one in the background: Chrome must
+                    // not freeze or throttle it while another tab is in front.
+                    "--disable-renderer-backgrounding",
+                    "--disable-background-timer-throttling",
+                    "--disable-backgrounding-occluded-windows",
                     format!("--user-data-dir={}", profile.path().display()),
                     format!("--window-size={width},{height}"),
                 ],

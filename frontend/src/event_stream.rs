@@ -20,12 +20,12 @@ impl Drop for EventStream {
 }
 
 impl EventStream {
-    /// Opens the stream for the server events named `name` (`job_progress`,
-    /// `record_changed`). `on_open` runs when it is open (events sent before were
+    /// Opens the stream for the server events named `names` (`job_progress`,
+    /// `record_changed`…). `on_open` runs when it is open (events sent before were
     /// missed: catch up there); `on_error` when it breaks (a ticket opens one stream, so
     /// the browser's own reconnect cannot succeed: open another).
     pub async fn open(
-        name: &str,
+        names: &[&str],
         on_event: impl Fn(ServerEvent) + 'static,
         on_open: impl Fn() + 'static,
         on_error: impl Fn() + 'static,
@@ -44,9 +44,11 @@ impl EventStream {
         });
         let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| on_open());
         let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| on_error());
-        source
-            .add_event_listener_with_callback(name, on_event.as_ref().unchecked_ref())
-            .ok()?;
+        for name in names {
+            source
+                .add_event_listener_with_callback(name, on_event.as_ref().unchecked_ref())
+                .ok()?;
+        }
         source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Some(EventStream {

@@ -57,7 +57,7 @@ pub fn watch_job(job_id: Uuid, on_change: Callback<(JobStatus, JobProgress)>) ->
             }
         };
         // Events sent before the stream opened are missed: read where the job is once.
-        let opened = EventStream::open("job_progress", on_event, poll, fall_back_to_polling).await;
+        let opened = EventStream::open(&["job_progress"], on_event, poll, fall_back_to_polling).await;
         match opened {
             Some(opened) if !finished.get_value() => stream.set_value(Some(opened)),
             Some(_) => {}

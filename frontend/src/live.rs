@@ -18,7 +18,7 @@ const REOPEN_MS: u32 = 3_000;
 /// was open (or while a broken one was down) would otherwise be missed.
 pub fn on_record_changes(entity_types: &'static [&'static str], on_change: Callback<()>) {
     follow(
-        "record_changed",
+        &["record_changed"],
         move |event| matches!(event, ServerEvent::RecordChanged { entity_type, .. } if entity_types.contains(&entity_type.as_str())),
         on_change,
         None,
@@ -29,26 +29,36 @@ pub fn on_record_changes(entity_types: &'static [&'static str], on_change: Callb
 /// emails are opened, clicked, bounced or unsubscribed from, and when the stream opens.
 pub fn on_campaign_progress(campaign_id: uuid::Uuid, on_change: Callback<()>) {
     follow(
-        "campaign_progress",
+        &["campaign_progress"],
         move |event| matches!(event, ServerEvent::CampaignProgress { campaign_id: id, .. } if *id == campaign_id),
         on_change,
         None,
     );
 }
 
-/// Calls `on_reminder` with each reminder for the signed-in user, as it arrives.
-pub fn on_reminders(on_reminder: Callback<ServerEvent>) {
+/// The shell's stream: `on_approval` when approvals change (and when the stream opens),
+/// `on_reminder` with each reminder for the signed-in user. One stream for both: a
+/// browser gives a host six connections across all its tabs, and each open stream
+/// holds one, so two tabs with a stream per listener leave none for a page load.
+pub fn on_approvals_and_reminders(on_approval: Callback<()>, on_reminder: Callback<ServerEvent>) {
     follow(
-        "reminder",
-        |event| matches!(event, ServerEvent::Reminder { .. }),
-        Callback::new(|()| {}),
-        Some(on_reminder),
+        &["record_changed", "reminder"],
+        |event| {
+            matches!(event, ServerEvent::Reminder { .. })
+                || matches!(event, ServerEvent::RecordChanged { entity_type, .. } if entity_type == "approval")
+        },
+        on_approval,
+        Some(Callback::new(move |event| {
+            if matches!(event, ServerEvent::Reminder { .. }) {
+                on_reminder.run(event);
+            }
+        })),
     );
 }
 
 /// `each` hears every wanted event itself; `on_change` hears that some arrived.
 fn follow(
-    name: &'static str,
+    names: &'static [&'static str],
     wanted: impl Fn(&ServerEvent) -> bool + Copy + 'static,
     on_change: Callback<()>,
     each: Option<Callback<ServerEvent>>,
@@ -95,7 +105,7 @@ fn follow(
                 });
                 let _ = reopen.try_set_value(Some(timer));
             };
-            let opened = EventStream::open(name, on_event, on_open, on_error).await;
+            let opened = EventStream::open(names, on_event, on_open, on_error).await;
             if alive.try_get_value().unwrap_or(false) {
                 let _ = stream.try_set_value(opened);
             }

@@ -131,21 +131,26 @@ fn Shell() -> impl IntoView {
     let session = use_session();
     let nav_open = RwSignal::new(false);
     let toasts = crate::toast::use_toasts();
-    crate::live::on_reminders(Callback::new(move |event| {
-        if let kite_shared::jobs::ServerEvent::Reminder {
-            activity_kind,
-            subject,
-            due_at,
-            ..
-        } = event
-        {
-            toasts.success(format!(
-                "Reminder: {} “{subject}” at {}",
-                activity_kind.label(),
-                crate::format::due(&due_at)
-            ));
-        }
-    }));
+    let approvals_changed = RwSignal::new(0u32);
+    let on_approval = Callback::new(move |()| approvals_changed.update(|n| *n += 1));
+    crate::live::on_approvals_and_reminders(
+        on_approval,
+        Callback::new(move |event| {
+            if let kite_shared::jobs::ServerEvent::Reminder {
+                activity_kind,
+                subject,
+                due_at,
+                ..
+            } = event
+            {
+                toasts.success(format!(
+                    "Reminder: {} “{subject}” at {}",
+                    activity_kind.label(),
+                    crate::format::due(&due_at)
+                ));
+            }
+        }),
+    );
     let org_name = move || session.me().map(|me| me.organization.name).unwrap_or_default();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
@@ -172,7 +177,7 @@ fn Shell() -> impl IntoView {
                                     <A href=item.href exact=item.href == "/" attr:class="nav-link">
                                         <Icon icon=item.icon />
                                         <span>{item.label}</span>
-                                        {(item.href == "/approvals").then(|| view! { <ApprovalBadge /> })}
+                                        {(item.href == "/approvals").then(|| view! { <ApprovalBadge reload=approvals_changed /> })}
                                     </A>
                                 </Show>
                             }
@@ -203,12 +208,10 @@ fn Shell() -> impl IntoView {
     }
 }
 
-/// How many requests wait for the signed-in user's decision, kept current by the live
-/// stream.
+/// How many requests wait for the signed-in user's decision, read again when `reload`
+/// changes (the shell's live stream moves it).
 #[component]
-fn ApprovalBadge() -> impl IntoView {
-    let reload = RwSignal::new(0u32);
-    crate::live::on_record_changes(&["approval"], Callback::new(move |_| reload.update(|n| *n += 1)));
+fn ApprovalBadge(reload: RwSignal<u32>) -> impl IntoView {
     let counts = LocalResource::new(move || {
         reload.track();
         crate::api::get::<kite_shared::approvals::ApprovalCounts>("/approvals/counts")
