@@ -69,24 +69,21 @@ impl Server {
             "{} is missing: run `just e2e`, which builds it",
             binary.display()
         );
-        let static_dir = std::env::var_os("KITE_E2E_STATIC_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| workspace_dir().join("frontend/dist"));
-        assert!(
-            static_dir.join("index.html").exists(),
-            "{} has no built SPA: run `just build-spa`",
-            static_dir.display()
-        );
+        // The SPA embedded in the binary, as users run it, unless a directory is named.
+        let static_dir = std::env::var_os("KITE_E2E_STATIC_DIR").map(PathBuf::from);
         let data_dir = tempfile::tempdir().expect("data dir");
         let port = free_port();
         let base_url = format!("http://127.0.0.1:{port}");
-        let process = Command::new(binary)
+        let mut command = Command::new(binary);
+        command.env_clear();
+        if let Some(dir) = &static_dir {
+            command.env("KITE_STATIC_DIR", dir);
+        }
+        let process = command
             .arg("serve")
-            .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("KITE_BIND", format!("127.0.0.1:{port}"))
             .env("KITE_DATA_DIR", data_dir.path())
-            .env("KITE_STATIC_DIR", &static_dir)
             .env("KITE_PUBLIC_URL", &base_url)
             .env("RUST_LOG", "error")
             .envs(env.iter().copied())
@@ -95,6 +92,20 @@ impl Server {
             .spawn()
             .expect("start kite-server");
         wait_until_answering(&format!("{base_url}/api/v1/health"), "kite-server").await;
+        let built = static_dir
+            .unwrap_or_else(|| workspace_dir().join("frontend/dist"))
+            .join("index.html");
+        let built = std::fs::read_to_string(&built)
+            .unwrap_or_else(|e| panic!("{}: {e}; run `just build-spa`", built.display()));
+        let served = reqwest::get(&base_url)
+            .await
+            .and_then(|r| r.error_for_status())
+            .expect("the SPA shell");
+        assert_eq!(
+            served.text().await.expect("the SPA shell"),
+            built,
+            "the server serves another SPA build than frontend/dist: run `cargo build -p kite-server`"
+        );
         Server {
             base_url,
             _process: process,

@@ -21,7 +21,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: String,
     pub jwt_secret: Vec<u8>,
-    pub static_dir: PathBuf,
+    /// A built SPA to serve from disk instead of the one embedded in the binary.
+    pub static_dir: Option<PathBuf>,
     pub public_url: String,
     pub sendgrid: Option<SendGridConfig>,
     /// The model that drafts emails: set by `KITE_AI_API_KEY` (OpenAI) or
@@ -98,9 +99,7 @@ impl Config {
             data_dir,
             database_url,
             jwt_secret,
-            static_dir: var("KITE_STATIC_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(default_static_dir),
+            static_dir: var("KITE_STATIC_DIR").map(PathBuf::from),
             public_url,
             sendgrid,
             ai,
@@ -199,16 +198,6 @@ fn parse<T: std::str::FromStr>(name: &str, default: T) -> Result<T> {
             .map_err(|_| anyhow::anyhow!("{name} must be a number, got `{value}`")),
         None => Ok(default),
     }
-}
-
-/// The SPA that `just build` leaves in frontend/dist, found from the working directory
-/// (the usual `just run`) or from where this binary was built.
-fn default_static_dir() -> PathBuf {
-    let local = PathBuf::from("frontend/dist");
-    if local.join("index.html").exists() {
-        return local;
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frontend/dist")
 }
 
 /// A secret generated on first start and kept in the data dir (mode 0600), so sessions

@@ -11,6 +11,7 @@ pub mod openapi;
 pub mod public_links;
 pub mod rate_limit;
 pub mod routes;
+pub mod security_headers;
 pub mod seed;
 pub mod spa;
 pub mod startup;

@@ -12,7 +12,7 @@ use crate::routes::{
     suppressions, tags, users, webhooks,
 };
 use crate::state::AppState;
-use crate::{calendar_feed, public_links, spa};
+use crate::{calendar_feed, public_links, security_headers, spa};
 use actix_governor::Governor;
 use actix_governor::GovernorConfig;
 use actix_governor::governor::clock::QuantaInstant;
@@ -20,7 +20,7 @@ use actix_governor::governor::middleware::NoOpMiddleware;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::middleware::Compress;
 use actix_web::{App, HttpMessage, HttpServer, web};
 use anyhow::Result;
 use kite_jobs::Workers;
@@ -37,8 +37,11 @@ type Limiter = GovernorConfig<ClientIp, NoOpMiddleware<QuantaInstant>>;
 /// shared, so every worker thread counts against the same buckets.
 #[derive(Clone)]
 pub struct AppSettings {
-    pub static_dir: PathBuf,
+    /// `None`: the SPA embedded in the binary.
+    pub static_dir: Option<PathBuf>,
     pub max_json_bytes: usize,
+    /// Whether Kite's public URL is https, so browsers must keep to TLS.
+    pub https: bool,
     auth_limiter: Limiter,
     api_limiter: Limiter,
 }
@@ -48,6 +51,7 @@ impl AppSettings {
         Self {
             static_dir: config.static_dir.clone(),
             max_json_bytes: config.max_json_bytes,
+            https: config.public_url.starts_with("https://"),
             auth_limiter: governor(&config.auth_rate_limit),
             api_limiter: governor(&config.api_rate_limit),
         }
@@ -155,20 +159,16 @@ pub fn app(
         .into_app()
         .configure(public_links::configure)
         .configure(calendar_feed::configure)
-        .service(spa::service(settings.static_dir))
+        .configure(spa::configure(settings.static_dir))
         .wrap(Compress::default())
-        .wrap(
-            DefaultHeaders::new()
-                .add(("X-Content-Type-Options", "nosniff"))
-                .add(("X-Frame-Options", "DENY"))
-                .add(("Referrer-Policy", "same-origin")),
-        )
-        .wrap_fn(|req, srv| {
+        .wrap_fn(move |req, srv| {
             use actix_web::dev::Service;
             let request_id = req.extensions().get::<RequestId>().copied();
             let response = srv.call(req);
             async move {
                 let mut response = response.await?;
+                let path = response.request().path().to_owned();
+                security_headers::apply(response.headers_mut(), &path, settings.https);
                 if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id.to_string()).ok()) {
                     response
                         .headers_mut()
@@ -232,7 +232,12 @@ pub async fn serve(config: Config) -> Result<()> {
     let background = Background::start(&state, &config);
     let settings = AppSettings::new(&config);
     let listener = TcpListener::bind(&config.bind)?;
-    tracing::info!(address = %config.bind, static_dir = %settings.static_dir.display(), "Kite is listening");
+    let spa = match &settings.static_dir {
+        Some(dir) => dir.display().to_string(),
+        None if spa::embedded() => "embedded".into(),
+        None => "not built".into(),
+    };
+    tracing::info!(address = %config.bind, %spa, "Kite is listening");
     HttpServer::new(move || app(state.clone(), settings.clone()))
         .listen(listener)?
         .shutdown_timeout(20)

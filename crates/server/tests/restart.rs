@@ -21,14 +21,11 @@ fn free_port() -> u16 {
 }
 
 async fn start(data_dir: &Path, database_url: &str, port: u16) -> Child {
-    // No SPA here; an empty folder keeps the static file service quiet.
-    std::fs::create_dir_all(data_dir.join("no-spa")).expect("static dir");
     let child = Command::new(env!("CARGO_BIN_EXE_kite-server"))
         .arg("serve")
         .env("KITE_BIND", format!("127.0.0.1:{port}"))
         .env("KITE_DATA_DIR", data_dir)
         .env("DATABASE_URL", database_url)
-        .env("KITE_STATIC_DIR", data_dir.join("no-spa"))
         .env("KITE_JOB_LEASE_SECONDS", "3")
         .env("KITE_WORKERS", "1")
         .env("KITE_API_RATE_PER_SECOND", "100000")

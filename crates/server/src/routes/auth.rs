@@ -102,7 +102,7 @@ pub async fn logout(
     if let Some(token) = presented_refresh_token(&req, body.map(web::Json::into_inner)) {
         state.kite.auth().logout(&token, &client).await?;
     }
-    let mut gone = session_cookie(&req, String::new(), time::Duration::ZERO);
+    let mut gone = session_cookie(&req, &state, String::new(), time::Duration::ZERO);
     gone.make_removal();
     Ok(HttpResponse::NoContent().cookie(gone).finish())
 }
@@ -183,16 +183,18 @@ pub(crate) fn with_session(
 ) -> HttpResponse {
     let max_age = time::Duration::seconds(state.kite.settings.refresh_token_ttl.num_seconds());
     builder
-        .cookie(session_cookie(req, auth.refresh_token.clone(), max_age))
+        .cookie(session_cookie(req, state, auth.refresh_token.clone(), max_age))
         .json(auth)
 }
 
-fn session_cookie(req: &HttpRequest, value: String, max_age: time::Duration) -> Cookie<'static> {
+fn session_cookie(req: &HttpRequest, state: &AppState, value: String, max_age: time::Duration) -> Cookie<'static> {
+    // Behind a TLS-terminating proxy the connection itself may be plain http.
+    let https = state.kite.settings.public_url.starts_with("https://") || req.connection_info().scheme() == "https";
     Cookie::build(REFRESH_COOKIE, value)
         .path(COOKIE_PATH)
         .http_only(true)
         .same_site(SameSite::Strict)
-        .secure(req.connection_info().scheme() == "https")
+        .secure(https)
         .max_age(max_age)
         .finish()
 }

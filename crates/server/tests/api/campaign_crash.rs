@@ -107,7 +107,6 @@ async fn every_recipient_gets_exactly_one_email_across_a_kill_9_mid_send(backend
                 "crash-test-secret-that-is-long-enough-for-hs256".into(),
             ),
             ("KITE_PUBLIC_URL", address.clone()),
-            ("KITE_STATIC_DIR", "/nonexistent".into()),
             ("SENDGRID_API_KEY", FAKE_API_KEY.into()),
             ("SENDGRID_API_URL", fake.base_url.clone()),
             ("SENDGRID_WEBHOOK_PUBLIC_KEY", FakeSendGrid::public_key_base64()),

@@ -9,7 +9,6 @@ use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Database, Statement};
 use serde_json::{Value, json};
 use std::net::TcpListener;
-use std::path::PathBuf;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -127,7 +126,7 @@ impl TestApp {
             data_dir: data_dir.path().to_path_buf(),
             database_url,
             jwt_secret: b"test-secret-that-is-long-enough-for-hs256".to_vec(),
-            static_dir: PathBuf::from("/nonexistent"),
+            static_dir: None,
             public_url: "http://kite.test".into(),
             sendgrid: None,
             ai: None,

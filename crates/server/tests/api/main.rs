@@ -40,6 +40,7 @@ mod password_reset;
 mod profile;
 mod scheduled_exports;
 mod search;
+mod security_headers;
 mod sequences;
 mod stages;
 mod suggestions;

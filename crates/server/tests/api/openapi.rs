@@ -104,7 +104,7 @@ async fn client_routes_fall_back_to_the_spa_shell(backend: Backend) {
     std::fs::write(dist.path().join("index.html"), "<html>kite shell</html>").expect("index");
     std::fs::write(dist.path().join("app.js"), "console.log(1)").expect("asset");
     let static_dir = dist.path().to_path_buf();
-    let app = TestApp::spawn_with(backend, move |config| config.static_dir = static_dir).await;
+    let app = TestApp::spawn_with(backend, move |config| config.static_dir = Some(static_dir)).await;
     for path in ["/", "/contacts/42", "/settings/users"] {
         let page = app.call(Method::GET, path, None, None).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
