@@ -12,3 +12,17 @@ pub struct Health {
     pub database_backend: String,
     pub version: String,
 }
+
+/// Whether this instance should get traffic (`/api/v1/ready`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Readiness {
+    /// `ready` when every check passes, `not_ready` otherwise.
+    pub status: String,
+    /// `ok` or `unavailable`.
+    pub database: String,
+    /// `applied`, `pending` (this binary has migrations the database lacks) or `unknown`.
+    pub migrations: String,
+    /// `running`, `stopped`, or `disabled` on an instance started with `KITE_WORKERS=0`.
+    pub workers: String,
+}

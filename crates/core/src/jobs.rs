@@ -14,7 +14,8 @@ use kite_shared::Permission;
 use kite_shared::jobs::{JobDto, JobProgress, JobStatus, ServerEvent};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, OnConflict, Query, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, ExprTrait, FromQueryResult, QueryFilter, Set,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, ExprTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -127,6 +128,16 @@ fn held_by(id: Uuid, worker: &str) -> SimpleExpr {
         .and(Expr::col(job::Column::Status).eq(JobStatus::Running.as_str()))
 }
 
+/// The queue at one moment.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct QueueStats {
+    /// Queued jobs whose time has come.
+    pub due: u64,
+    pub running: u64,
+    /// How long the oldest due job has waited.
+    pub oldest_due_seconds: f64,
+}
+
 pub struct JobQueue<'a> {
     kite: &'a Kite,
 }
@@ -229,6 +240,42 @@ impl<'a> JobQueue<'a> {
             }
         }
         Ok(None)
+    }
+
+    /// How far behind the workers are, for monitoring.
+    pub async fn stats(&self) -> Result<QueueStats, CoreError> {
+        let now = Utc::now();
+        let due = || {
+            job::Entity::find()
+                .filter(job::Column::Status.eq(JobStatus::Queued.as_str()))
+                .filter(job::Column::RunAt.lte(now))
+        };
+        let oldest = due().order_by_asc(job::Column::RunAt).one(&self.kite.db).await?;
+        Ok(QueueStats {
+            due: due().count(&self.kite.db).await?,
+            running: job::Entity::find()
+                .filter(job::Column::Status.eq(JobStatus::Running.as_str()))
+                .count(&self.kite.db)
+                .await?,
+            oldest_due_seconds: oldest.map_or(0.0, |job| (now - job.run_at).as_seconds_f64()),
+        })
+    }
+
+    /// Hands back the jobs a stopping process still runs (its workers are named
+    /// `{process}-{n}`): their leases end now, so another instance claims them at once
+    /// instead of after the lease, and the interrupted attempt is not counted.
+    pub async fn release(&self, process: &str) -> Result<u64, CoreError> {
+        let now = Utc::now();
+        let released = job::Entity::update_many()
+            .col_expr(job::Column::LeaseUntil, Expr::value(now - Duration::seconds(1)))
+            // Claiming counted the attempt: a running job has at least one.
+            .col_expr(job::Column::Attempts, Expr::col(job::Column::Attempts).sub(1))
+            .col_expr(job::Column::UpdatedAt, Expr::value(now))
+            .filter(job::Column::Status.eq(JobStatus::Running.as_str()))
+            .filter(job::Column::WorkerId.starts_with(format!("{process}-")))
+            .exec(&self.kite.db)
+            .await?;
+        Ok(released.rows_affected)
     }
 
     /// Extends the lease and records progress, if the worker still holds the job.

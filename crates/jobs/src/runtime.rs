@@ -39,6 +39,9 @@ impl Default for WorkerConfig {
 }
 
 pub struct Workers {
+    kite: Kite,
+    /// Prefix of this pool's worker names.
+    process: String,
     stop: watch::Sender<bool>,
     tasks: JoinSet<()>,
 }
@@ -53,9 +56,9 @@ impl Workers {
             Arc::new(handlers.into_iter().map(|h| (h.kind(), h)).collect());
         let (stop, stopped) = watch::channel(false);
         let mut tasks = JoinSet::new();
-        let process = uuid::Uuid::new_v4().simple().to_string();
+        let process = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
         for n in 0..config.workers.max(1) {
-            let worker = format!("{}-{n}", &process[..12]);
+            let worker = format!("{process}-{n}");
             tasks.spawn(work(
                 kite.clone(),
                 handlers.clone(),
@@ -65,18 +68,27 @@ impl Workers {
             ));
         }
         tasks.spawn(clock(kite.clone(), ticking, config.tick, stopped.clone()));
-        tasks.spawn(dispatch(kite, subscribers, config.poll, stopped));
-        Workers { stop, tasks }
+        tasks.spawn(dispatch(kite.clone(), subscribers, config.poll, stopped));
+        Workers {
+            kite,
+            process,
+            stop,
+            tasks,
+        }
     }
 
-    /// Stops claiming, lets running jobs finish for up to `grace`, then abandons them
-    /// (their leases run out and another process takes them over).
+    /// Stops claiming, lets running jobs finish for up to `grace`, then stops them and
+    /// releases their leases, so another process takes them over at once.
     pub async fn shutdown(mut self, grace: std::time::Duration) {
         let _ = self.stop.send(true);
         let finished = tokio::time::timeout(grace, async { while self.tasks.join_next().await.is_some() {} }).await;
         if finished.is_err() {
-            tracing::warn!("jobs still running at shutdown were left to other workers");
             self.tasks.abort_all();
+            while self.tasks.join_next().await.is_some() {}
+            match self.kite.queue().release(&self.process).await {
+                Ok(released) => tracing::warn!(released, "jobs still running at shutdown were handed to other workers"),
+                Err(error) => tracing::warn!(%error, "jobs still running at shutdown wait for their leases to end"),
+            }
         }
     }
 }

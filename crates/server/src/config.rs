@@ -57,6 +57,8 @@ pub struct Config {
     /// addresses), `KITE_WEBHOOK_TIMEOUT_SECONDS` (10), `KITE_WEBHOOK_RETRY_SECONDS`
     /// (30: the first retry's wait, the unit of the schedule).
     pub webhooks: kite_core::integrations::WebhookSettings,
+    /// `KITE_METRICS_TOKEN`: the bearer token that reads `/metrics` from anywhere.
+    pub metrics_token: Option<String>,
 }
 
 impl Config {
@@ -112,6 +114,7 @@ impl Config {
             max_json_bytes: parse("KITE_MAX_JSON_BYTES", 1024 * 1024)?,
             max_upload_bytes: parse("KITE_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)?,
             workers: parse("KITE_WORKERS", 2)?,
+            metrics_token: var("KITE_METRICS_TOKEN"),
             job_lease_seconds: parse("KITE_JOB_LEASE_SECONDS", 30)?,
             export_page_rows: parse("KITE_EXPORT_PAGE_ROWS", 1000)?,
             sendgrid_events_key: var("SENDGRID_WEBHOOK_PUBLIC_KEY")

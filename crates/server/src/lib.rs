@@ -7,6 +7,7 @@ pub mod db;
 pub mod error;
 pub mod extract;
 pub mod key_limits;
+pub mod metrics;
 pub mod openapi;
 pub mod public_links;
 pub mod rate_limit;

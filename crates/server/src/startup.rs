@@ -12,7 +12,7 @@ use crate::routes::{
     suppressions, tags, users, webhooks,
 };
 use crate::state::AppState;
-use crate::{calendar_feed, public_links, security_headers, spa};
+use crate::{calendar_feed, metrics, public_links, security_headers, spa};
 use actix_governor::Governor;
 use actix_governor::GovernorConfig;
 use actix_governor::governor::clock::QuantaInstant;
@@ -26,6 +26,8 @@ use anyhow::Result;
 use kite_jobs::Workers;
 use std::net::TcpListener;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, scope};
@@ -141,6 +143,7 @@ pub fn app(
         InitError = (),
     >,
 > {
+    let metrics = state.metrics.clone();
     App::new()
         .app_data(web::Data::new(state))
         .app_data(
@@ -159,15 +162,26 @@ pub fn app(
         .into_app()
         .configure(public_links::configure)
         .configure(calendar_feed::configure)
+        .configure(metrics::configure)
         .configure(spa::configure(settings.static_dir))
         .wrap(Compress::default())
         .wrap_fn(move |req, srv| {
             use actix_web::dev::Service;
             let request_id = req.extensions().get::<RequestId>().copied();
+            let started = std::time::Instant::now();
             let response = srv.call(req);
+            let metrics = metrics.clone();
             async move {
                 let mut response = response.await?;
-                let path = response.request().path().to_owned();
+                let request = response.request();
+                let route = request.match_pattern().unwrap_or_else(|| "unmatched".into());
+                metrics.observe(
+                    request.method().as_str(),
+                    &route,
+                    response.status().as_u16(),
+                    started.elapsed(),
+                );
+                let path = request.path().to_owned();
                 security_headers::apply(response.headers_mut(), &path, settings.https);
                 if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id.to_string()).ok()) {
                     response
@@ -195,6 +209,7 @@ pub fn app(
 /// that brings other instances' events to this one's streams.
 pub struct Background {
     workers: Option<Workers>,
+    running: Arc<AtomicBool>,
     listener: Option<tokio::task::JoinHandle<()>>,
 }
 
@@ -207,11 +222,18 @@ impl Background {
         });
         let workers =
             (config.workers > 0).then(|| Workers::start(kite, kite_jobs::kinds::all(), config.worker_config()));
-        Background { workers, listener }
+        let running = state.workers_running.clone();
+        running.store(workers.is_some(), Ordering::Relaxed);
+        Background {
+            workers,
+            running,
+            listener,
+        }
     }
 
     /// Lets running jobs finish (up to 20 s) and stops listening.
     pub async fn stop(mut self) {
+        self.running.store(false, Ordering::Relaxed);
         if let Some(workers) = self.workers.take() {
             workers.shutdown(std::time::Duration::from_secs(20)).await;
         }

@@ -3,11 +3,13 @@
 use crate::config::Config;
 use crate::db;
 use crate::key_limits::KeyLimits;
+use crate::metrics::Metrics;
 use anyhow::Result;
 use kite_ai::Drafter;
 use kite_core::Kite;
 use kite_email::{EmailSender, OutboxSender, SendGridSender};
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -19,6 +21,13 @@ pub struct AppState {
     pub key_limits: Arc<KeyLimits>,
     /// Largest file an import accepts.
     pub max_upload_bytes: usize,
+    pub metrics: Arc<Metrics>,
+    /// What a scraper presents to read `/metrics`; without it, local connections may.
+    pub metrics_token: Option<String>,
+    /// Whether this instance runs job workers at all (`KITE_WORKERS` > 0)...
+    pub workers_expected: bool,
+    /// ...and whether they run now (false until started and once stopping).
+    pub workers_running: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -43,6 +52,10 @@ impl AppState {
             drafter: Arc::new(drafter),
             key_limits: Arc::default(),
             max_upload_bytes: config.max_upload_bytes,
+            metrics: Arc::new(Metrics::new()?),
+            metrics_token: config.metrics_token.clone(),
+            workers_expected: config.workers > 0,
+            workers_running: Arc::default(),
         })
     }
 }

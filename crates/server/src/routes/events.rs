@@ -2,6 +2,7 @@
 
 use crate::error::ApiError;
 use crate::extract::Auth;
+use crate::metrics::StreamOpen;
 use crate::state::AppState;
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, get, post, web};
@@ -42,17 +43,22 @@ pub struct StreamQuery {
 pub async fn events(state: web::Data<AppState>, query: web::Query<StreamQuery>) -> Result<HttpResponse, ApiError> {
     let owner = state.kite.events().open(&query.ticket).await?;
     let receiver = state.kite.events.subscribe();
-    let stream = futures_util::stream::unfold((receiver, owner, true), |(mut receiver, owner, first)| async move {
-        if first {
-            // Tells the browser the stream is open before any event arrives.
-            return Some((
-                Ok::<_, actix_web::Error>(Bytes::from_static(b": open\n\n")),
-                (receiver, owner, false),
-            ));
-        }
-        let chunk = next_chunk(&mut receiver, &owner).await?;
-        Some((Ok(chunk), (receiver, owner, false)))
-    });
+    // Counted while the stream lives, however it ends.
+    let open = StreamOpen::new(&state.metrics.sse_clients);
+    let stream = futures_util::stream::unfold(
+        (receiver, owner, open, true),
+        |(mut receiver, owner, open, first)| async move {
+            if first {
+                // Tells the browser the stream is open before any event arrives.
+                return Some((
+                    Ok::<_, actix_web::Error>(Bytes::from_static(b": open\n\n")),
+                    (receiver, owner, open, false),
+                ));
+            }
+            let chunk = next_chunk(&mut receiver, &owner).await?;
+            Some((Ok(chunk), (receiver, owner, open, false)))
+        },
+    );
     Ok(HttpResponse::Ok()
         .content_type("text/event-stream")
         .insert_header(("Cache-Control", "no-cache"))

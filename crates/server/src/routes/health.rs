@@ -1,7 +1,9 @@
 use crate::db::backend_name;
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
-use kite_shared::health::Health;
+use kite_shared::health::{Health, Readiness};
+use migration::{Migrator, MigratorTrait};
+use std::sync::atomic::Ordering;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Liveness and database reachability, for load balancers and monitoring.
@@ -37,7 +39,55 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
+/// Readiness: the database answers, its schema is this binary's, and the job workers
+/// run. A load balancer sends traffic only to an instance that answers 200.
+#[utoipa::path(
+    tag = "system",
+    responses(
+        (status = 200, description = "Ready for traffic", body = Readiness),
+        (status = 503, description = "A check failed; the body says which", body = Readiness),
+    )
+)]
+#[get("/ready")]
+pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
+    let db = &state.kite.db;
+    let database = match db.ping().await {
+        Ok(()) => "ok",
+        Err(error) => {
+            tracing::error!(%error, "readiness: the database does not answer");
+            "unavailable"
+        }
+    };
+    let migrations = match Migrator::get_pending_migrations(db).await {
+        Ok(pending) if pending.is_empty() => "applied",
+        Ok(_) => "pending",
+        Err(error) => {
+            tracing::error!(%error, "readiness: cannot read the applied migrations");
+            "unknown"
+        }
+    };
+    let workers = if !state.workers_expected {
+        "disabled"
+    } else if state.workers_running.load(Ordering::Relaxed) {
+        "running"
+    } else {
+        "stopped"
+    };
+    let ok = database == "ok" && migrations == "applied" && workers != "stopped";
+    let body = Readiness {
+        status: if ok { "ready" } else { "not_ready" }.into(),
+        database: database.into(),
+        migrations: migrations.into(),
+        workers: workers.into(),
+    };
+    if ok {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
+}
+
 /// This module's routes, in the order they must be matched.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(health);
+    cfg.service(health).service(ready);
 }

@@ -139,6 +139,7 @@ impl TestApp {
             max_json_bytes: 64 * 1024,
             max_upload_bytes: 5 * 1024 * 1024,
             workers: 2,
+            metrics_token: None,
             job_lease_seconds: 30,
             export_page_rows: 1000,
             sendgrid_events_key: None,

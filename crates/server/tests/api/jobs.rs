@@ -4,6 +4,7 @@ use chrono::Duration;
 use kite_core::jobs::NewJob;
 use kite_jobs::{JobError, JobHandler, JobRun, WorkerConfig, Workers};
 use reqwest::StatusCode;
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -346,3 +347,42 @@ async fn job_progress_reaches_its_users_event_stream(backend: Backend) {
     pool.shutdown(std::time::Duration::from_secs(5)).await;
 }
 on_both_databases!(job_progress_reaches_its_users_event_stream);
+
+async fn a_stopping_pool_hands_its_running_job_to_another_at_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signup("Acme", &unique_email("admin")).await;
+    let stopping = Workers::start(app.state.kite.clone(), vec![Arc::new(Endless)], quick(1));
+    let job = app
+        .state
+        .kite
+        .queue()
+        .enqueue(&app.state.kite.db, job_for(&admin, "test.endless", json!({})))
+        .await
+        .expect("enqueue");
+    wait_for_status(&app, &admin.access_token, job.id, "running").await;
+    let read = || async {
+        kite_entity::job::Entity::find_by_id(job.id)
+            .one(&app.state.kite.db)
+            .await
+            .expect("read the job")
+            .expect("the job")
+    };
+    let first_worker = read().await.worker_id;
+    stopping.shutdown(std::time::Duration::from_millis(100)).await;
+
+    // The lease is 30 s: only a released job is taken over within the wait below.
+    let taking_over = Workers::start(app.state.kite.clone(), vec![Arc::new(Endless)], quick(1));
+    let started = Instant::now();
+    let row = loop {
+        let row = read().await;
+        if row.worker_id.is_some() && row.worker_id != first_worker {
+            break row;
+        }
+        assert!(started.elapsed().as_secs() < 5, "the job was not taken over: {row:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    };
+    assert_eq!(row.status, "running");
+    assert_eq!(row.attempts, 1, "a graceful stop does not use up an attempt");
+    taking_over.shutdown(std::time::Duration::from_millis(100)).await;
+}
+on_both_databases!(a_stopping_pool_hands_its_running_job_to_another_at_once);

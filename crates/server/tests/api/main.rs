@@ -35,6 +35,7 @@ mod jobs;
 mod lockout;
 mod merge;
 mod openapi;
+mod operations;
 mod paging;
 mod password_reset;
 mod profile;
