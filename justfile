@@ -82,15 +82,52 @@ browser:
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
     fi
 
-# Run every test: unit, API (SQLite and PostgreSQL) and the browser suite.
+# Run every test: unit, API (SQLite and PostgreSQL), the browser suite and the API fuzzer.
 test: postgres browser build-spa
     cargo build -p kite-server
     cargo test --workspace --exclude kite-frontend
+    just fuzz
 
 # Run only the browser suite (screenshots land in target/e2e-screenshots/).
 e2e: browser build-spa
     cargo build -p kite-server
     cargo test -p kite-e2e
+
+# Fuzz the whole API against its own OpenAPI document with Schemathesis (pinned, in a
+# virtualenv in the cache): a signed-in admin, a fixed seed, `examples` cases per operation.
+# Any server error, undocumented status or content type, or response off its schema fails.
+fuzz examples="8" seed="20261207":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    venv="{{tools}}/schemathesis"
+    want=4.32.5
+    if [ "$("$venv/bin/schemathesis" --version 2>/dev/null | awk '{print $NF}')" != "$want" ]; then
+        if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
+        fi
+        rm -rf "$venv"
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$want"
+    fi
+    cargo build -p kite-server
+    data=$(mktemp -d)
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    base="http://127.0.0.1:$port"
+    # The fuzzer sends hundreds of requests a second from one address, over hours of token time.
+    KITE_BIND="127.0.0.1:$port" KITE_DATA_DIR="$data" KITE_PUBLIC_URL="$base" RUST_LOG=error \
+        KITE_API_RATE_PER_SECOND=1000000 KITE_AUTH_RATE_PER_MINUTE=1000000 KITE_ACCESS_TOKEN_MINUTES=600 \
+        "${CARGO_TARGET_DIR:-target}/debug/kite-server" serve &
+    server=$!
+    trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
+    for _ in $(seq 1 100); do curl -fs "$base/api/v1/health" >/dev/null && break; sleep 0.2; done
+    token=$(curl -fs "$base/api/v1/auth/signup" -H 'content-type: application/json' \
+        -d '{"organization_name":"Fuzz Ltd","name":"Fuzz Admin","email":"fuzz@kite.example","password":"fuzzing is believing"}' \
+        | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
+    "$venv/bin/schemathesis" run "$base/api-docs/openapi.json" \
+        --header "Authorization: Bearer $token" \
+        --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+        --phases examples,coverage,fuzzing --max-examples {{examples}} --seed {{seed}} \
+        --generation-database none --workers 2 --no-color --output-truncate true
 
 # Size of the SPA's wasm, raw and gzipped.
 spa-size: build-spa

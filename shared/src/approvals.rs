@@ -453,6 +453,7 @@ pub enum ApprovalBox {
 #[serde(deny_unknown_fields)]
 pub struct ApprovalListQuery {
     #[serde(default, rename = "box")]
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub inbox: Option<ApprovalBox>,
     #[serde(default)]
     pub status: Option<ApprovalStatus>,

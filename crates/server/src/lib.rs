@@ -1,6 +1,7 @@
 //! kite-server: the REST API, its OpenAPI document and Swagger UI, and the SPA.
 
 pub mod api_scopes;
+pub mod backup;
 pub mod calendar_feed;
 pub mod config;
 pub mod db;

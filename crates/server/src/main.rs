@@ -1,5 +1,6 @@
 use clap::{Parser, Subcommand};
-use kite_server::{config::Config, db, seed, startup, telemetry};
+use kite_server::{backup, config::Config, db, seed, startup, telemetry};
+use std::path::PathBuf;
 
 // glibc's allocator made the server's threads wait on its arena locks under concurrent
 // requests (perf of the benchmark); mimalloc keeps a heap per thread.
@@ -19,6 +20,20 @@ enum Command {
     Serve,
     /// Bring the database schema up to date, then exit.
     Migrate,
+    /// Copy the whole database into a new file while Kite keeps running (SQLite: the
+    /// file itself; PostgreSQL: a pg_dump archive in custom format).
+    Backup {
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Put a backup into the configured database. On SQLite, stop the server first.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        /// Overwrite a database that already holds Kite data.
+        #[arg(long)]
+        replace: bool,
+    },
     /// Create an organization filled with records: a demo, or a large set for benchmarks.
     Seed {
         /// A small team's living CRM (companies, contacts, deals with history, activities).
@@ -78,6 +93,16 @@ async fn main() -> anyhow::Result<()> {
                 password,
             };
             seed::run(config, options).await
+        }
+        Command::Backup { to } => {
+            backup::backup(&config.database_url, &to).await?;
+            tracing::info!(database = %db::redact(&config.database_url), file = %to.display(), "backup written");
+            Ok(())
+        }
+        Command::Restore { from, replace } => {
+            backup::restore(&config.database_url, &from, replace).await?;
+            tracing::info!(database = %db::redact(&config.database_url), file = %from.display(), "backup restored");
+            Ok(())
         }
         Command::Migrate => {
             let conn = db::connect(&config.database_url).await?;

@@ -105,3 +105,74 @@ pub fn with_api_keys(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::Open
     }
     doc
 }
+
+/// Answers any route may give besides its own, by what the route takes: too many
+/// requests anywhere, a missing or weak credential where one is needed, an unknown id in
+/// a path, an unreadable query or body, a body too large. Every error is problem+json.
+/// Run on the finished document, once the routes' paths are in it.
+pub fn with_error_responses(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{RefOr, Response};
+    for (path, item) in doc.paths.paths.iter_mut() {
+        if !path.starts_with("/api/v1/") {
+            continue;
+        }
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let takes = |place: ParameterIn| {
+                operation
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == place))
+            };
+            let mut common = vec![("429", "Too many requests from this client or API key")];
+            if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                common.push(("401", "Not signed in, or the token or key is not valid"));
+                common.push(("403", "The role or the API key's scopes do not allow this"));
+            }
+            if takes(ParameterIn::Path) {
+                common.push(("404", "No such record in your organization"));
+            }
+            if takes(ParameterIn::Query) {
+                common.push(("400", "The query string cannot be read"));
+                common.push(("422", "A parameter is not valid; `errors` names it"));
+            }
+            if operation.request_body.is_some() {
+                common.push(("400", "The body cannot be read"));
+                common.push(("413", "The body is too large"));
+                common.push(("422", "A field is not valid; `errors` names it"));
+            }
+            let responses = &mut operation.responses.responses;
+            for (status, description) in common {
+                responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| RefOr::T(Response::new(description)));
+            }
+            for (status, response) in responses.iter_mut() {
+                let RefOr::T(response) = response else { continue };
+                let error_body = RefOr::Ref(utoipa::openapi::Ref::from_schema_name("ErrorBody"));
+                // A status that answers its own body (readiness's 503) keeps it.
+                let own_body = response
+                    .content
+                    .get("application/json")
+                    .is_some_and(|c| !matches!(c, RefOr::T(c) if c.schema.as_ref() == Some(&error_body)));
+                if !status.starts_with(['4', '5']) || own_body {
+                    continue;
+                }
+                response.content.shift_remove("application/json");
+                response.content.insert(
+                    "application/problem+json".into(),
+                    RefOr::T(utoipa::openapi::Content::new(Some(error_body))),
+                );
+            }
+        }
+    }
+    doc
+}

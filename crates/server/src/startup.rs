@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::error::{ApiError, json_error, path_error, query_error};
 use crate::key_limits::KeyBudget;
-use crate::openapi::{ApiDoc, with_api_keys};
+use crate::openapi::{ApiDoc, with_api_keys, with_error_responses};
 use crate::rate_limit::{ClientIp, governor};
 use crate::routes::{
     activities, analytics, api_keys, approvals, audit, auth, calendar, campaigns, companies, contact_emails, contacts,
@@ -128,7 +128,7 @@ pub fn openapi(settings: AppSettings) -> utoipa::openapi::OpenApi {
         .service(api(settings))
         .split_for_parts()
         .1;
-    with_api_keys(doc)
+    with_error_responses(with_api_keys(doc))
 }
 
 pub fn app(
@@ -158,7 +158,7 @@ pub fn app(
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .service(api(settings.clone()))
-        .openapi_service(|doc| SwaggerUi::new("/api-docs/{_:.*}").url("/api-docs/openapi.json", with_api_keys(doc)))
+        .openapi_service(|doc| SwaggerUi::new("/api-docs/{_:.*}").url("/api-docs/openapi.json", with_error_responses(with_api_keys(doc))))
         .into_app()
         .configure(public_links::configure)
         .configure(calendar_feed::configure)

@@ -76,6 +76,8 @@ impl AnalyticsQuery {
 pub struct Compared<T> {
     pub periods: Periods,
     pub current: T,
+    // utoipa drops the null of an Option of a generic parameter.
+    #[cfg_attr(feature = "openapi", schema(nullable))]
     pub previous: Option<T>,
 }
 

@@ -40,9 +40,43 @@ pub struct TestApp {
     pub address: String,
     pub state: AppState,
     pub client: reqwest::Client,
+    pub database: Throwaway,
     _data_dir: tempfile::TempDir,
-    postgres_database: Option<String>,
     _background: Background,
+}
+
+/// A database for one test: a file on SQLite, a database of its own on PostgreSQL
+/// (dropped with this value).
+pub struct Throwaway {
+    pub url: String,
+    postgres_database: Option<String>,
+}
+
+impl Throwaway {
+    /// `sqlite_file` is where the SQLite database lives; PostgreSQL ignores it.
+    pub async fn create(backend: Backend, sqlite_file: &std::path::Path) -> Throwaway {
+        match backend {
+            Backend::Sqlite => Throwaway {
+                url: kite_server::config::sqlite_url(sqlite_file),
+                postgres_database: None,
+            },
+            Backend::Postgres => {
+                let name = format!("kite_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = Database::connect(postgres_admin_url())
+                    .await
+                    .expect("PostgreSQL must answer at KITE_TEST_POSTGRES_URL (just test starts it)");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                Throwaway {
+                    url: replace_database(&postgres_admin_url(), &name),
+                    postgres_database: Some(name),
+                }
+            }
+        }
+    }
 }
 
 pub struct Response {
@@ -106,21 +140,8 @@ impl TestApp {
 
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp data dir");
-        let (database_url, postgres_database) = match backend {
-            Backend::Sqlite => (kite_server::config::sqlite_url(&data_dir.path().join("kite.db")), None),
-            Backend::Postgres => {
-                let name = format!("kite_test_{}", uuid::Uuid::new_v4().simple());
-                let admin = Database::connect(postgres_admin_url())
-                    .await
-                    .expect("PostgreSQL must answer at KITE_TEST_POSTGRES_URL (just test starts it)");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await
-                    .expect("create test database");
-                admin.close().await.ok();
-                (replace_database(&postgres_admin_url(), &name), Some(name))
-            }
-        };
+        let database = Throwaway::create(backend, &data_dir.path().join("kite.db")).await;
+        let database_url = database.url.clone();
         let mut config = Config {
             bind: "127.0.0.1:0".into(),
             data_dir: data_dir.path().to_path_buf(),
@@ -172,8 +193,8 @@ impl TestApp {
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("client"),
+            database,
             _data_dir: data_dir,
-            postgres_database,
             _background: background,
         }
     }
@@ -376,7 +397,7 @@ pub fn replace_database(url: &str, name: &str) -> String {
     format!("{base}/{name}")
 }
 
-impl Drop for TestApp {
+impl Drop for Throwaway {
     fn drop(&mut self) {
         let Some(name) = self.postgres_database.take() else {
             return;

@@ -8,6 +8,7 @@ mod api_keys;
 mod approvals;
 mod audit;
 mod auth;
+mod backup;
 mod bulk;
 mod calendar;
 mod campaign_crash;
