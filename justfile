@@ -94,9 +94,10 @@ e2e: browser build-spa
     cargo test -p kite-e2e
 
 # Fuzz the whole API against its own OpenAPI document with Schemathesis (pinned, in a
-# virtualenv in the cache): a signed-in admin, a fixed seed, `examples` cases per operation.
-# Any server error, undocumented status or content type, or response off its schema fails.
-fuzz examples="8" seed="20261207":
+# virtualenv in the cache), on SQLite and on PostgreSQL: a signed-in admin, a fixed seed,
+# `examples` cases per operation. Any server error, undocumented status or content type,
+# or response off its schema fails.
+fuzz examples="8" seed="20261207" databases="sqlite postgres": postgres
     #!/usr/bin/env bash
     set -euo pipefail
     venv="{{tools}}/schemathesis"
@@ -111,23 +112,38 @@ fuzz examples="8" seed="20261207":
     fi
     cargo build -p kite-server
     data=$(mktemp -d)
-    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    base="http://127.0.0.1:$port"
-    # The fuzzer sends hundreds of requests a second from one address, over hours of token time.
-    KITE_BIND="127.0.0.1:$port" KITE_DATA_DIR="$data" KITE_PUBLIC_URL="$base" RUST_LOG=error \
-        KITE_API_RATE_PER_SECOND=1000000 KITE_AUTH_RATE_PER_MINUTE=1000000 KITE_ACCESS_TOKEN_MINUTES=600 \
-        "${CARGO_TARGET_DIR:-target}/debug/kite-server" serve &
-    server=$!
-    trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
-    for _ in $(seq 1 100); do curl -fs "$base/api/v1/health" >/dev/null && break; sleep 0.2; done
-    token=$(curl -fs "$base/api/v1/auth/signup" -H 'content-type: application/json' \
-        -d '{"organization_name":"Fuzz Ltd","name":"Fuzz Admin","email":"fuzz@kite.example","password":"fuzzing is believing"}' \
-        | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
-    "$venv/bin/schemathesis" run "$base/api-docs/openapi.json" \
-        --header "Authorization: Bearer $token" \
-        --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
-        --phases examples,coverage,fuzzing --max-examples {{examples}} --seed {{seed}} \
-        --generation-database none --workers 2 --no-color --output-truncate true
+    server=
+    stop() { if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi; }
+    trap 'stop; rm -rf "$data"' EXIT
+    for database in {{databases}}; do
+        rm -rf "${data:?}"/*
+        if [ "$database" = postgres ]; then
+            psql "$KITE_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS kite_fuzz WITH (FORCE)" -c "CREATE DATABASE kite_fuzz"
+            export DATABASE_URL="${KITE_TEST_POSTGRES_URL%/*}/kite_fuzz"
+        else
+            unset DATABASE_URL
+        fi
+        port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+        base="http://127.0.0.1:$port"
+        # The fuzzer sends hundreds of requests a second from one address, for minutes.
+        KITE_BIND="127.0.0.1:$port" KITE_DATA_DIR="$data" KITE_PUBLIC_URL="$base" RUST_LOG=error \
+            KITE_API_RATE_PER_SECOND=1000000 KITE_AUTH_RATE_PER_MINUTE=1000000 KITE_ACCESS_TOKEN_MINUTES=600 \
+            "${CARGO_TARGET_DIR:-target}/debug/kite-server" serve &
+        server=$!
+        for _ in $(seq 1 100); do curl -fs "$base/api/v1/health" >/dev/null && break; sleep 0.2; done
+        token=$(curl -fs "$base/api/v1/auth/signup" -H 'content-type: application/json' \
+            -d '{"organization_name":"Fuzz Ltd","name":"Fuzz Admin","email":"fuzz@kite.example","password":"fuzzing is believing"}' \
+            | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
+        echo "== Schemathesis on $database"
+        "$venv/bin/schemathesis" run "$base/api-docs/openapi.json" \
+            --header "Authorization: Bearer $token" \
+            --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+            --phases examples,coverage,fuzzing --max-examples {{examples}} --seed {{seed}} \
+            --generation-database none --workers 2 --no-color --output-truncate true
+        stop
+        server=
+    done
+    psql "$KITE_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS kite_fuzz WITH (FORCE)"
 
 # Size of the SPA's wasm, raw and gzipped.
 spa-size: build-spa

@@ -76,8 +76,9 @@ impl AnalyticsQuery {
 pub struct Compared<T> {
     pub periods: Periods,
     pub current: T,
-    // utoipa drops the null of an Option of a generic parameter.
-    #[cfg_attr(feature = "openapi", schema(nullable))]
+    /// The period before, when asked for; absent otherwise. (Absent rather than null:
+    /// utoipa cannot mark an Option of a generic parameter nullable.)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<T>,
 }
 

@@ -78,6 +78,7 @@ pub async fn preview_template(
     responses(
         (status = 202, body = TestSent),
         (status = 403, body = ErrorBody),
+        (status = 404, description = "The contact or deal picked is not in your organization", body = ErrorBody),
         (status = 422, body = ErrorBody),
     )
 )]
