@@ -14,8 +14,8 @@ use kite_shared::Permission;
 use kite_shared::jobs::{JobDto, JobProgress, JobStatus, ServerEvent};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, OnConflict, Query, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, ExprTrait, FromQueryResult, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, ExprTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use serde::Serialize;
 use uuid::Uuid;

@@ -56,7 +56,13 @@ impl Workers {
             Arc::new(handlers.into_iter().map(|h| (h.kind(), h)).collect());
         let (stop, stopped) = watch::channel(false);
         let mut tasks = JoinSet::new();
-        let process = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
+        // The pid tells an operator which process holds a job; the random part keeps
+        // names apart across hosts and restarts.
+        let process = format!(
+            "{}.{}",
+            std::process::id(),
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        );
         for n in 0..config.workers.max(1) {
             let worker = format!("{process}-{n}");
             tasks.spawn(work(

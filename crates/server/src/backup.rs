@@ -52,9 +52,9 @@ pub async fn backup(database_url: &str, to: &Path) -> Result<(), BackupError> {
         .await?;
     } else {
         let conn = connect(database_url).await?;
-        let target = partial.to_str().ok_or_else(|| {
-            BackupError::Unsupported(format!("{} is not a UTF-8 path", partial.display()))
-        })?;
+        let target = partial
+            .to_str()
+            .ok_or_else(|| BackupError::Unsupported(format!("{} is not a UTF-8 path", partial.display())))?;
         conn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Sqlite,
             "VACUUM INTO ?",
@@ -79,7 +79,12 @@ pub async fn restore(database_url: &str, from: &Path, replace: bool) -> Result<(
             return Err(BackupError::NotEmpty);
         }
         let mut command = Command::new("pg_restore");
-        command.args(["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"]);
+        command.args([
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            "--single-transaction",
+        ]);
         if replace {
             command.args(["--clean", "--if-exists"]);
         }
@@ -201,7 +206,10 @@ mod tests {
             sqlite_path("sqlite:///var/lib/kite/kite.db?mode=rwc").ok(),
             Some(PathBuf::from("/var/lib/kite/kite.db"))
         );
-        assert_eq!(sqlite_path("sqlite:data/kite.db").ok(), Some(PathBuf::from("data/kite.db")));
+        assert_eq!(
+            sqlite_path("sqlite:data/kite.db").ok(),
+            Some(PathBuf::from("data/kite.db"))
+        );
         assert!(sqlite_path("sqlite::memory:").is_err());
     }
 }

@@ -20,6 +20,10 @@ pub struct Config {
     pub bind: String,
     pub data_dir: PathBuf,
     pub database_url: String,
+    /// Connections this process keeps to the database at most (`KITE_DATABASE_MAX_CONNECTIONS`;
+    /// unset: 20 on PostgreSQL, 8 on SQLite). Several instances share PostgreSQL's
+    /// `max_connections` between them.
+    pub database_max_connections: Option<u32>,
     pub jwt_secret: Vec<u8>,
     /// A built SPA to serve from disk instead of the one embedded in the binary.
     pub static_dir: Option<PathBuf>,
@@ -114,6 +118,14 @@ impl Config {
             max_json_bytes: parse("KITE_MAX_JSON_BYTES", 1024 * 1024)?,
             max_upload_bytes: parse("KITE_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)?,
             workers: parse("KITE_WORKERS", 2)?,
+            database_max_connections: var("KITE_DATABASE_MAX_CONNECTIONS")
+                .map(|n| match n.parse::<u32>() {
+                    Ok(n) if n > 0 => Ok(n),
+                    _ => Err(anyhow::anyhow!(
+                        "KITE_DATABASE_MAX_CONNECTIONS must be a whole number above 0"
+                    )),
+                })
+                .transpose()?,
             metrics_token: var("KITE_METRICS_TOKEN"),
             job_lease_seconds: parse("KITE_JOB_LEASE_SECONDS", 30)?,
             export_page_rows: parse("KITE_EXPORT_PAGE_ROWS", 1000)?,

@@ -5,10 +5,12 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 use std::time::Duration;
 
-pub async fn connect(url: &str) -> Result<DatabaseConnection> {
+/// `max_connections` unset: 20 on PostgreSQL, 8 on SQLite (one writer at a time there).
+pub async fn connect(url: &str, max_connections: Option<u32>) -> Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url.to_owned());
+    let default = if url.starts_with("sqlite") { 8 } else { 20 };
     options
-        .max_connections(if url.starts_with("sqlite") { 8 } else { 20 })
+        .max_connections(max_connections.unwrap_or(default))
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .sqlx_logging(false)

@@ -143,6 +143,12 @@ fn core_parts(error: &CoreError) -> (StatusCode, &'static str, String, Vec<Field
             "The email could not be sent. Try again later.".into(),
             Vec::new(),
         ),
+        CoreError::Database(sea_orm::DbErr::ConnectionAcquire(_)) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "Kite is busy right now. Try again in a moment.".into(),
+            Vec::new(),
+        ),
         CoreError::Database(_) | CoreError::Internal(_) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal_error",
@@ -173,6 +179,9 @@ impl ResponseError for ApiError {
         response.content_type("application/problem+json");
         if let ApiError::TooManyRequests { retry_after_secs } = self {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from(*retry_after_secs)));
+        }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.insert_header((header::RETRY_AFTER, HeaderValue::from(1)));
         }
         if let ApiError::Core(CoreError::AccountLocked { until }) = self {
             let secs = (*until - chrono::Utc::now()).num_seconds().max(1);

@@ -105,7 +105,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            let conn = db::connect(&config.database_url).await?;
+            let conn = db::connect(&config.database_url, config.database_max_connections).await?;
             db::migrate(&conn).await?;
             tracing::info!(database = %db::redact(&config.database_url), "migrations applied");
             Ok(())

@@ -132,7 +132,13 @@ pub fn with_error_responses(mut doc: utoipa::openapi::OpenApi) -> utoipa::openap
                     .flatten()
                     .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == place))
             };
-            let mut common = vec![("429", "Too many requests from this client or API key")];
+            let mut common = vec![
+                ("429", "Too many requests from this client or API key"),
+                (
+                    "503",
+                    "Every database connection is busy; retry after `Retry-After` seconds",
+                ),
+            ];
             if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
                 common.push(("401", "Not signed in, or the token or key is not valid"));
                 common.push(("403", "The role or the API key's scopes do not allow this"));

@@ -88,7 +88,10 @@ mod tests {
         let policy = spa_policy(html);
         let hash = |s: &str| base64::engine::general_purpose::STANDARD.encode(Sha256::digest(s.as_bytes()));
         assert!(policy.contains(&format!("'sha256-{}'", hash("let a = 1;"))), "{policy}");
-        assert!(policy.contains(&format!("'sha256-{}'", hash("import x from '/x.js';"))), "{policy}");
+        assert!(
+            policy.contains(&format!("'sha256-{}'", hash("import x from '/x.js';"))),
+            "{policy}"
+        );
         assert_eq!(policy.matches("'sha256-").count(), 2, "{policy}");
         assert!(!policy.contains("script-src 'self' 'unsafe-inline'"), "{policy}");
     }

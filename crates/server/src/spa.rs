@@ -104,14 +104,16 @@ fn directory(cfg: &mut web::ServiceConfig, dir: PathBuf) {
             async move { directory_index(&index) }
         }),
     )
-    .service(Files::new("/", dir).default_handler(fn_service(move |req: ServiceRequest| {
-        let index = index.clone();
-        async move {
-            let (req, _) = req.into_parts();
-            let response = directory_index(&index);
-            Ok(ServiceResponse::new(req, response))
-        }
-    })));
+    .service(
+        Files::new("/", dir).default_handler(fn_service(move |req: ServiceRequest| {
+            let index = index.clone();
+            async move {
+                let (req, _) = req.into_parts();
+                let response = directory_index(&index);
+                Ok(ServiceResponse::new(req, response))
+            }
+        })),
+    );
 }
 
 /// Read on every request: a development server picks up a rebuilt SPA at once.

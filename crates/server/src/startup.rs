@@ -158,7 +158,9 @@ pub fn app(
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .service(api(settings.clone()))
-        .openapi_service(|doc| SwaggerUi::new("/api-docs/{_:.*}").url("/api-docs/openapi.json", with_error_responses(with_api_keys(doc))))
+        .openapi_service(|doc| {
+            SwaggerUi::new("/api-docs/{_:.*}").url("/api-docs/openapi.json", with_error_responses(with_api_keys(doc)))
+        })
         .into_app()
         .configure(public_links::configure)
         .configure(calendar_feed::configure)
@@ -259,9 +261,14 @@ pub async fn serve(config: Config) -> Result<()> {
         None if spa::embedded() => "embedded".into(),
         None => "not built".into(),
     };
-    tracing::info!(address = %config.bind, %spa, "Kite is listening");
+    // The address bound, not the one asked for: with port 0 the system picks it.
+    let address = listener.local_addr()?;
+    tracing::info!(%address, %spa, "Kite is listening");
     HttpServer::new(move || app(state.clone(), settings.clone()))
         .listen(listener)?
+        // Longer than a load balancer's idle timeout (60 s on most): a connection the
+        // balancer reuses must not be one Kite has just closed, or its request fails.
+        .keep_alive(std::time::Duration::from_secs(75))
         .shutdown_timeout(20)
         .run()
         .await?;

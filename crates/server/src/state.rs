@@ -34,7 +34,7 @@ impl AppState {
     /// Connects, migrates, and picks the email sender: SendGrid when a key is set,
     /// the outbox table otherwise.
     pub async fn build(config: &Config) -> Result<Self> {
-        let db = db::connect(&config.database_url).await?;
+        let db = db::connect(&config.database_url, config.database_max_connections).await?;
         db::migrate(&db).await?;
         let email: Arc<dyn EmailSender> = match &config.sendgrid {
             Some(sendgrid) => Arc::new(SendGridSender::new(sendgrid.clone())?),

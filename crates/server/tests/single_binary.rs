@@ -40,7 +40,11 @@ async fn the_binary_alone_serves_the_spa_and_the_api() {
 
     let shell = client.get(format!("{base}/contacts")).send().await.expect("shell");
     assert!(shell.status().is_success());
-    assert_eq!(shell.text().await.expect("shell"), built, "the embedded SPA is this build's");
+    assert_eq!(
+        shell.text().await.expect("shell"),
+        built,
+        "the embedded SPA is this build's"
+    );
     let wasm_name = built
         .split(['"', '\''])
         .find(|part| part.ends_with("_bg.wasm"))
@@ -48,7 +52,12 @@ async fn the_binary_alone_serves_the_spa_and_the_api() {
     let wasm = client.get(format!("{base}{wasm_name}")).send().await.expect("wasm");
     assert!(wasm.status().is_success(), "{wasm_name}: {}", wasm.status());
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
-    assert!(wasm.headers()["cache-control"].to_str().unwrap_or_default().contains("immutable"));
+    assert!(
+        wasm.headers()["cache-control"]
+            .to_str()
+            .unwrap_or_default()
+            .contains("immutable")
+    );
     let bytes = wasm.bytes().await.expect("wasm body");
     assert_eq!(&bytes[..4], b"\0asm");
 

@@ -55,7 +55,10 @@ async fn a_backup_during_writes_restores_every_acknowledged_write_whole(backend:
                     .expect("create a contact");
                 assert_eq!(response.status(), reqwest::StatusCode::CREATED);
                 let body: serde_json::Value = response.json().await.expect("contact");
-                written.lock().expect("ids").push(body["id"].as_str().unwrap_or_default().to_owned());
+                written
+                    .lock()
+                    .expect("ids")
+                    .push(body["id"].as_str().unwrap_or_default().to_owned());
             }
         })
     };
@@ -65,11 +68,17 @@ async fn a_backup_during_writes_restores_every_acknowledged_write_whole(backend:
     let dir = tempfile::tempdir().expect("backup dir");
     let file = dir.path().join("kite.backup");
     let before: Vec<String> = written.lock().expect("ids").clone();
-    backup::backup(&app.database.url, &file).await.expect("backup while writing");
+    backup::backup(&app.database.url, &file)
+        .await
+        .expect("backup while writing");
     let after = written.lock().expect("ids").len();
     writing.store(false, Ordering::Relaxed);
     writer.await.expect("writer");
-    assert!(after > before.len(), "writes went on during the backup ({} then {after})", before.len());
+    assert!(
+        after > before.len(),
+        "writes went on during the backup ({} then {after})",
+        before.len()
+    );
 
     let restored = Throwaway::create(backend, &dir.path().join("restored.db")).await;
     backup::restore(&restored.url, &file, false).await.expect("restore");
@@ -95,10 +104,16 @@ async fn a_backup_during_writes_restores_every_acknowledged_write_whole(backend:
         "SELECT COUNT(*) FROM audit_log WHERE entity_type = 'contact' AND action = 'contact.created'",
     )
     .await;
-    assert_eq!(audited, contacts, "each contact came with its audit row, or neither is there");
+    assert_eq!(
+        audited, contacts,
+        "each contact came with its audit row, or neither is there"
+    );
     if backend == Backend::Sqlite {
         let check = db
-            .query_one_raw(Statement::from_string(db.get_database_backend(), "PRAGMA integrity_check".to_owned()))
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                "PRAGMA integrity_check".to_owned(),
+            ))
             .await
             .expect("integrity check")
             .and_then(|row| row.try_get_by_index::<String>(0).ok());
@@ -110,7 +125,9 @@ async fn a_backup_during_writes_restores_every_acknowledged_write_whole(backend:
     let still = dir.path().join("still.backup");
     backup::backup(&app.database.url, &still).await.expect("backup at rest");
     let twin = Throwaway::create(backend, &dir.path().join("twin.db")).await;
-    backup::restore(&twin.url, &still, false).await.expect("restore at rest");
+    backup::restore(&twin.url, &still, false)
+        .await
+        .expect("restore at rest");
     let twin_db = Database::connect(&twin.url).await.expect("twin database");
     let live = &app.state.kite.db;
     let names = tables(live).await;
@@ -145,6 +162,10 @@ async fn a_restore_never_overwrites_kite_data_nor_takes_a_foreign_file(backend: 
         backup::restore(&empty.url, &foreign, false).await,
         Err(BackupError::WrongFormat(..))
     ));
-    assert_eq!(app.count_rows("organizations", "").await, 1, "the live data is untouched");
+    assert_eq!(
+        app.count_rows("organizations", "").await,
+        1,
+        "the live data is untouched"
+    );
 }
 on_both_databases!(a_restore_never_overwrites_kite_data_nor_takes_a_foreign_file);

@@ -6,15 +6,13 @@ use kite_server::startup::{AppSettings, Background, app};
 use kite_server::state::AppState;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
-use sea_orm::{ConnectionTrait, Database, Statement};
+use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 use std::net::TcpListener;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
+#[path = "../shared/database.rs"]
+mod database;
+pub use database::{Backend, Throwaway, postgres_admin_url, replace_database};
 
 /// Generates `mod <name> { fn sqlite(); fn postgres(); }` running `<name>(backend)`.
 #[macro_export]
@@ -43,40 +41,6 @@ pub struct TestApp {
     pub database: Throwaway,
     _data_dir: tempfile::TempDir,
     _background: Background,
-}
-
-/// A database for one test: a file on SQLite, a database of its own on PostgreSQL
-/// (dropped with this value).
-pub struct Throwaway {
-    pub url: String,
-    postgres_database: Option<String>,
-}
-
-impl Throwaway {
-    /// `sqlite_file` is where the SQLite database lives; PostgreSQL ignores it.
-    pub async fn create(backend: Backend, sqlite_file: &std::path::Path) -> Throwaway {
-        match backend {
-            Backend::Sqlite => Throwaway {
-                url: kite_server::config::sqlite_url(sqlite_file),
-                postgres_database: None,
-            },
-            Backend::Postgres => {
-                let name = format!("kite_test_{}", uuid::Uuid::new_v4().simple());
-                let admin = Database::connect(postgres_admin_url())
-                    .await
-                    .expect("PostgreSQL must answer at KITE_TEST_POSTGRES_URL (just test starts it)");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await
-                    .expect("create test database");
-                admin.close().await.ok();
-                Throwaway {
-                    url: replace_database(&postgres_admin_url(), &name),
-                    postgres_database: Some(name),
-                }
-            }
-        }
-    }
 }
 
 pub struct Response {
@@ -125,10 +89,6 @@ pub struct Session {
     pub organization_id: String,
 }
 
-pub fn postgres_admin_url() -> String {
-    std::env::var("KITE_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
 pub fn unique_email(prefix: &str) -> String {
     format!("{prefix}-{}@example.com", uuid::Uuid::new_v4().simple())
 }
@@ -162,6 +122,7 @@ impl TestApp {
             workers: 2,
             metrics_token: None,
             job_lease_seconds: 30,
+            database_max_connections: None,
             export_page_rows: 1000,
             sendgrid_events_key: None,
             email_reconcile_seconds: 900,
@@ -390,32 +351,4 @@ pub async fn read(response: reqwest::Response) -> Response {
         serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
     };
     Response { status, headers, body }
-}
-
-pub fn replace_database(url: &str, name: &str) -> String {
-    let base = url.rsplit_once('/').map_or(url, |(base, _)| base);
-    format!("{base}/{name}")
-}
-
-impl Drop for Throwaway {
-    fn drop(&mut self) {
-        let Some(name) = self.postgres_database.take() else {
-            return;
-        };
-        // Drop cannot await; a short-lived runtime on another thread removes the database.
-        let _ = std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
-                return;
-            };
-            runtime.block_on(async {
-                if let Ok(admin) = Database::connect(postgres_admin_url()).await {
-                    let _ = admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await;
-                    admin.close().await.ok();
-                }
-            });
-        })
-        .join();
-    }
 }

@@ -34,7 +34,10 @@ async fn scrape(app: &TestApp, headers: &[(&str, &str)]) -> (StatusCode, String)
 async fn metrics_count_requests_by_route_and_show_queue_streams_and_pool(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.signup("Acme", &unique_email("admin")).await;
-    for id in ["0190a3b4-0000-7000-8000-000000000001", "0190a3b4-0000-7000-8000-000000000002"] {
+    for id in [
+        "0190a3b4-0000-7000-8000-000000000001",
+        "0190a3b4-0000-7000-8000-000000000002",
+    ] {
         let missing = app.get(&format!("/api/v1/contacts/{id}"), &admin.access_token).await;
         assert_eq!(missing.status, StatusCode::NOT_FOUND);
     }
@@ -58,7 +61,11 @@ on_both_databases!(metrics_count_requests_by_route_and_show_queue_streams_and_po
 async fn metrics_are_local_only_unless_a_token_is_set() {
     let open = TestApp::spawn(Backend::Sqlite).await;
     let (relayed, _) = scrape(&open, &[("x-forwarded-for", "203.0.113.9")]).await;
-    assert_eq!(relayed, StatusCode::FORBIDDEN, "a request relayed by a proxy is not local");
+    assert_eq!(
+        relayed,
+        StatusCode::FORBIDDEN,
+        "a request relayed by a proxy is not local"
+    );
 
     let guarded = TestApp::spawn_with(Backend::Sqlite, |config| {
         config.metrics_token = Some("scrape-secret".into());

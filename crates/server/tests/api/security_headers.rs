@@ -24,7 +24,10 @@ async fn api_responses_forbid_framing_sniffing_and_scripts() {
         let policy = header(&response, "content-security-policy");
         assert!(policy.starts_with("default-src 'none'"), "{path}: {policy}");
         assert!(policy.contains("frame-ancestors 'none'"), "{path}: {policy}");
-        assert!(response.headers.get("strict-transport-security").is_none(), "plain http has no HSTS");
+        assert!(
+            response.headers.get("strict-transport-security").is_none(),
+            "plain http has no HSTS"
+        );
     }
 }
 
@@ -66,7 +69,10 @@ async fn swagger_ui_may_load_its_own_scripts() {
 
 #[actix_web::test]
 async fn behind_https_browsers_keep_to_tls_and_the_session_cookie_is_secure() {
-    let app = TestApp::spawn_with(Backend::Sqlite, |config| config.public_url = "https://crm.example".into()).await;
+    let app = TestApp::spawn_with(Backend::Sqlite, |config| {
+        config.public_url = "https://crm.example".into()
+    })
+    .await;
     let email = unique_email("tls");
     let signup = app
         .post(
