@@ -69,6 +69,10 @@ impl Pair {
         row.try_get_by_index(0).expect("a count")
     }
 
+    async fn execute(&self, sql: &str) {
+        self.db.execute_unprepared(sql).await.expect(sql);
+    }
+
     /// The worker that holds (or last ran) the job.
     async fn worker_of(&self, job: &str) -> Option<String> {
         let sql = format!("SELECT worker_id FROM jobs WHERE id = '{job}'");
@@ -151,6 +155,49 @@ async fn jobs_queued_on_both_instances_each_run_exactly_once() {
             .await;
         assert!(ran > 0, "both instances ran some of the jobs");
     }
+}
+
+#[tokio::test]
+async fn a_due_schedule_fires_once_however_many_instances_see_it() {
+    const SCHEDULES: i64 = 20;
+    let pair = Pair::start("1").await;
+    for n in 0..SCHEDULES {
+        let api = if n % 2 == 0 { &pair.a.api } else { &pair.b.api };
+        call(
+            pair.client
+                .post(format!("{api}/scheduled-exports"))
+                .bearer_auth(&pair.token)
+                .json(&json!({
+                    "name": format!("Export {n}"), "entity": "contacts", "format": "csv",
+                    "schedule": {"frequency": "daily", "time": "08:00", "time_zone": "UTC"},
+                    "recipients": ["ops@twins.example"],
+                })),
+        )
+        .await;
+    }
+    pair.execute("UPDATE scheduled_exports SET next_run_at = now() - interval '1 hour'")
+        .await;
+
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while pair.count("SELECT COUNT(*) FROM export_runs").await < SCHEDULES {
+        assert!(Instant::now() < deadline, "the due exports never ran");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Each clock looks for due exports every 15 s: by now both have looked since.
+    tokio::time::sleep(Duration::from_secs(17)).await;
+    assert_eq!(
+        pair.count("SELECT COUNT(*) FROM jobs WHERE kind = 'export.scheduled'")
+            .await,
+        SCHEDULES,
+        "one run per schedule and due time"
+    );
+    assert_eq!(pair.count("SELECT COUNT(*) FROM export_runs").await, SCHEDULES);
+    assert_eq!(
+        pair.count("SELECT COUNT(*) FROM scheduled_exports WHERE next_run_at <= now()")
+            .await,
+        0,
+        "each moved on to its next day"
+    );
 }
 
 #[tokio::test]
