@@ -44,6 +44,13 @@ build-spa: setup
 build: build-spa
     cargo build --release -p kite-server
 
+# The release binary, with the web app embedded: the one file to deploy.
+release: build
+    #!/usr/bin/env bash
+    set -euo pipefail
+    binary="${CARGO_TARGET_DIR:-target}/release/kite-server"
+    echo "$binary ($(du -h "$binary" | cut -f1)): copy it anywhere and run \`kite-server serve\`"
+
 # Build and run Kite on http://127.0.0.1:8080 with SQLite in ./data (override with KITE_BIND, DATABASE_URL, ...).
 run: build
     cargo run --release -p kite-server -- serve
@@ -144,6 +151,49 @@ fuzz examples="8" seed="20261207" databases="sqlite postgres": postgres
         server=
     done
     psql "$KITE_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS kite_fuzz WITH (FORCE)"
+
+# Soak test (a benchmark, not CI): a mixed workload (lists, search, the board, creating and
+# updating contacts and deals, moves, logged calls, 2,000-row imports one after another,
+# and a client provoking the sign-in limit's 429s) at `concurrency` for `minutes` against
+# a release server on SQLite, then PostgreSQL, seeded with 10k contacts and 5k deals.
+# Reports errors, p99 per route and the server's RSS every 10 s in target/bench/soak.md.
+soak minutes="10" concurrency="64" databases="sqlite postgres": postgres
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cargo build --release -p kite-server -p kite-bench
+    target="${CARGO_TARGET_DIR:-target}"
+    mkdir -p "$target/bench"
+    report="$target/bench/soak.md"
+    echo "# Kite soak test, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores" > "$report"
+    export KITE_BIND=127.0.0.1:8092 RUST_LOG=warn KITE_DATA_DIR=$(mktemp -d)
+    # One client address for everyone: the API limit out of the way, the sign-in limit
+    # at its default so the probe meets it; tokens that outlast the run.
+    export KITE_API_RATE_PER_SECOND=1000000 KITE_AUTH_RATE_PER_MINUTE=60 KITE_ACCESS_TOKEN_MINUTES=600
+    server=
+    trap 'if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi; rm -rf "$KITE_DATA_DIR"' EXIT
+    for database in {{databases}}; do
+        rm -rf "${KITE_DATA_DIR:?}"/*
+        if [ "$database" = postgres ]; then
+            psql "$KITE_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS kite_soak WITH (FORCE)" -c "CREATE DATABASE kite_soak"
+            export DATABASE_URL="${KITE_TEST_POSTGRES_URL%/*}/kite_soak"
+        else
+            unset DATABASE_URL
+        fi
+        "$target/release/kite-server" seed --contacts 10000 --companies 2000 --deals 5000 --email bench@kite.example
+        "$target/release/kite-server" serve &
+        server=$!
+        for _ in $(seq 1 100); do curl -sf http://127.0.0.1:8092/api/v1/health >/dev/null && break; sleep 0.2; done
+        echo "" >> "$report"
+        echo "## $database" >> "$report"
+        echo "" >> "$report"
+        "$target/release/kite-bench" --base-url http://127.0.0.1:8092 --label "$database" \
+            --soak-minutes {{minutes}} --concurrency {{concurrency}} --server-pid "$server" | tee -a "$report"
+        kill "$server"
+        wait "$server" || true
+        server=
+    done
+    psql "$KITE_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS kite_soak WITH (FORCE)"
+    echo "Report: $report"
 
 # Size of the SPA's wasm, raw and gzipped.
 spa-size: build-spa

@@ -4,13 +4,15 @@
 //! `--campaign N`, a campaign to the N seeded contacts through a fake SendGrid; or, with
 //! `--analytics`, the analytics endpoints and the default dashboard; or, with
 //! `--insights`, a retraining of the scoring models and the list by score; or, with
-//! `--webhooks N`, webhook deliveries per second to a local receiver. `just bench`
-//! seeds the database and starts the server first.
+//! `--webhooks N`, webhook deliveries per second to a local receiver; or, with
+//! `--soak-minutes M`, a mixed workload for M minutes with the server's memory sampled.
+//! `just bench` and `just soak` seed the database and start the server first.
 
 mod analytics;
 mod campaign;
 mod insights;
 mod io;
+mod soak;
 mod webhooks;
 
 use anyhow::{Context, Result, bail};
@@ -62,6 +64,12 @@ struct Args {
     /// webhook receiver on 127.0.0.1 (the server must allow loopback webhooks).
     #[arg(long)]
     webhooks: Option<usize>,
+    /// Instead: the soak test, a mixed workload at `--concurrency` for this many minutes.
+    #[arg(long)]
+    soak_minutes: Option<u64>,
+    /// The server's process, whose resident memory the soak test samples.
+    #[arg(long)]
+    server_pid: Option<u32>,
 }
 
 struct Scenario {
@@ -200,6 +208,18 @@ async fn main() -> Result<()> {
     }
     if let Some(count) = args.webhooks {
         return webhooks::webhooks(&client, &base, &token, count, args.concurrency, &args.label).await;
+    }
+    if let Some(minutes) = args.soak_minutes {
+        let soak = soak::Soak {
+            client: &client,
+            base: &base,
+            token: &token,
+            minutes,
+            concurrency: args.concurrency,
+            server_pid: args.server_pid,
+            label: &args.label,
+        };
+        return soak.run().await;
     }
     if let Some(rows) = args.imports {
         return imports(&client, &base, &token, rows, args.csv_only, &args.label).await;

@@ -20,6 +20,9 @@ pub struct Config {
     pub bind: String,
     pub data_dir: PathBuf,
     pub database_url: String,
+    /// Load balancers and reverse proxies whose `X-Forwarded-For` names the client
+    /// (`KITE_TRUSTED_PROXIES`, addresses and networks; unset: none).
+    pub trusted_proxies: crate::client_ip::TrustedProxies,
     /// Connections this process keeps to the database at most (`KITE_DATABASE_MAX_CONNECTIONS`;
     /// unset: 20 on PostgreSQL, 8 on SQLite). Several instances share PostgreSQL's
     /// `max_connections` between them.
@@ -118,6 +121,7 @@ impl Config {
             max_json_bytes: parse("KITE_MAX_JSON_BYTES", 1024 * 1024)?,
             max_upload_bytes: parse("KITE_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)?,
             workers: parse("KITE_WORKERS", 2)?,
+            trusted_proxies: crate::client_ip::TrustedProxies::parse(&var("KITE_TRUSTED_PROXIES").unwrap_or_default())?,
             database_max_connections: var("KITE_DATABASE_MAX_CONNECTIONS")
                 .map(|n| match n.parse::<u32>() {
                     Ok(n) if n > 0 => Ok(n),

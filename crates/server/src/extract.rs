@@ -3,6 +3,7 @@
 //! exact field ([`CheckedJson`], [`CheckedQuery`]).
 
 use crate::api_scopes::need_for;
+use crate::client_ip::TrustedProxies;
 use crate::error::{ApiError, query_error};
 use crate::state::AppState;
 use actix_web::dev::Payload;
@@ -16,13 +17,18 @@ use kite_shared::integrations::api_keys::SECRET_PREFIX;
 use kite_shared::page::{PAGE_KEYS, PageQuery};
 use serde::de::DeserializeOwned;
 
-/// The request's client address and user agent. The address is the TCP peer: Kite does
-/// not trust `X-Forwarded-For`, which any client can set.
+/// The request's client address and user agent. The address is the TCP peer's, or
+/// from `X-Forwarded-For` when the peer is a trusted proxy.
 pub struct Client(pub ClientInfo);
 
 pub fn client_info(req: &HttpRequest) -> ClientInfo {
+    let peer = req.peer_addr().map(|addr| addr.ip());
+    let ip = match req.app_data::<TrustedProxies>() {
+        Some(proxies) => proxies.client(peer, req.headers()),
+        None => peer,
+    };
     ClientInfo {
-        ip: req.peer_addr().map(|addr| addr.ip().to_string()),
+        ip: ip.map(|ip| ip.to_string()),
         user_agent: req
             .headers()
             .get(header::USER_AGENT)

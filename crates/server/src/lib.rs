@@ -3,6 +3,7 @@
 pub mod api_scopes;
 pub mod backup;
 pub mod calendar_feed;
+pub mod client_ip;
 pub mod config;
 pub mod db;
 pub mod error;

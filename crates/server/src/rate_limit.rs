@@ -1,6 +1,7 @@
 //! Per-client-IP rate limits (governor's GCRA through actix-governor). A strict one
 //! guards the auth routes against password guessing; a looser one covers the whole API.
 
+use crate::client_ip::TrustedProxies;
 use crate::config::RateLimit;
 use crate::error::ApiError;
 use actix_governor::governor::NotUntil;
@@ -12,8 +13,8 @@ use actix_web::dev::ServiceRequest;
 use actix_web::{HttpResponse, HttpResponseBuilder, ResponseError};
 use std::net::{IpAddr, Ipv4Addr};
 
-#[derive(Clone, Copy, Debug)]
-pub struct ClientIp;
+#[derive(Clone, Debug)]
+pub struct ClientIp(pub TrustedProxies);
 
 impl KeyExtractor for ClientIp {
     type Key = IpAddr;
@@ -21,9 +22,10 @@ impl KeyExtractor for ClientIp {
 
     fn extract(&self, req: &ServiceRequest) -> Result<Self::Key, Self::KeyExtractionError> {
         // Requests without a peer (in-process test calls) share one bucket.
-        Ok(req
-            .peer_addr()
-            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |addr| addr.ip()))
+        Ok(self
+            .0
+            .client(req.peer_addr().map(|addr| addr.ip()), req.headers())
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)))
     }
 
     fn exceed_rate_limit_response(&self, negative: &NotUntil<QuantaInstant>, _: HttpResponseBuilder) -> HttpResponse {
@@ -36,13 +38,16 @@ impl KeyExtractor for ClientIp {
     }
 }
 
-pub fn governor(limit: &RateLimit) -> GovernorConfig<ClientIp, NoOpMiddleware<QuantaInstant>> {
+pub fn governor(
+    limit: &RateLimit,
+    proxies: &TrustedProxies,
+) -> GovernorConfig<ClientIp, NoOpMiddleware<QuantaInstant>> {
     let mut builder = GovernorConfigBuilder::default();
     builder
         .period(limit.replenish_every.max(std::time::Duration::from_nanos(1)))
         .burst_size(limit.burst.max(1));
     builder
-        .key_extractor(ClientIp)
+        .key_extractor(ClientIp(proxies.clone()))
         .finish()
         .expect("finish() refuses only a zero period or burst, which the max() calls rule out")
 }

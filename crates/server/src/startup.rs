@@ -46,6 +46,7 @@ pub struct AppSettings {
     pub https: bool,
     auth_limiter: Limiter,
     api_limiter: Limiter,
+    trusted_proxies: crate::client_ip::TrustedProxies,
 }
 
 impl AppSettings {
@@ -54,8 +55,9 @@ impl AppSettings {
             static_dir: config.static_dir.clone(),
             max_json_bytes: config.max_json_bytes,
             https: config.public_url.starts_with("https://"),
-            auth_limiter: governor(&config.auth_rate_limit),
-            api_limiter: governor(&config.api_rate_limit),
+            auth_limiter: governor(&config.auth_rate_limit, &config.trusted_proxies),
+            api_limiter: governor(&config.api_rate_limit, &config.trusted_proxies),
+            trusted_proxies: config.trusted_proxies.clone(),
         }
     }
 }
@@ -146,6 +148,7 @@ pub fn app(
     let metrics = state.metrics.clone();
     App::new()
         .app_data(web::Data::new(state))
+        .app_data(settings.trusted_proxies.clone())
         .app_data(
             web::JsonConfig::default()
                 .limit(settings.max_json_bytes)

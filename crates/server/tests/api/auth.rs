@@ -255,3 +255,45 @@ async fn auth_routes_are_rate_limited_per_client_ip(backend: Backend) {
     assert_eq!(health.status, StatusCode::OK);
 }
 on_both_databases!(auth_routes_are_rate_limited_per_client_ip);
+
+/// Statuses of `count` sign-in attempts sent with `X-Forwarded-For: forwarded_for`.
+async fn logins_forwarded_for(app: &TestApp, forwarded_for: &str, count: usize) -> Vec<StatusCode> {
+    let mut statuses = Vec::new();
+    for _ in 0..count {
+        let response = app
+            .client
+            .post(format!("{}/api/v1/auth/login", app.address))
+            .header("x-forwarded-for", forwarded_for)
+            .json(&json!({"email": "nobody@example.com", "password": PASSWORD}))
+            .send()
+            .await
+            .expect("login");
+        statuses.push(response.status());
+    }
+    statuses
+}
+
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |config| {
+        config.auth_rate_limit = kite_server::config::RateLimit::per_minute(2);
+        config.trusted_proxies = kite_server::client_ip::TrustedProxies::parse("127.0.0.1").expect("proxies");
+    })
+    .await;
+    let first = logins_forwarded_for(&app, "198.51.100.1", 3).await;
+    assert_eq!(first[2], StatusCode::TOO_MANY_REQUESTS, "{first:?}");
+    // Another client behind the same proxy is not held back by the first.
+    let second = logins_forwarded_for(&app, "203.0.113.5, 198.51.100.2", 1).await;
+    assert_eq!(second, [StatusCode::UNAUTHORIZED]);
+}
+on_both_databases!(behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit);
+
+async fn an_untrusted_peer_cannot_pick_its_address_with_forwarded_for(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |config| {
+        config.auth_rate_limit = kite_server::config::RateLimit::per_minute(2);
+    })
+    .await;
+    logins_forwarded_for(&app, "198.51.100.1", 2).await;
+    let spoofed = logins_forwarded_for(&app, "198.51.100.2", 1).await;
+    assert_eq!(spoofed, [StatusCode::TOO_MANY_REQUESTS]);
+}
+on_both_databases!(an_untrusted_peer_cannot_pick_its_address_with_forwarded_for);

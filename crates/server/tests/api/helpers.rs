@@ -123,6 +123,7 @@ impl TestApp {
             metrics_token: None,
             job_lease_seconds: 30,
             database_max_connections: None,
+            trusted_proxies: Default::default(),
             export_page_rows: 1000,
             sendgrid_events_key: None,
             email_reconcile_seconds: 900,
