@@ -165,7 +165,7 @@ soak minutes="10" concurrency="64" databases="sqlite postgres": postgres
     mkdir -p "$target/bench"
     report="$target/bench/soak.md"
     echo "# Kite soak test, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores" > "$report"
-    export KITE_BIND=127.0.0.1:8092 RUST_LOG=warn KITE_DATA_DIR=$(mktemp -d)
+    export KITE_BIND=127.0.0.1:8092 RUST_LOG=error KITE_DATA_DIR=$(mktemp -d)
     # One client address for everyone: the API limit out of the way, the sign-in limit
     # at its default so the probe meets it; tokens that outlast the run.
     export KITE_API_RATE_PER_SECOND=1000000 KITE_AUTH_RATE_PER_MINUTE=60 KITE_ACCESS_TOKEN_MINUTES=600

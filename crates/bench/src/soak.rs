@@ -42,7 +42,7 @@ impl Route {
             Route::Search => "GET /search",
             Route::Board => "GET /board",
             Route::CreateContact => "POST /contacts",
-            Route::UpdateContact => "PATCH /contacts/{id}",
+            Route::UpdateContact => "PUT /contacts/{id}",
             Route::CreateDeal => "POST /deals",
             Route::MoveDeal => "POST /deals/{id}/move",
             Route::LogActivity => "POST /activities",
@@ -289,9 +289,12 @@ async fn work(
                 ),
             ),
             Route::UpdateContact => (
-                Method::PATCH,
+                Method::PUT,
                 format!("/contacts/{}", contact()),
-                Some(json!({"title": format!("Title {n}")})),
+                Some(
+                    json!({"first_name": format!("Soak{worker}"), "last_name": format!("Updated{n}"),
+                            "title": format!("Title {n}")}),
+                ),
             ),
             Route::CreateDeal => (
                 Method::POST,
