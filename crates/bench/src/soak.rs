@@ -241,15 +241,23 @@ impl Soak<'_> {
         let at_two = memory.iter().find(|(s, _)| *s >= 120).map(|(_, kib)| *kib);
         if let (Some(at_two), Some((_, end))) = (at_two, memory.last()) {
             let change = (*end as f64 - at_two as f64) / at_two.max(1) as f64 * 100.0;
+            let after: Vec<u64> = memory
+                .iter()
+                .filter(|(s, _)| *s >= 120)
+                .map(|(_, kib)| kib / 1024)
+                .collect();
+            let verdict = match change {
+                c if c.abs() <= 10.0 => "flat: within 10 %",
+                c if c < 0.0 => "fell: no growth, but more than 10 % below minute 2",
+                _ => "GREW by more than 10 %",
+            };
             println!(
-                "\nRSS at minute 2: {} MiB; at the end: {} MiB ({change:+.1} %, {})",
+                "\nRSS at minute 2: {} MiB; at the end: {} MiB ({change:+.1} %, {verdict}); \
+                 from minute 2 on between {} and {} MiB",
                 at_two / 1024,
                 end / 1024,
-                if change.abs() <= 10.0 {
-                    "flat: within 10 %"
-                } else {
-                    "NOT flat"
-                }
+                after.iter().min().unwrap_or(&0),
+                after.iter().max().unwrap_or(&0),
             );
         }
     }
